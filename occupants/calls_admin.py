@@ -1,0 +1,1 @@
+"""Admin for calls for applications; imported by occupants/admin.py."""

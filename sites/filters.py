@@ -1,0 +1,150 @@
+"""The directory's filters, shared by the list page and its GeoJSON twin.
+
+Every parameter comes from the URL, so any value can arrive: a value the form refuses is reported
+in French and left out, the valid filters still apply, and nothing is echoed back.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from sites.departements import DEPARTEMENT_CHOICES
+from sites.models import Site, Space
+
+ACCESSIBILITY_EQUIPMENT = "accessibilite-pmr"
+QUERY_MAX_LENGTH = 100
+INVALID_CHOICE = _("Valeur non reconnue : ce filtre a été ignoré.")
+
+SORTS = {
+    "name": ("name", "pk"),
+    "commune": ("commune", "name", "pk"),
+    "newest": (F("occupancy_start").desc(nulls_last=True), "name", "pk"),
+    "largest": (F("total_surface").desc(nulls_last=True), "name", "pk"),
+}
+SORT_CHOICES = [
+    ("name", _("Nom")),
+    ("commune", _("Commune")),
+    ("newest", _("Début d'occupation le plus récent")),
+    ("largest", _("Surface la plus grande")),
+]
+DEFAULT_ORDERING = SORTS["name"]
+
+TRUE_VALUES = {"1", "on", "true"}
+FALSE_VALUES = {"", "0", "off", "false"}
+
+
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox that hands the raw string to its field, so that `?bookable=maybe` can be
+    refused instead of being read as "checked" like CheckboxInput does."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: str(value).lower() in TRUE_VALUES)
+
+    def format_value(self, value):
+        return "1"
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagField(forms.Field):
+    widget = FlagCheckbox
+    default_error_messages = {
+        "invalid": _("Valeur non reconnue pour cette case : ce filtre a été ignoré."),
+    }
+
+    def to_python(self, value) -> bool:
+        text = "" if value is None else str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class FlagFilter(django_filters.Filter):
+    field_class = FlagField
+
+
+class SiteFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Nom ou commune"),
+        method="filter_text",
+        max_length=QUERY_MAX_LENGTH,
+        error_messages={
+            "max_length": _(
+                "La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."
+            ),
+            "null_characters_not_allowed": _(
+                "La recherche contient des caractères invalides : elle a été ignorée."
+            ),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"),
+        choices=DEPARTEMENT_CHOICES,
+        empty_label=_("Tous les départements"),
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"),
+        choices=Site.Status.choices,
+        empty_label=_("Tous les statuts"),
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    space_kind = django_filters.ChoiceFilter(
+        label=_("Type d'espace"),
+        choices=Space.Kind.choices,
+        empty_label=_("Tous les types d'espace"),
+        method="filter_space_kind",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    bookable = FlagFilter(label=_("Avec une salle réservable"), method="filter_bookable")
+    accessible = FlagFilter(label=_("Accessible en fauteuil roulant"), method="filter_accessible")
+    sort = django_filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=SORT_CHOICES,
+        empty_label=None,
+        method="sort_by",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+
+    class Meta:
+        model = Site
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Site]) -> QuerySet[Site]:
+        # A default order that the `sort` filter replaces, so every page is stable.
+        return super().filter_queryset(queryset.order_by(*DEFAULT_ORDERING))
+
+    def filter_text(self, queryset: QuerySet[Site], name: str, value: str) -> QuerySet[Site]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(commune__icontains=value))
+
+    def filter_space_kind(self, queryset: QuerySet[Site], name: str, value: str):
+        # Exists rather than a join: a site with three offices is still one row.
+        return queryset.filter(Exists(Space.objects.filter(site=OuterRef("pk"), kind=value)))
+
+    def filter_bookable(self, queryset: QuerySet[Site], name: str, value: bool):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Space.objects.filter(site=OuterRef("pk"), is_bookable=True)))
+
+    def filter_accessible(self, queryset: QuerySet[Site], name: str, value: bool):
+        if not value:
+            return queryset
+        accessible_space = Space.objects.filter(site=OuterRef("pk"), is_accessible=True)
+        accessible_equipment = Site.equipment.through.objects.filter(
+            site_id=OuterRef("pk"), equipment__slug=ACCESSIBILITY_EQUIPMENT
+        )
+        return queryset.filter(Exists(accessible_space) | Exists(accessible_equipment))
+
+    def sort_by(self, queryset: QuerySet[Site], name: str, value: str) -> QuerySet[Site]:
+        return queryset.order_by(*SORTS.get(value, DEFAULT_ORDERING))

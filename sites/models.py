@@ -1,0 +1,389 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import Organisation
+from sites.images import SafeImageField, sync_thumbnail
+
+DEPARTEMENT_VALIDATOR = RegexValidator(
+    r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$",
+    _("Indiquez un numéro de département français (ex. 92, 2A, 974)."),
+)
+POSTAL_CODE_VALIDATOR = RegexValidator(r"^\d{5}$", _("Le code postal compte cinq chiffres."))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end, rounded to the nearest month (Oct 1 → Mar 31 = 6)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day - start.day >= 15:
+        months += 1
+    elif start.day - end.day > 15:
+        months -= 1
+    return max(months, 0)
+
+
+def format_months(months: int) -> str:
+    if months < 24 or months % 12:
+        return ngettext("%(n)d mois", "%(n)d mois", months) % {"n": months}
+    years = months // 12
+    return ngettext("%(n)d an", "%(n)d ans", years) % {"n": years}
+
+
+class Equipment(models.Model):
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("équipement")
+        verbose_name_plural = _("équipements")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteQuerySet(models.QuerySet["Site"]):
+    def published(self) -> SiteQuerySet:
+        return self.filter(published=True)
+
+    def managed_by(self, user) -> SiteQuerySet:
+        """The sites a user may manage: all for a superuser, their organisation's for operator
+        staff, their own for a site manager, none for anyone else. The one place for this rule."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        operated = Organisation.staff.through.objects.filter(user_id=user.pk).values(
+            "organisation_id"
+        )
+        assigned = Site.managers.through.objects.filter(user_id=user.pk).values("site_id")
+        return self.filter(Q(operator_id__in=operated) | Q(pk__in=assigned))
+
+
+class Site(models.Model):
+    class Status(models.TextChoices):
+        SCOUTING = "reperage", _("Repérage")
+        PREPARATION = "preparation", _("En préparation")
+        OPEN = "ouvert", _("Ouvert")
+        CLOSING = "fermeture", _("En fermeture")
+        CLOSED = "ferme", _("Fermé")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(
+        _("identifiant dans l'adresse"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("Un lieu utilise déjà cet identifiant.")},
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("propriétaire"),
+        on_delete=models.PROTECT,
+        related_name="owned_sites",
+    )
+    operator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("gestionnaire"),
+        on_delete=models.PROTECT,
+        related_name="operated_sites",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsables de site"),
+        related_name="managed_sites",
+        blank=True,
+    )
+    address = models.CharField(_("adresse"), max_length=255)
+    postal_code = models.CharField(
+        _("code postal"), max_length=5, validators=[POSTAL_CODE_VALIDATOR]
+    )
+    commune = models.CharField(_("commune"), max_length=120)
+    departement = models.CharField(
+        _("département"), max_length=3, validators=[DEPARTEMENT_VALIDATOR], db_index=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    former_use = models.CharField(_("usage d'origine"), max_length=200, blank=True)
+    future_use = models.CharField(_("usage prévu après l'occupation"), max_length=200, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.SCOUTING, db_index=True
+    )
+    occupancy_start = models.DateField(_("début de l'occupation"), null=True, blank=True)
+    occupancy_end = models.DateField(_("fin prévue de l'occupation"), null=True, blank=True)
+    total_surface = models.DecimalField(
+        _("surface totale (m²)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    summary = models.CharField(
+        _("résumé"), max_length=300, blank=True, help_text=_("Une phrase, pour les listes.")
+    )
+    description = models.TextField(_("présentation"), blank=True)
+    equipment = models.ManyToManyField(
+        Equipment, verbose_name=_("équipements"), related_name="sites", blank=True
+    )
+    transport_access = models.TextField(_("accès et transports"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    cover_photo = SafeImageField(_("photo principale"), upload_to="sites/covers/", blank=True)
+    cover_photo_alt = models.CharField(_("description de la photo"), max_length=200, blank=True)
+    cover_thumbnail = models.ImageField(upload_to="sites/thumbs/", blank=True, editable=False)
+    total_project_cost = models.DecimalField(
+        _("coût total du projet (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    published = models.BooleanField(
+        _("publié"), default=False, help_text=_("Seuls les lieux publiés sont visibles du public.")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occupancy_end__isnull=True)
+                | Q(occupancy_start__isnull=True)
+                | Q(occupancy_end__gte=models.F("occupancy_start")),
+                name="site_end_after_start",
+                violation_error_message=_("La fin de l'occupation doit suivre son début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_surface__isnull=True) | Q(total_surface__gt=0),
+                name="site_surface_positive",
+                violation_error_message=_("La surface totale doit être positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="site_coordinates_valid",
+                violation_error_message=_("Les coordonnées sont hors limites."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_project_cost__isnull=True) | Q(total_project_cost__gte=0),
+                name="site_project_cost_positive",
+                violation_error_message=_("Le coût du projet ne peut être négatif."),
+            ),
+        ]
+        indexes = [models.Index(fields=["published", "name"], name="site_published_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sync_thumbnail(self, "cover_photo", "cover_thumbnail")
+
+    def get_absolute_url(self) -> str:
+        return reverse("sites:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.occupancy_start
+            and self.occupancy_end
+            and self.occupancy_end < self.occupancy_start
+        ):
+            raise ValidationError(
+                {"occupancy_end": _("La fin de l'occupation doit suivre son début.")}
+            )
+        if self.owner_id and self.operator_id and self.operator.kind != Organisation.Kind.OPERATOR:
+            raise ValidationError(
+                {"operator": _("Choisissez une organisation de type « gestionnaire ».")}
+            )
+
+    @property
+    def duration_months(self) -> int | None:
+        if self.occupancy_start and self.occupancy_end:
+            return months_between(self.occupancy_start, self.occupancy_end)
+        return None
+
+    @property
+    def duration_label(self) -> str:
+        months = self.duration_months
+        return format_months(months) if months is not None else ""
+
+    def remaining_label(self, today: date | None = None) -> str:
+        """What a visitor wants to know: has it started, how long is left, is it over."""
+        if not (self.occupancy_start and self.occupancy_end):
+            return ""
+        today = today or timezone.localdate()
+        if today < self.occupancy_start:
+            return _("Ouverture prévue dans %(d)s") % {
+                "d": format_months(max(months_between(today, self.occupancy_start), 1))
+                if (self.occupancy_start - today).days >= 30
+                else ngettext("%(n)d jour", "%(n)d jours", (self.occupancy_start - today).days)
+                % {"n": (self.occupancy_start - today).days}
+            }
+        if today > self.occupancy_end:
+            return _("Occupation terminée")
+        left = (self.occupancy_end - today).days
+        if left < 30:
+            return ngettext("Encore %(n)d jour", "Encore %(n)d jours", left) % {"n": left}
+        return _("Encore %(d)s") % {"d": format_months(months_between(today, self.occupancy_end))}
+
+    @property
+    def funding_total(self) -> Decimal:
+        # Uses the prefetched rows when the view prefetched them.
+        return sum((f.amount for f in self.fundings.all()), Decimal(0))
+
+
+class SitePhoto(models.Model):
+    site = models.ForeignKey(
+        Site, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = SafeImageField(_("image"), upload_to="sites/photos/")
+    thumbnail = models.ImageField(upload_to="sites/thumbs/", blank=True, editable=False)
+    alt_text = models.CharField(
+        _("description de l'image"),
+        max_length=200,
+        help_text=_("Ce que montre la photo, pour les personnes qui ne la voient pas."),
+    )
+    caption = models.CharField(_("légende"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sync_thumbnail(self, "image", "thumbnail")
+
+
+class Space(models.Model):
+    class Kind(models.TextChoices):
+        OFFICE = "bureau", _("Bureau")
+        WORKSHOP = "atelier", _("Atelier")
+        STORAGE = "reserve", _("Réserve")
+        MEETING_ROOM = "salle_reunion", _("Salle de réunion")
+        MULTIPURPOSE = "salle_polyvalente", _("Salle polyvalente")
+        COMMON = "espace_commun", _("Espace commun")
+        LOUNGE = "foyer", _("Foyer")
+        CANTEEN = "cantine", _("Cantine")
+        COURTYARD = "cour", _("Cour")
+        OUTDOOR = "exterieur", _("Espace extérieur")
+        COWORKING = "coworking", _("Espace de coworking")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="spaces"
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, db_index=True)
+    level = models.SmallIntegerField(
+        _("niveau"),
+        default=0,
+        validators=[MinValueValidator(-5), MaxValueValidator(60)],
+        help_text=_("0 pour le rez-de-chaussée, -1 pour le premier sous-sol."),
+    )
+    surface = models.DecimalField(_("surface (m²)"), max_digits=8, decimal_places=1)
+    capacity = models.PositiveIntegerField(_("capacité (personnes)"))
+    is_bookable = models.BooleanField(
+        _("partagé et réservable"),
+        default=False,
+        help_text=_("Les occupants du lieu peuvent le réserver à l'heure."),
+    )
+    is_accessible = models.BooleanField(_("accessible PMR"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    photo = SafeImageField(_("photo"), upload_to="spaces/", blank=True)
+    photo_thumbnail = models.ImageField(upload_to="spaces/thumbs/", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("espace")
+        verbose_name_plural = _("espaces")
+        ordering = ["site", "level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(surface__gt=0),
+                name="space_surface_positive",
+                violation_error_message=_("La surface doit être positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="space_capacity_positive",
+                violation_error_message=_("La capacité doit être d'au moins une personne."),
+            ),
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="space_unique_name_per_site",
+                violation_error_message=_("Ce lieu a déjà un espace de ce nom."),
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "kind"], name="space_site_kind")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name} ({self.site.name})" if "site" in self._state.fields_cache else self.name
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sync_thumbnail(self, "photo", "photo_thumbnail")
+
+    @property
+    def level_label(self) -> str:
+        if self.level == 0:
+            return _("Rez-de-chaussée")
+        if self.level < 0:
+            return _("Sous-sol %(n)d") % {"n": -self.level}
+        return ngettext("%(n)der étage", "%(n)de étage", self.level) % {"n": self.level}
+
+
+class Funding(models.Model):
+    site = models.ForeignKey(
+        Site, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="fundings"
+    )
+    funder = models.ForeignKey(
+        Organisation,
+        verbose_name=_("financeur"),
+        on_delete=models.PROTECT,
+        related_name="fundings",
+    )
+    programme = models.CharField(
+        _("programme"), max_length=150, blank=True, help_text=_("Par exemple LEADER.")
+    )
+    amount = models.DecimalField(_("montant (€)"), max_digits=12, decimal_places=2)
+    year = models.PositiveSmallIntegerField(
+        _("année"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    purpose = models.CharField(_("objet"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("financement")
+        verbose_name_plural = _("financements")
+        ordering = ["year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funding_amount_positive",
+                violation_error_message=_("Le montant doit être positif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} {self.programme} {self.amount} €".strip()

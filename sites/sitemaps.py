@@ -1,0 +1,25 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from sites.models import Site
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> list[str]:
+        return ["home", "sites:directory", "accessibility"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class SiteSitemap(Sitemap):
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        return Site.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, obj: Site):
+        return obj.updated_at

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from sites import selectors
+from sites.departements import departement_name
+from sites.filters import SiteFilter
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    data = selectors.home_data(timezone.localdate())
+    return render(
+        request,
+        "sites/home.html",
+        {"data": data, "geojson_url": reverse("sites:geojson")},
+    )
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
+    paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "filtered": filtered,
+    }
+    # An htmx request from the filter form swaps the results only; a history restore (back
+    # button with an empty htmx cache) needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "sites/directory.html#results" if partial else "sites/directory.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def geojson(request: HttpRequest) -> JsonResponse:
+    filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
+    return JsonResponse(
+        selectors.site_feature_collection(filterset.qs), content_type="application/geo+json"
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    site = get_object_or_404(selectors.site_detail_queryset(), slug=slug)
+    og_image = selectors.absolute_media_url(site.cover_photo.url) if site.cover_photo else ""
+    return render(
+        request,
+        "sites/detail.html",
+        {
+            "site": site,
+            "figures": selectors.site_figures(site),
+            "departement_name": departement_name(site.departement),
+            "og_image": og_image,
+        },
+    )

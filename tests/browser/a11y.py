@@ -1,0 +1,42 @@
+"""axe-core (bundled by axe-playwright-python, so it works offline) against WCAG 2.1 A and AA."""
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_axe = Axe()
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} [{violation['impact']}] {violation['help']}"
+            f"\n    {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            summary = " ; ".join(
+                line.strip()
+                for line in (node.get("failureSummary") or "").splitlines()
+                if line.strip()
+            )
+            lines.append(f"    * {target}\n      {node['html'][:200]}\n      {summary}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """Fail with every violation's rule, impact, help and failing nodes, ready to act on."""
+    # axe is injected through the DevTools protocol, which the page's CSP does not restrict.
+    results = _axe.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_21_AA},
+            "resultTypes": ["violations"],
+        },
+    )
+    violations = results.response["violations"]
+    assert not violations, (
+        f"axe : {len(violations)} violation(s) WCAG 2.1 A/AA sur {page.url}\n"
+        + format_violations(violations)
+    )

@@ -1,0 +1,170 @@
+"""The public directory, its map and a site page, driven through Chromium."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+
+def test_directory_lists_published_sites_and_hides_unpublished_ones(page, directory):
+    page.goto("/lieux/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuaire des lieux")
+    expect(page.locator("#results-count")).to_have_text("4 lieux")
+    cards = page.locator("#results .card-title")
+    expect(cards).to_have_text(
+        ["Ancienne Poste Daumesnil", "Caserne Nord", "Friche Lumière", "Halle aux Cuirs"]
+    )
+    expect(page.get_by_text("Entrepôt Confidentiel")).to_have_count(0)
+
+
+def test_choosing_a_departement_narrows_the_results_and_the_url_carries_the_filter(page, directory):
+    page.goto("/lieux/")
+    expect(page.locator("#results-count")).to_have_text("4 lieux")
+
+    page.get_by_label("Département").select_option("93")
+    page.get_by_role("button", name="Filtrer").click()
+
+    expect(page.locator("#results-count")).to_have_text("2 lieux")
+    expect(page.locator("#results .card-title")).to_have_text(["Caserne Nord", "Halle aux Cuirs"])
+    expect(page).to_have_url(re.compile(r"[?&]departement=93(&|$)"))
+    # The count is read out to screen-reader users after the live update.
+    expect(page.locator("#results-status")).to_have_text("2 lieux")
+
+    # The filtered URL is a real page: reloading it shows the same results and form state.
+    page.reload()
+    expect(page.locator("#results-count")).to_have_text("2 lieux")
+    expect(page.get_by_label("Département")).to_have_value("93")
+
+
+def test_back_button_after_a_live_filter_restores_the_previous_results(page, directory):
+    page.goto("/lieux/")
+    markers = page.locator("#directory-map .leaflet-marker-icon")
+    expect(markers).to_have_count(4)
+    page.get_by_label("Département").select_option("93")
+    expect(page.locator("#results-count")).to_have_text("2 lieux")
+    expect(markers).to_have_count(2)
+
+    # htmx restores history (historyCacheSize 0 → refetch); the CSP check in conftest applies.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/lieux/$"))
+    expect(page.locator("#results-count")).to_have_text("4 lieux")
+    expect(page.get_by_label("Département")).to_have_value("")
+    expect(markers).to_have_count(4)
+
+    page.go_forward()
+    expect(page.locator("#results-count")).to_have_text("2 lieux")
+    expect(page.get_by_label("Département")).to_have_value("93")
+
+
+def test_filters_combine_and_an_empty_result_offers_a_way_back(page, directory):
+    page.goto("/lieux/?departement=93")
+    page.get_by_label("Avec une salle réservable").check()
+    # French takes the singular for zero ("0 lieu"); accept both until the catalogue says so.
+    expect(page.locator("#results-count")).to_have_text(re.compile(r"^0 lieux?$"))
+    expect(page.get_by_text("Aucun lieu ne correspond à ces critères.")).to_be_visible()
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["departement"] == ["93"] and query["bookable"] == ["1"], page.url
+    page.get_by_role("link", name="Réinitialiser les filtres et voir tous les lieux").click()
+    expect(page.locator("#results-count")).to_have_text("4 lieux")
+
+
+def test_filter_form_works_without_javascript(make_page, directory):
+    page = make_page(java_script_enabled=False)
+    page.goto("/lieux/")
+    page.get_by_label("Nom ou commune").fill("montreuil")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#results-count")).to_have_text("1 lieu")
+    expect(page.locator("#results .card-title")).to_have_text(["Halle aux Cuirs"])
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["montreuil"]
+    # Without JavaScript the map, which needs it, stays out of the way.
+    expect(page.locator("[data-map-section]")).to_be_hidden()
+
+
+def test_map_shows_one_marker_per_published_site_with_alt_text(page, directory):
+    page.goto("/lieux/")
+    markers = page.locator("#directory-map .leaflet-marker-icon")
+    expect(markers).to_have_count(len(directory.published))
+    alts = sorted(markers.evaluate_all("els => els.map(e => e.getAttribute('alt'))"))
+    assert alts == sorted(f"{s.name}, {s.commune}" for s in directory.published)
+
+    # The map follows the filters.
+    page.get_by_label("Département").select_option("75")
+    expect(markers).to_have_count(1)
+    expect(markers).to_have_attribute("alt", "Ancienne Poste Daumesnil, Paris")
+
+
+def test_clicking_a_marker_then_its_popup_link_opens_the_site_page(page, directory):
+    page.goto("/lieux/")
+    marker = page.get_by_role("button", name="Halle aux Cuirs, Montreuil")
+    marker.click()
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_contain_text("Montreuil (93)")
+    popup.get_by_role("link", name="Voir la fiche du lieu").click()
+    expect(page).to_have_url(re.compile(r"/lieux/halle-aux-cuirs/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Halle aux Cuirs")
+
+
+def test_a_marker_and_its_popup_link_work_from_the_keyboard(page, directory):
+    page.goto("/lieux/")
+    marker = page.get_by_role("button", name="Friche Lumière, Asnières-sur-Seine")
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup")
+    expect(popup.get_by_role("link", name="Friche Lumière")).to_be_visible()
+
+    # Leaflet leaves focus on the marker; the popup comes after the other markers in tab order.
+    link = popup.get_by_role("link", name="Voir la fiche du lieu")
+    for _ in range(len(directory.published) + 2):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/lieux/friche-lumiere/$"))
+
+
+def test_home_page_shows_figures_open_sites_and_the_map(page, directory):
+    page.goto("/")
+    expect(page.locator(".hero-figures")).to_contain_text("4 lieux publiés")
+    expect(page.locator("#home-map .leaflet-marker-icon")).to_have_count(len(directory.published))
+    open_section = page.get_by_role("region", name="Lieux ouverts")
+    expect(open_section.get_by_role("link", name="Friche Lumière")).to_be_visible()
+    expect(open_section.get_by_text("Entrepôt Confidentiel")).to_have_count(0)
+
+
+def test_clicking_a_site_in_the_list_opens_its_page(page, directory):
+    page.goto("/lieux/")
+    page.locator("#results").get_by_role("link", name="Friche Lumière").click()
+    expect(page).to_have_url(re.compile(r"/lieux/friche-lumiere/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Friche Lumière")
+
+
+def test_site_page_shows_name_spaces_table_and_a_small_map(page, directory):
+    page.goto("/lieux/friche-lumiere/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Friche Lumière")
+    expect(page.locator(".site-place")).to_contain_text("Asnières-sur-Seine (92")
+
+    table = page.get_by_role("table", name="Les 2 espaces du lieu, par niveau")
+    expect(table.locator("tbody th[scope=row]")).to_have_text(
+        ["Atelier bois", "Salle des machines"]
+    )
+    hall = table.get_by_role("row", name=re.compile("Salle des machines"))
+    expect(hall.get_by_role("cell")).to_have_text(
+        ["Salle polyvalente", "Rez-de-chaussée", "140", "60", "Oui", "Oui"]
+    )
+
+    expect(page.get_by_role("table", name=re.compile("Financements obtenus"))).to_contain_text(
+        "Mise aux normes"
+    )
+
+    small_map = page.locator(".map-small")
+    expect(small_map).to_be_visible()
+    expect(small_map.locator(".leaflet-marker-icon")).to_have_count(1)
+    expect(small_map.locator(".leaflet-marker-icon")).to_have_attribute("alt", "Friche Lumière")
+
+
+def test_unpublished_site_page_is_not_found(page, page_problems, directory):
+    response = page.goto(f"/lieux/{directory.hidden.slug}/")
+    assert response.status == 404
+    expect(page.get_by_text("Entrepôt Confidentiel")).to_have_count(0)
+    page_problems.expect_error(f"404 (Not Found) ({response.url})")

@@ -1,0 +1,204 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Organisation
+from sites.models import Equipment, Site, Space
+from tests.factories import (
+    FundingFactory,
+    OrganisationFactory,
+    SiteFactory,
+    SitePhotoFactory,
+    SpaceFactory,
+)
+from tests.sites.builders import bulk_fundings, bulk_photos, bulk_spaces
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\xa0"  # the French thousands separator
+
+
+@pytest.fixture
+def gabriel() -> Site:
+    """The seed's situation: 18 months of former offices lent by a social landlord."""
+    site = SiteFactory(
+        name="Bureaux Gabriel",
+        slug="bureaux-gabriel",
+        owner=OrganisationFactory(name="Habitat Seine Ouest", kind=Organisation.Kind.OWNER),
+        operator=OrganisationFactory(name="Coopérative Passage"),
+        address="8 rue Gabriel",
+        postal_code="92600",
+        commune="Asnières-sur-Seine",
+        departement="92",
+        latitude=Decimal("48.911234"),
+        longitude=Decimal("2.287654"),
+        occupancy_start=date(2025, 10, 1),
+        occupancy_end=date(2027, 3, 31),
+        total_surface=Decimal("2400"),
+        summary="Des bureaux vacants avant leur transformation en logements.",
+        description="Premier paragraphe.\n\nSecond paragraphe <b>gras</b>.",
+        transport_access="Métro ligne 13, station Gabriel Péri.",
+        website="https://passage.example.org/gabriel",
+        former_use="Bureaux",
+        future_use="Logements sociaux",
+        total_project_cost=Decimal("19200"),
+    )
+    SpaceFactory(
+        site=site,
+        name="Atelier du sous-sol",
+        kind=Space.Kind.WORKSHOP,
+        level=-1,
+        surface=Decimal("1250.5"),
+        capacity=12,
+    )
+    SpaceFactory(
+        site=site,
+        name="Salle Pleyel",
+        kind=Space.Kind.MEETING_ROOM,
+        level=2,
+        surface=Decimal("40"),
+        capacity=20,
+        is_bookable=True,
+        is_accessible=True,
+    )
+    FundingFactory(
+        site=site,
+        funder=OrganisationFactory(name="Europe LEADER", kind="funder"),
+        programme="LEADER",
+        amount=Decimal("9900"),
+        year=2021,
+        purpose="Mise aux normes",
+    )
+    site.equipment.add(
+        Equipment.objects.get(slug="wifi"), Equipment.objects.get(slug="accessibilite-pmr")
+    )
+    return site
+
+
+def test_unpublished_or_unknown_site_answers_404(client):
+    SiteFactory(slug="brouillon", published=False)
+    assert client.get("/lieux/brouillon/").status_code == 404
+    assert client.get("/lieux/nulle-part/").status_code == 404
+
+
+def test_site_page_presents_the_site(client, gabriel):
+    html = client.get(gabriel.get_absolute_url()).text
+    assert "<h1>Bureaux Gabriel</h1>" in html
+    assert "Asnières-sur-Seine (92 – Hauts-de-Seine)" in html
+    assert "<p>Premier paragraphe.</p>" in html
+    assert "Second paragraphe &lt;b&gt;gras&lt;/b&gt;." in html
+    assert 'class="badge badge-ouvert">Ouvert<' in html
+    assert "1 octobre 2025" in html
+    assert "31 mars 2027" in html
+    assert "18 mois" in html
+    assert gabriel.remaining_label() in html
+    assert "Habitat Seine Ouest" in html
+    assert "Coopérative Passage" in html
+    assert "Logements sociaux" in html
+    assert "Métro ligne 13, station Gabriel Péri." in html
+    assert 'href="https://passage.example.org/gabriel"' in html
+    assert "8 rue Gabriel<br>92600 Asnières-sur-Seine" in html
+
+
+def test_spaces_table_has_a_caption_labels_and_french_numbers(client, gabriel):
+    html = client.get(gabriel.get_absolute_url()).text
+    assert "<caption" in html
+    assert "Les 2 espaces du lieu, par niveau" in html
+    assert '<th scope="row">Atelier du sous-sol</th>' in html
+    assert "Sous-sol 1" in html
+    assert "2e étage" in html
+    assert "Salle de réunion" in html
+    assert f"1{NBSP}250,5" in html  # surface of the workshop
+    assert f"1{NBSP}290,5" in html  # total surface of the spaces
+    assert f"2{NBSP}400{NBSP}m²" in html.replace("&nbsp;", NBSP)  # total surface of the site
+
+
+def test_equipment_is_listed(client, gabriel):
+    html = client.get(gabriel.get_absolute_url()).text
+    assert "<li>Wifi</li>" in html
+    assert "<li>Accessibilité PMR</li>" in html
+
+
+def test_funding_table_shows_total_cost_and_funded_share(client, gabriel):
+    html = client.get(gabriel.get_absolute_url()).text.replace("&nbsp;", NBSP)
+    assert '<th scope="row">Europe LEADER</th>' in html
+    assert "Mise aux normes" in html
+    assert f"9{NBSP}900" in html
+    assert ">2021<" in html  # a year, not "2 021"
+    assert "Total des financements" in html
+    assert f"19{NBSP}200{NBSP}€" in html
+    assert f"51,6{NBSP}%" in html  # 9,900 of 19,200
+
+
+def test_gallery_thumbnails_link_to_the_full_images(client, gabriel):
+    photo = SitePhotoFactory(site=gabriel, alt_text="La cour intérieure", caption="En juin")
+    photo.refresh_from_db()
+    html = client.get(gabriel.get_absolute_url()).text
+    assert photo.thumbnail, "the thumbnail is built on save"
+    assert f'<a href="{photo.image.url}">' in html
+    assert f'<img src="{photo.thumbnail.url}" alt="La cour intérieure"' in html
+    assert "<figcaption>En juin</figcaption>" in html
+
+
+def test_cover_photo_is_shown_and_shared_as_an_absolute_open_graph_image(client, gabriel, settings):
+    Site.objects.filter(pk=gabriel.pk).update(
+        cover_photo="sites/covers/gabriel.jpg", cover_photo_alt="La façade sur la rue Gabriel"
+    )
+    html = client.get(gabriel.get_absolute_url()).text
+    assert '<img src="/media/sites/covers/gabriel.jpg" alt="La façade sur la rue Gabriel"' in html
+    og_image = f"{settings.SITE_URL}/media/sites/covers/gabriel.jpg"
+    assert f'<meta property="og:image" content="{og_image}">' in html
+    assert '<meta property="og:image:alt" content="La façade sur la rue Gabriel">' in html
+
+
+def test_site_without_cover_has_no_open_graph_image(client, gabriel):
+    assert "og:image" not in client.get(gabriel.get_absolute_url()).text
+
+
+def test_small_map_gets_coordinates_with_a_decimal_point(client, gabriel):
+    html = client.get(gabriel.get_absolute_url()).text
+    assert 'data-map="point"' in html
+    assert 'data-lat="48.911234"' in html
+    assert 'data-lon="2.287654"' in html
+    assert "emplacement du lieu « Bureaux Gabriel »" in html
+
+
+def test_site_with_nothing_optional_still_renders(client):
+    site = SiteFactory(
+        occupancy_start=None, occupancy_end=None, total_surface=None, summary="", website=""
+    )
+    response = client.get(site.get_absolute_url())
+    assert response.status_code == 200
+    assert "Dates à préciser" in response.text
+    assert "Les espaces de ce lieu n'ont pas encore été décrits." in response.text
+    assert "Financements" not in response.text
+
+
+def detail_queries(client, site: Site) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(site.get_absolute_url()).status_code == 200
+    return len(queries)
+
+
+def test_site_page_query_count_does_not_grow_with_its_rows(client):
+    site = SiteFactory(total_project_cost=Decimal("500000"))
+    wifi, pmr = Equipment.objects.filter(slug__in=["wifi", "accessibilite-pmr"])
+    site.equipment.add(wifi)
+    bulk_spaces(site, 2)
+    bulk_photos(site, 2)
+    bulk_fundings(site, 2)
+    few = detail_queries(client, site)
+
+    site.equipment.add(pmr)
+    Space.objects.filter(site=site).delete()
+    bulk_spaces(site, 30, is_bookable=True)
+    site.photos.all().delete()
+    bulk_photos(site, 30)
+    site.fundings.all().delete()
+    bulk_fundings(site, 30)
+    many = detail_queries(client, site)
+    assert few == many
+    assert many <= 8

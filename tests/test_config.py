@@ -1,0 +1,120 @@
+"""Settings read the environment strictly, and production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_database, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("1", True), ("Oui", True), ("off", False), ("0", False)]
+)
+def test_booleans_accept_the_usual_words(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG") is expected
+
+
+@pytest.mark.parametrize("raw", ["ture", "maybe", "2", "yes please"])
+def test_a_junk_boolean_stops_the_start_up(monkeypatch, raw):
+    monkeypatch.setenv("X_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG", False)
+
+
+def test_a_junk_integer_stops_the_start_up(monkeypatch):
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="X_INT"):
+        env_int("X_INT", 3)
+    monkeypatch.setenv("X_INT", "-4")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("X_INT", 3, minimum=0)
+
+
+def test_missing_values_fall_back_to_their_default(monkeypatch):
+    monkeypatch.delenv("X_MISSING", raising=False)
+    assert env_bool("X_MISSING", True) is True
+    assert env_int("X_MISSING", 7) == 7
+    assert env_list("X_MISSING", ["a"]) == ["a"]
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_MISSING")
+
+
+def test_lists_are_comma_separated(monkeypatch):
+    monkeypatch.setenv("X_LIST", "a.example, b.example,,")
+    assert env_list("X_LIST") == ["a.example", "b.example"]
+
+
+def test_database_urls_are_parsed_and_junk_is_refused(monkeypatch):
+    monkeypatch.setenv("X_DB", "postgres://u:p@db.example:5432/name")
+    assert env_database("X_DB")["ENGINE"] == "django.db.backends.postgresql"
+    monkeypatch.setenv("X_DB", "nonsense")
+    with pytest.raises(ImproperlyConfigured, match="X_DB"):
+        env_database("X_DB")
+
+
+def _import_prod(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.prod", **extra_env})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_has_no_default_secret_key():
+    result = _import_prod({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_is_not_in_debug_unless_asked():
+    secret = {"DJANGO_SECRET_KEY": "x" * 50}
+    assert _import_prod(secret).stdout.strip() == "False"
+    assert _import_prod({**secret, "DJANGO_DEBUG": "true"}).stdout.strip() == "True"
+    assert _import_prod({**secret, "DJANGO_DEBUG": "treu"}).returncode != 0
+
+
+def test_production_settings_pass_the_deployment_checks():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SECRET_KEY="k" * 20 + "Z9!x" * 10,
+        DJANGO_ALLOWED_HOSTS="interstices.example.org",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_response_carries_the_security_headers(client, db):
+    response = client.get("/accessibilite/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "object-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_health_probe_answers_without_touching_the_database(
+    client, db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.content == b"ok"
