@@ -24,7 +24,7 @@ def parse_po(path: Path) -> list[dict]:
     entries: list[dict] = []
     current: dict = {}
     key = None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if current.get("msgid") is not None:
                 entries.append(current)
@@ -61,8 +61,11 @@ def test_every_interface_string_has_an_english_translation(tmp_path, monkeypatch
     with override_settings(LOCALE_PATHS=[copy]):
         call_command("makemessages", locale=["en"], ignore_patterns=IGNORE, verbosity=0)
         call_command(
-            "makemessages", locale=["en"], domain="djangojs",
-            ignore_patterns=[*IGNORE[:1], "static/vendor/*", "staticfiles/*"], verbosity=0,
+            "makemessages",
+            locale=["en"],
+            domain="djangojs",
+            ignore_patterns=[*IGNORE[:1], "static/vendor/*", "staticfiles/*"],
+            verbosity=0,
         )
     for po in sorted((copy / "en" / "LC_MESSAGES").glob("*.po")):
         missing = untranslated(parse_po(po))

@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -8,5 +10,8 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file (not :memory:) so that live-server, browser and concurrency tests share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest_cache" / "test.sqlite3")}  # noqa: F405
+    # A file (not :memory:) so that live-server, browser and concurrency tests share it; one per
+    # test process so that two runs side by side never share (or delete) each other's database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / ".pytest_cache" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
