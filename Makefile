@@ -45,7 +45,7 @@ compilemessages: $(STAMP)
 run: $(STAMP) compilemessages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
-	@$(PY) manage.py demo_logins
+	@$(PY) manage.py demo_logins --base-url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: $(STAMP)

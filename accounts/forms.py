@@ -1,17 +1,70 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 
-class LoginForm(AuthenticationForm):
+LOGIN_ERRORS = {
+    "invalid_login": _(
+        "Adresse e-mail ou mot de passe incorrect. Après 5 essais manqués, la connexion est "
+        "bloquée 15 minutes."
+    ),
+    "inactive": _("Ce compte est désactivé."),
+}
+
+
+class _LowerCaseLoginMixin:
+    """E-mail logins are case-insensitive; lower-casing them before authenticate() also means
+    django-axes counts "Olga@…" and "olga@…" as the same account, so case games cannot
+    get around the lock."""
+
+    def clean_username(self) -> str:
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+
+class LoginForm(_LowerCaseLoginMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = LOGIN_ERRORS
+
+
+class AdminLoginForm(_LowerCaseLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (admin.site.login_form), same rules as the site's."""
+
     username = forms.EmailField(
         label=_("Adresse e-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
+        **LOGIN_ERRORS,
         "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Après 5 essais manqués, la connexion est "
-            "bloquée 15 minutes."
+            "Adresse e-mail ou mot de passe incorrect, ou compte sans accès à l'administration. "
+            "Après 5 essais manqués, la connexion est bloquée 15 minutes."
         ),
-        "inactive": _("Ce compte est désactivé."),
     }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends the reset link once the request's transaction has committed."""
+
+    def send_mail(self, *args, **kwargs) -> None:
+        transaction.on_commit(lambda: super(PasswordResetForm, self).send_mail(*args, **kwargs))
+
+
+class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
+    """The admin's "add user" form for an e-mail login (the stock one expects a username)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+
+class AdminUserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"

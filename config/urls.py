@@ -6,10 +6,10 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from config import views
-from sites.sitemaps import SiteSitemap, StaticSitemap
+from sites.sitemaps import SiteSitemap, StaticSitemap, StructureSitemap
 from sites.views import home
 
-sitemaps = {"static": StaticSitemap, "sites": SiteSitemap}
+sitemaps = {"static": StaticSitemap, "sites": SiteSitemap, "structures": StructureSitemap}
 
 urlpatterns = [
     path("", home, name="home"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
@@ -56,8 +56,15 @@ class StructureQuerySet(models.QuerySet["Structure"]):
             return self.all()
         sites = Site.objects.managed_by(user).values("pk")
         return self.filter(
-            pk__in=Occupancy.objects.filter(site_id__in=sites).values("structure_id")
+            Q(pk__in=Occupancy.objects.filter(site_id__in=sites).values("structure_id"))
+            | Q(pk__in=self.applying_to(sites).values("structure_id"))
         )
+
+    def applying_to(self, sites):
+        """Submitted applications naming a structure, to the given sites (a queryset of pks)."""
+        return Application.objects.filter(
+            call__site_id__in=sites, structure_id__isnull=False
+        ).exclude(status=Application.Status.DRAFT)
 
 
 class Structure(models.Model):
@@ -342,3 +349,430 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.structure}"
+
+
+# =============================================================================================
+# == Calls for applications (appels à candidatures) — owned by the calls work of issue 3 ==
+# =============================================================================================
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+def private_storage():
+    """Candidates' documents never live under MEDIA_ROOT, which the web server may publish:
+    they are read only through views that check who asks."""
+    from pathlib import Path
+
+    from django.core.files.storage import FileSystemStorage
+
+    root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
+        Path(settings.MEDIA_ROOT).parent / f"{Path(settings.MEDIA_ROOT).name}-private"
+    )
+    return FileSystemStorage(location=root, base_url=None)
+
+
+def application_document_path(instance, filename: str) -> str:
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:6] or ".bin"
+    return f"candidatures/{instance.application.call_id}/{uuid.uuid4().hex}{suffix}"
+
+
+def validate_attachment(upload) -> None:
+    """A PDF, JPEG or PNG by its content, within ATTACHMENT_MAX_BYTES."""
+    from django.core.exceptions import ValidationError
+
+    if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("Le fichier dépasse %(max)s Mo."),
+            code="too_big",
+            params={"max": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        )
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    if head.startswith(b"%PDF-") or head.startswith(b"\xff\xd8\xff"):
+        return
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return
+    raise ValidationError(
+        _("Format refusé : envoyez un PDF, un JPEG ou un PNG."), code="attachment_format"
+    )
+
+
+class DocumentType(models.Model):
+    """A kind of document a call may require (statuts, Kbis, attestation d'assurance…)."""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=150, unique=True)
+    help_text = models.CharField(_("aide pour les candidats"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("type de document")
+        verbose_name_plural = _("types de documents")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def published(self) -> CallQuerySet:
+        return self.filter(status=Call.Status.PUBLISHED, site__published=True)
+
+    def open(self, now=None) -> CallQuerySet:
+        """Published calls taking applications now: opened, and not closed unless rolling."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.published().filter(Q(closes_at__gt=now) | Q(rolling=True), opens_at__lte=now)
+
+    def managed_by(self, user) -> CallQuerySet:
+        return self.filter(site_id__in=Site.objects.managed_by(user).values("pk"))
+
+
+class Call(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "brouillon", _("Brouillon")
+        PUBLISHED = "publie", _("Publié")
+        ARCHIVED = "archive", _("Archivé")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("lieu"), on_delete=models.PROTECT, related_name="calls"
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(
+        _("identifiant dans l'adresse"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("Un appel utilise déjà cet identifiant.")},
+    )
+    description = models.TextField(_("présentation"), blank=True)
+    opens_at = models.DateTimeField(_("ouverture des candidatures"))
+    closes_at = models.DateTimeField(_("clôture des candidatures"))
+    rolling = models.BooleanField(
+        _("candidatures au fil de l'eau"),
+        default=False,
+        help_text=_("Les candidatures restent acceptées après la date de clôture."),
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    required_documents = models.ManyToManyField(
+        DocumentType,
+        verbose_name=_("documents demandés"),
+        related_name="calls",
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appel à candidatures")
+        verbose_name_plural = _("appels à candidatures")
+        ordering = ["closes_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opens",
+                violation_error_message=_("La clôture doit suivre l'ouverture."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "opens_at", "closes_at"], name="call_open")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        # These words are pages of /appels/ itself.
+        if self.slug in ("inscription", "mes-candidatures"):
+            raise ValidationError(
+                {"slug": _("Cet identifiant est réservé : choisissez-en un autre.")}
+            )
+
+    def accepts_submissions(self, now=None) -> bool:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.opens_at <= now
+            and (self.rolling or now < self.closes_at)
+        )
+
+
+class Lot(models.Model):
+    """What a call offers: a space of the call's site, or a described area."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.CASCADE, related_name="lots"
+    )
+    name = models.CharField(_("nom du lot"), max_length=150)
+    space = models.ForeignKey(
+        Space,
+        verbose_name=_("espace"),
+        on_delete=models.PROTECT,
+        related_name="call_lots",
+        null=True,
+        blank=True,
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Obligatoire si le lot n'est pas un espace.")
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=Space.Kind.choices)
+    level = models.SmallIntegerField(_("niveau"), null=True, blank=True)
+    surface_min = models.DecimalField(_("surface minimale (m²)"), max_digits=8, decimal_places=1)
+    surface_max = models.DecimalField(_("surface maximale (m²)"), max_digits=8, decimal_places=1)
+    price_per_sqm = models.DecimalField(
+        _("redevance (€/m²/mois)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["call", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(surface_min__gt=0) & Q(surface_max__gte=models.F("surface_min")),
+                name="lot_surfaces_valid",
+                violation_error_message=_(
+                    "La surface maximale doit être au moins égale à la surface minimale, "
+                    "elle-même positive."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_per_sqm__isnull=True) | Q(price_per_sqm__gte=0),
+                name="lot_price_positive",
+                violation_error_message=_("La redevance ne peut être négative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(space__isnull=False) | ~Q(description=""),
+                name="lot_space_or_description",
+                violation_error_message=_("Choisissez un espace ou décrivez le lot."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        # In the admin the call may be unsaved yet: it is then only in the relation cache.
+        call = self.call if (self.call_id or "call" in self._state.fields_cache) else None
+        if self.space_id and call and call.site_id and self.space.site_id != call.site_id:
+            raise ValidationError({"space": _("Cet espace n'appartient pas au lieu de l'appel.")})
+
+    @property
+    def level_label(self) -> str:
+        if self.level is None:
+            return ""
+        return Space(level=self.level).level_label
+
+
+class VisitDate(models.Model):
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.CASCADE, related_name="visits"
+    )
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"))
+    place = models.CharField(_("lieu de rendez-vous"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("date de visite")
+        verbose_name_plural = _("dates de visite")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="visit_end_after_start",
+                violation_error_message=_("La fin de la visite doit suivre son début."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%d/%m/%Y %H:%M}"
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def of_candidate(self, user) -> ApplicationQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(applicant_id=user.pk)
+
+    def managed_by(self, user) -> ApplicationQuerySet:
+        return self.filter(call__site_id__in=Site.objects.managed_by(user).values("pk"))
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "brouillon", _("Brouillon")
+        SUBMITTED = "soumise", _("Soumise")
+        REVIEW = "en_etude", _("En étude")
+        ACCEPTED = "retenue", _("Retenue")
+        REFUSED = "refusee", _("Refusée")
+        WITHDRAWN = "desistee", _("Désistée")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("candidat·e"),
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        help_text=_("Une structure existante, ou vide pour en décrire une nouvelle."),
+    )
+    structure_name = models.CharField(_("nom de la structure"), max_length=200, blank=True)
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=20, choices=Structure.LegalForm.choices, blank=True
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("secteurs d'activité"), related_name="applications", blank=True
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    postal_code = models.CharField(
+        _("code postal"), max_length=5, blank=True, validators=[POSTAL_CODE_VALIDATOR]
+    )
+    contact_name = models.CharField(_("nom du contact"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mail du contact"), blank=True)
+    contact_phone = models.CharField(
+        _("téléphone du contact"), max_length=20, blank=True, validators=[PHONE_VALIDATOR]
+    )
+    project = models.TextField(_("projet"), blank=True)
+    wanted_surface = models.DecimalField(
+        _("surface souhaitée (m²)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    space_kind = models.CharField(
+        _("type d'espace souhaité"), max_length=30, choices=Space.Kind.choices, blank=True
+    )
+    lots = models.ManyToManyField(
+        Lot, verbose_name=_("lots souhaités"), related_name="applications", blank=True
+    )
+    desired_start = models.DateField(_("début souhaité"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("durée souhaitée (mois)"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(
+        _("note (sur 20)"), null=True, blank=True, validators=[MaxValueValidator(20)]
+    )
+    manager_comment = models.TextField(_("commentaire de l'équipe"), blank=True)
+    occupancy = models.ForeignKey(
+        Occupancy,
+        verbose_name=_("convention créée"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "applicant"],
+                name="application_one_per_call_and_person",
+                violation_error_message=_("Vous avez déjà une candidature pour cet appel."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="brouillon") | Q(submitted_at__isnull=False),
+                name="application_submitted_has_date",
+                violation_error_message=_("Une candidature soumise a une date de soumission."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=20),
+                name="application_score_range",
+                violation_error_message=_("La note est sur 20."),
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "status"], name="application_call_status")]
+
+    def __str__(self) -> str:
+        return f"{self.display_structure_name} — {self.call}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:application", kwargs={"pk": self.pk})
+
+    @property
+    def display_structure_name(self) -> str:
+        if self.structure_id and "structure" in self._state.fields_cache:
+            return self.structure.name
+        return self.structure_name or str(_("(structure à préciser)"))
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("candidature"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    document_type = models.ForeignKey(
+        DocumentType,
+        verbose_name=_("type de document"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(
+        _("fichier"),
+        upload_to=application_document_path,
+        storage=private_storage,
+        max_length=200,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+    )
+    original_name = models.CharField(_("nom du fichier envoyé"), max_length=200)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    uploaded_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["document_type__position", "document_type__name", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

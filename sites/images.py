@@ -38,6 +38,8 @@ ERRORS = {
         "L'image est trop grande (%(width)s × %(height)s pixels) : %(max)s millions de pixels "
         "au plus."
     ),
+    # Pillow refuses to open files declaring far too many pixels before we can read the size.
+    "pixels_unknown": _("L'image est trop grande : %(max)s millions de pixels au plus."),
     "damaged": _("L'image est incomplète ou endommagée."),
 }
 
@@ -68,7 +70,9 @@ def reencode_image(data: bytes, name: str) -> SimpleUploadedFile:
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _fail("pixels_unknown", max=max_pixels // 1_000_000) from None
+    except UnidentifiedImageError:
         raise _fail("not_image") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _fail("damaged") from None

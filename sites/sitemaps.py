@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from occupants.models import Structure
 from sites.models import Site
 
 
@@ -8,7 +9,7 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return ["home", "sites:directory", "accessibility"]
+        return ["home", "sites:directory", "structures:directory", "accessibility"]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -22,4 +23,17 @@ class SiteSitemap(Sitemap):
         return Site.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, obj: Site):
+        return obj.updated_at
+
+
+class StructureSitemap(Sitemap):
+    """Structures with a public profile: the only ones that have a public page."""
+
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        return Structure.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, obj: Structure):
         return obj.updated_at

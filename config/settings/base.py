@@ -114,6 +114,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # An account is locked for the address that failed, so nobody can lock a person out from afar.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login forms' field is "username" (lower-cased by accounts.forms); axes would otherwise look
+# for USERNAME_FIELD ("email"), find nothing and count every failure under an empty name.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
@@ -207,6 +210,10 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in the p
 PLATFORM_NAME = "Interstices"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DIRECTORY_PAGE_SIZE = 24
+# Contacts of a structure are anonymised this long after its last occupancy ended
+# (manage.py purge_contacts); invitations to join a structure expire after INVITATION_VALID_DAYS.
+CONTACT_RETENTION_MONTHS = env_int("CONTACT_RETENTION_MONTHS", 24, minimum=1)
+INVITATION_VALID_DAYS = 7
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,114 @@
+"""Accounts in the back office.
+
+Users and organisations are platform data: only platform admins (superusers) create or change
+them. Operator staff see their own organisation read-only (its team, its description), so that
+they know who manages with them; site managers and other staff do not see this section.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import AdminLoginForm, AdminUserChangeForm, AdminUserCreationForm
+from accounts.models import Organisation, User
+from sites.admin_scope import admin_roles
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
+    list_display = ("email", "full_name", "is_staff", "is_superuser", "is_active", "last_login")
+    list_filter = ("is_staff", "is_superuser", "is_active")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    filter_horizontal = ("groups", "user_permissions")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("full_name",)}),
+        (
+            _("Rôles et droits"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "description": _(
+                    "Un gestionnaire reçoit l'accès à l'administration ; ce qu'il y voit dépend "
+                    "de son organisation (équipe d'un gestionnaire) et des lieux dont il est "
+                    "responsable."
+                ),
+            },
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    # Superusers only, whatever permission rows a staff account may have been given.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "staff_count", "website")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("staff",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(_staff_count=Count("staff"))
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=self._own(request).values("pk"))
+
+    @staticmethod
+    def _own(request):
+        if not admin_roles(request).organisation_staff:
+            return Organisation.objects.none()
+        return Organisation.objects.filter(staff=request.user.pk)
+
+    @admin.display(description=_("équipe"), ordering="_staff_count")
+    def staff_count(self, organisation: Organisation) -> int:
+        return organisation._staff_count
+
+    def has_module_permission(self, request):
+        return admin_roles(request).organisation_staff
+
+    def has_view_permission(self, request, obj=None):
+        return admin_roles(request).organisation_staff
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+# The admin's login: e-mail label, case-insensitive, counted by django-axes like the site's.
+admin.site.login_form = AdminLoginForm

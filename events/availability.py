@@ -1,0 +1,301 @@
+"""Who may see a site's rooms, and what a room's time looks like: the grids of the week and day
+views and the free-room search. Reads only; writes go through events.services.
+
+Every page builds its grid from three bulk reads whatever the number of bookings: the spaces,
+their opening intervals (events.rules.open_intervals_bulk) and the active bookings of the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from math import gcd
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from occupants.models import Occupancy, Structure
+from sites.models import Site, Space
+
+# --- Access -------------------------------------------------------------------------------
+
+
+def occupant_site_ids(user) -> QuerySet:
+    """Sites where the user belongs to a structure with a current occupancy (a subquery)."""
+    return (
+        Occupancy.objects.current()
+        .filter(structure__in=Structure.objects.of_member(user))
+        .values("site_id")
+    )
+
+
+def sites_for_booking(user) -> QuerySet[Site]:
+    """The sites whose booking pages a user may see: occupants of the site and its managers.
+    The one place for this rule, used by every view of this module."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Site.objects.none()
+    return Site.objects.filter(
+        Q(pk__in=occupant_site_ids(user)) | Q(pk__in=Site.objects.managed_by(user).values("pk"))
+    )
+
+
+def booking_structures(user, site: Site) -> QuerySet[Structure]:
+    """The structures a user may book for on a site: theirs, with a current occupancy there."""
+    return Structure.objects.of_member(user).filter(
+        pk__in=Occupancy.objects.current().filter(site=site).values("structure_id")
+    )
+
+
+def get_site_for_user(user, slug: str) -> Site:
+    try:
+        return sites_for_booking(user).get(slug=slug)
+    except Site.DoesNotExist:
+        raise Http404(_("Lieu introuvable.")) from None
+
+
+def bookable_spaces(user) -> QuerySet[Space]:
+    return Space.objects.filter(is_bookable=True, site__in=sites_for_booking(user))
+
+
+def get_space_for_user(user, pk) -> Space:
+    try:
+        return bookable_spaces(user).select_related("site").get(pk=pk)
+    except (Space.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Salle introuvable.")) from None
+
+
+# --- Grids --------------------------------------------------------------------------------
+
+FREE, BOOKED, BUFFER, CLOSED, PAST = "free", "booked", "buffer", "closed", "past"
+STATE_LABELS = {
+    FREE: _("Libre"),
+    BOOKED: _("Réservé"),
+    BUFFER: _("Battement"),
+    CLOSED: _("Fermé"),
+    PAST: _("Passé"),
+}
+
+
+@dataclass
+class Slot:
+    space: Space
+    start: datetime
+    end: datetime
+    state: str
+    booking: object | None = None
+    # The first slot of a booking carries its description; the following ones say "suite".
+    first: bool = False
+    # A booking can start here: free, on the room's slot grid, within notice and horizon,
+    # and the shortest allowed booking (plus the buffer after it) fits before the next one.
+    selectable: bool = False
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def param(self) -> str:
+        """The slot's start as the booking form's ?debut= parameter (local wall-clock time)."""
+        return _local(self.start).strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass
+class Column:
+    """One day of a room (week view) or one room on a day (day view)."""
+
+    key: object
+    slots: dict[time, Slot] = field(default_factory=dict)
+
+
+@dataclass
+class Grid:
+    times: list[time]
+    columns: list[Column]
+
+    @property
+    def rows(self) -> list[tuple[time, list[Slot | None]]]:
+        return [(t, [column.slots.get(t) for column in self.columns]) for t in self.times]
+
+
+def _local(dt: datetime) -> datetime:
+    return timezone.localtime(dt)
+
+
+def _slot_times(intervals: Iterable[tuple[datetime, datetime]], step: int) -> list[time]:
+    """Local times of day where a slot starts, from the earliest opening to the latest closing,
+    on a grid of `step` minutes anchored at midnight."""
+    starts = [_local(a) for a, _b in intervals]
+    ends = [_local(b) for _a, b in intervals]
+    if not starts:
+        return []
+    first = min(s.hour * 60 + s.minute for s in starts)
+    last = max((e.hour * 60 + e.minute) or 24 * 60 for e in ends)
+    first -= first % step
+    return [time(m // 60, m % 60) for m in range(first, last, step)]
+
+
+def _covering(start: datetime, end: datetime, intervals) -> bool:
+    return any(a <= start and end <= b for a, b in intervals)
+
+
+def _overlapping(bookings: list, start: datetime, end: datetime, *, blocked: bool = True):
+    """The first booking whose [start, end) — or [start, blocked_until) — meets [start, end)."""
+    for booking in bookings:
+        until = booking.blocked_until if blocked else booking.end
+        if booking.start < end and start < until:
+            return booking
+    return None
+
+
+def can_start(
+    start: datetime, end: datetime, rules, intervals, bookings: list, now: datetime
+) -> bool:
+    """Whether [start, end) could be booked as far as the grid knows (the service decides)."""
+    if start < now + timedelta(minutes=rules.min_notice_minutes):
+        return False
+    if start > now + timedelta(days=rules.horizon_days):
+        return False
+    if not _covering(start, end, intervals):
+        return False
+    return _overlapping(bookings, start, end + timedelta(minutes=rules.buffer_minutes)) is None
+
+
+def _column_slots(
+    space: Space,
+    day: date,
+    times: list[time],
+    grid_step: int,
+    rules,
+    intervals: list[tuple[datetime, datetime]],
+    bookings: list,
+    now: datetime,
+) -> dict[time, Slot]:
+    slots: dict[time, Slot] = {}
+    ordered = sorted(bookings, key=lambda b: b.start)
+    seen: set[int] = set()
+    shortest = timedelta(minutes=max(rules.min_minutes, rules.slot_minutes))
+    for t in times:
+        start = timezone.make_aware(datetime.combine(day, t))
+        end = start + timedelta(minutes=grid_step)
+        booking = _overlapping(ordered, start, end, blocked=False)
+        if booking is not None:
+            slots[t] = Slot(
+                space, start, end, BOOKED, booking=booking, first=booking.pk not in seen
+            )
+            seen.add(booking.pk)
+        elif not _covering(start, end, intervals):
+            slots[t] = Slot(space, start, end, CLOSED)
+        elif _overlapping(ordered, start, end) is not None:
+            slots[t] = Slot(space, start, end, BUFFER)
+        elif start < now:
+            slots[t] = Slot(space, start, end, PAST)
+        else:
+            aligned = (t.hour * 60 + t.minute) % rules.slot_minutes == 0
+            selectable = aligned and can_start(
+                start, start + shortest, rules, intervals, ordered, now
+            )
+            slots[t] = Slot(space, start, end, FREE, selectable=selectable)
+    return slots
+
+
+def _by_space_and_day(bookings: Iterable) -> dict[tuple[int, date], list]:
+    grouped: dict[tuple[int, date], list] = defaultdict(list)
+    for booking in bookings:
+        day = _local(booking.start).date()
+        last = _local(booking.blocked_until - timedelta(microseconds=1)).date()
+        while day <= last:
+            grouped[booking.space_id, day].append(booking)
+            day += timedelta(days=1)
+    return grouped
+
+
+def week_grid(
+    space: Space,
+    days: list[date],
+    rules,
+    intervals: dict[date, list[tuple[datetime, datetime]]],
+    bookings: Iterable,
+    now: datetime | None = None,
+) -> Grid:
+    now = now or timezone.now()
+    grouped = _by_space_and_day(bookings)
+    step = rules.slot_minutes
+    times = _slot_times([iv for day in days for iv in intervals.get(day, [])], step)
+    columns = [
+        Column(
+            key=day,
+            slots=_column_slots(
+                space, day, times, step, rules, intervals.get(day, []), grouped[space.pk, day], now
+            ),
+        )
+        for day in days
+    ]
+    return Grid(times=times, columns=columns)
+
+
+def day_grid(
+    spaces: list[Space],
+    day: date,
+    rules: dict[int, object],
+    intervals: dict[int, list[tuple[datetime, datetime]]],
+    bookings: Iterable,
+    now: datetime | None = None,
+) -> Grid:
+    now = now or timezone.now()
+    grouped = _by_space_and_day(bookings)
+    grid_step = 0
+    for space in spaces:
+        grid_step = gcd(grid_step, rules[space.pk].slot_minutes)
+    grid_step = grid_step or 30
+    times = _slot_times([iv for space in spaces for iv in intervals.get(space.pk, [])], grid_step)
+    columns = [
+        Column(
+            key=space,
+            slots=_column_slots(
+                space,
+                day,
+                times,
+                grid_step,
+                rules[space.pk],
+                intervals.get(space.pk, []),
+                grouped[space.pk, day],
+                now,
+            ),
+        )
+        for space in spaces
+    ]
+    return Grid(times=times, columns=columns)
+
+
+def free_spaces(
+    spaces: Iterable[Space],
+    start: datetime,
+    end: datetime,
+    rules: dict[int, object],
+    intervals: dict[int, list[tuple[datetime, datetime]]],
+    bookings: Iterable,
+    now: datetime | None = None,
+) -> list[Space]:
+    """The spaces where [start, end) could be booked: open over the whole of it, within each
+    room's duration, notice and horizon rules, and clear of other bookings and their buffers."""
+    now = now or timezone.now()
+    minutes = (end - start).total_seconds() / 60
+    by_space: dict[int, list] = defaultdict(list)
+    for booking in bookings:
+        by_space[booking.space_id].append(booking)
+    return [
+        space
+        for space in spaces
+        if rules[space.pk].min_minutes <= minutes <= rules[space.pk].max_minutes
+        and can_start(
+            start, end, rules[space.pk], intervals.get(space.pk, []), by_space[space.pk], now
+        )
+    ]
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,172 @@
+"""E-mails about bookings. events.services sends them through transaction.on_commit, once,
+with row ids: each function re-reads what it needs after the commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from events.ics import bookings_ics
+from events.models import Booking
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _url(name: str, **kwargs) -> str:
+    try:
+        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return settings.SITE_URL + "/"
+
+
+def _bookings(ids: Iterable[int]) -> list[Booking]:
+    return list(
+        Booking.objects.filter(pk__in=list(ids))
+        .select_related("space", "site", "structure", "organisation", "booked_by", "series")
+        .order_by("start")
+    )
+
+
+def _slot(booking: Booking) -> str:
+    from events.services import format_slot
+
+    return format_slot(booking.start, booking.end)
+
+
+def _line(booking: Booking) -> str:
+    return _("- %(slot)s, %(space)s (%(site)s), référence %(ref)s") % {
+        "slot": _slot(booking),
+        "space": booking.space.name,
+        "site": booking.site.name,
+        "ref": booking.reference,
+    }
+
+
+def _send(subject: str, body: str, to: Sequence[str], attachment: bytes | None = None) -> None:
+    to = [address for address in to if address]
+    if not to:
+        return
+    body += "\n\n" + _("— %(platform)s") % {"platform": settings.PLATFORM_NAME}
+    message = EmailMessage(subject=subject, body=body, to=list(to))
+    if attachment:
+        message.attach("reservation.ics", attachment, ICS_TYPE)
+    message.send()
+
+
+def _manager_emails(booking: Booking) -> list[str]:
+    """The site's managers, else the operator's team."""
+    users = get_user_model().objects.filter(is_active=True)
+    emails = list(users.filter(managed_sites=booking.site_id).values_list("email", flat=True))
+    if not emails:
+        emails = list(
+            users.filter(staff_organisations=booking.site.operator_id).values_list(
+                "email", flat=True
+            )
+        )
+    return sorted(set(emails))
+
+
+def _booker(booking: Booking) -> list[str]:
+    return [booking.booked_by.email] if booking.booked_by_id else []
+
+
+def _created(bookings: list[Booking]) -> None:
+    if not bookings:
+        return
+    first = bookings[0]
+    lines = "\n".join(_line(b) for b in bookings)
+    values = {"space": first.space.name, "site": first.site.name, "who": first.holder_name}
+    if first.status == Booking.Status.CONFIRMED:
+        subject = _("Réservation confirmée : %(space)s") % values
+        intro = _("Votre réservation pour %(who)s est confirmée :") % values
+    else:
+        subject = _("Demande de réservation reçue : %(space)s") % values
+        intro = _("Votre demande pour %(who)s est en attente de validation par le lieu :") % values
+    body = "\n\n".join(
+        [
+            intro,
+            lines,
+            _("Le fichier joint ajoute la réservation à votre agenda."),
+            _("Vos réservations : %(url)s") % {"url": _url("events:mine")},
+        ]
+    )
+    _send(subject, body, _booker(first), bookings_ics(bookings))
+    if first.status == Booking.Status.PENDING:
+        who = first.booked_by.get_full_name() if first.booked_by_id else ""
+        body = "\n\n".join(
+            [
+                _("%(person)s demande, pour %(who)s :") % {"person": who, **values},
+                lines,
+                _("Objet : %(purpose)s") % {"purpose": first.purpose or "—"},
+                _("Validez ou refusez la demande dans l'administration : %(url)s")
+                % {"url": _url("admin:index")},
+            ]
+        )
+        _send(
+            _("Réservation à valider : %(space)s (%(site)s)") % values,
+            body,
+            _manager_emails(first),
+        )
+
+
+def booking_created(booking_id: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _created(_bookings([booking_id]))
+
+
+def series_created(series_id: int, booking_ids: Sequence[int]) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _created(_bookings(booking_ids))
+
+
+def booking_decided(booking_id: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        bookings = _bookings([booking_id])
+        if not bookings:
+            return
+        booking = bookings[0]
+        values = {"space": booking.space.name, "line": _line(booking)}
+        if booking.status == Booking.Status.CONFIRMED:
+            _send(
+                _("Réservation validée : %(space)s") % values,
+                _("Le lieu a validé votre réservation :\n\n%(line)s") % values,
+                _booker(booking),
+                bookings_ics([booking]),
+            )
+        elif booking.status == Booking.Status.REFUSED:
+            body = _("Le lieu a refusé votre demande de réservation :\n\n%(line)s") % values
+            if booking.refusal_reason:
+                body += "\n\n" + _("Motif : %(reason)s") % {"reason": booking.refusal_reason}
+            _send(_("Réservation refusée : %(space)s") % values, body, _booker(booking))
+
+
+def booking_cancelled(booking_ids: Sequence[int]) -> None:
+    """One message per person who booked, listing their cancelled bookings."""
+    with translation.override(settings.LANGUAGE_CODE):
+        by_booker: dict[int, list[Booking]] = defaultdict(list)
+        for booking in _bookings(booking_ids):
+            if booking.booked_by_id:
+                by_booker[booking.booked_by_id].append(booking)
+        for bookings in by_booker.values():
+            first = bookings[0]
+            body = "\n\n".join(
+                [
+                    _("Ces réservations sont annulées :")
+                    if len(bookings) > 1
+                    else _("Cette réservation est annulée :"),
+                    "\n".join(_line(b) for b in bookings),
+                ]
+            )
+            _send(
+                _("Réservation annulée : %(space)s") % {"space": first.space.name},
+                body,
+                _booker(first),
+                bookings_ics(bookings, cancel=True),
+            )

@@ -1,0 +1,101 @@
+"""iCalendar (.ics) files of bookings, built with the icalendar library, VTIMEZONE included.
+
+`build_calendar` serves the e-mail attachments here and the feeds (events.feeds): private=False
+gives busy/free only, with no structure, purpose or person in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone
+
+from events.models import Booking
+from events.rules import local_tz
+
+PRODID = "-//Interstices//Réservations//FR"
+
+
+def booking_uid(booking: Booking) -> str:
+    return f"booking-{booking.pk}-{booking.reference}@interstices"
+
+
+def _event(booking: Booking, *, private: bool, stamp: datetime) -> Event:
+    tz = local_tz()
+    event = Event()
+    event.add("uid", booking_uid(booking))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", booking.start.astimezone(tz))
+    event.add("dtend", booking.end.astimezone(tz))
+    event.add("location", f"{booking.space.name}, {booking.site.name}")
+    if private:
+        summary = booking.purpose or _("Réservation %(ref)s") % {"ref": booking.reference}
+        event.add("summary", f"{summary} — {booking.space.name}")
+        lines = [
+            _("Référence : %(ref)s") % {"ref": booking.reference},
+            _("Pour : %(who)s") % {"who": booking.holder_name},
+            _("Personnes : %(n)d") % {"n": booking.people},
+        ]
+        if booking.status == Booking.Status.PENDING:
+            lines.append(_("En attente de validation par le lieu."))
+        event.add("description", "\n".join(lines))
+    else:
+        event.add("summary", _("Occupé"))
+        event.add("class", "PRIVATE")
+    event.add("transp", "OPAQUE")
+    status = {
+        Booking.Status.CONFIRMED: "CONFIRMED",
+        Booking.Status.PENDING: "TENTATIVE",
+    }.get(booking.status, "CANCELLED")
+    event.add("status", status)
+    event.add("last-modified", booking.updated_at or stamp)
+    return event
+
+
+def build_calendar(
+    bookings: Iterable[Booking], *, name: str = "", private: bool = True, cancel: bool = False
+) -> Calendar:
+    """A VCALENDAR of the bookings (select_related("space", "site", "structure",
+    "organisation") avoids a query per row). cancel=True makes a METHOD:CANCEL message."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    stamp = timezone.now().astimezone(UTC)
+    first = last = None
+    for booking in bookings:
+        calendar.add_component(_event(booking, private=private, stamp=stamp))
+        first = booking.start if first is None else min(first, booking.start)
+        last = booking.end if last is None else max(last, booking.end)
+    if first is not None:
+        # A VTIMEZONE covering the bookings' years only, so that the file stays small.
+        calendar.add_missing_timezones(
+            first_date=(first - timedelta(days=366)).date(),
+            last_date=(last + timedelta(days=366)).date(),
+        )
+    else:
+        today = timezone.localdate()
+        calendar.add_component(
+            Timezone.from_tzid(
+                settings.TIME_ZONE,
+                first_date=today - timedelta(days=366),
+                last_date=today + timedelta(days=2 * 366),
+            )
+        )
+    return calendar
+
+
+def bookings_ics(bookings: Iterable[Booking], **kwargs) -> bytes:
+    return build_calendar(bookings, **kwargs).to_ical()
+
+
+def booking_ics(booking: Booking) -> bytes:
+    return bookings_ics([booking], cancel=booking.status == Booking.Status.CANCELLED)

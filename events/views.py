@@ -1,0 +1,460 @@
+"""Occupants' booking pages: week and day grids, the booking form (one slot or a series),
+the free-room search, their bookings with cancellation and .ics download.
+
+Access: a site's pages are for its occupants and managers (events.availability.sites_for_booking);
+a booking is for its structure's members, its author and the site's managers
+(Booking.objects.visible_to); anything else answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events import availability, ics, services
+from events.forms import WEEKLY, BookingForm, CancelForm, FindSlotForm
+from events.models import Booking, BookingSeries
+from events.rules import effective_rules, effective_rules_bulk, open_intervals_bulk
+from occupants.models import Structure
+from sites.models import Site, Space
+
+PAGE_SIZE = 25
+# The grids accept dates this far around today; further is a tampered URL.
+MAX_BROWSE_DAYS = 3 * 366
+
+
+def _parse_day(value: str | None) -> date | None:
+    """A date from the query string, or None when absent, malformed or absurdly far."""
+    if not value:
+        return None
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return None
+    if day is None or abs((day - timezone.localdate()).days) > MAX_BROWSE_DAYS:
+        return None
+    return day
+
+
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+    return start, end
+
+
+def _period_bookings(spaces, start: datetime, end: datetime):
+    return (
+        Booking.objects.active()
+        .filter(space__in=spaces, start__lt=end, blocked_until__gt=start)
+        .select_related("structure", "organisation")
+        .order_by("start")
+    )
+
+
+def _mark_visibility(bookings, user, site: Site) -> list[Booking]:
+    """Name the holder to every viewer of the page (occupants and managers of the site), the
+    purpose only to whom Booking.objects.visible_to lets open the booking."""
+    mine = set(Structure.objects.of_member(user).values_list("pk", flat=True))
+    manages = Site.objects.managed_by(user).filter(pk=site.pk).exists()
+    bookings = list(bookings)
+    for booking in bookings:
+        booking.mine = booking.structure_id in mine or booking.booked_by_id == user.pk
+        booking.visible_purpose = booking.purpose if (booking.mine or manages) else ""
+    return bookings
+
+
+def _render(request: HttpRequest, template: str, context: dict, partial: str = "", **kw):
+    """Render the page, or only `partial` for an htmx request (not a history restore)."""
+    if partial and request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    response = render(request, template, context, **kw)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    sites = (
+        availability.sites_for_booking(request.user)
+        .prefetch_related(
+            Prefetch(
+                "spaces",
+                queryset=Space.objects.filter(is_bookable=True).order_by("level", "name"),
+                to_attr="bookable",
+            )
+        )
+        .order_by("name")
+    )
+    return render(request, "events/index.html", {"sites": sites})
+
+
+@login_required
+@require_GET
+def space_week(request: HttpRequest, pk: int) -> HttpResponse:
+    space = availability.get_space_for_user(request.user, pk)
+    requested = _parse_day(request.GET.get("du"))
+    if request.GET.get("du") and requested is None:
+        messages.warning(request, _("Date non comprise : voici la semaine en cours."))
+    first = availability.monday(requested or timezone.localdate())
+    days = [first + timedelta(days=i) for i in range(7)]
+    rules = effective_rules(space)
+    intervals = open_intervals_bulk([space], days[0], days[-1])
+    start, end = _day_bounds(days[0], days[-1])
+    bookings = _mark_visibility(_period_bookings([space], start, end), request.user, space.site)
+    grid = availability.week_grid(
+        space,
+        days,
+        rules,
+        intervals[space.pk],
+        bookings,
+    )
+    context = {
+        "space": space,
+        "site": space.site,
+        "rules": rules,
+        "days": days,
+        "grid": grid,
+        "week_start": first,
+        "previous_week": first - timedelta(days=7),
+        "next_week": first + timedelta(days=7),
+        "today": timezone.localdate(),
+    }
+    return _render(request, "events/week.html", context, partial="grid")
+
+
+@login_required
+@require_GET
+def site_day(request: HttpRequest, slug: str) -> HttpResponse:
+    site = availability.get_site_for_user(request.user, slug)
+    requested = _parse_day(request.GET.get("date"))
+    if request.GET.get("date") and requested is None:
+        messages.warning(request, _("Date non comprise : voici aujourd'hui."))
+    day = requested or timezone.localdate()
+    spaces = list(site.spaces.filter(is_bookable=True).order_by("level", "name"))
+    rules = effective_rules_bulk(spaces)
+    intervals = open_intervals_bulk(spaces, day, day)
+    start, end = _day_bounds(day, day)
+    bookings = _mark_visibility(_period_bookings(spaces, start, end), request.user, site)
+    grid = availability.day_grid(
+        spaces,
+        day,
+        rules,
+        {space.pk: intervals[space.pk].get(day, []) for space in spaces},
+        bookings,
+    )
+    context = {
+        "site": site,
+        "spaces": spaces,
+        "day": day,
+        "grid": grid,
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "today": timezone.localdate(),
+    }
+    return _render(request, "events/day.html", context, partial="grid")
+
+
+def _form_kwargs(space: Space, structures, rules) -> dict:
+    return {
+        "site": space.site,
+        "structures": structures,
+        "step": rules.slot_minutes,
+        "min_minutes": rules.min_minutes,
+        "max_minutes": rules.max_minutes,
+        "capacity": space.capacity,
+    }
+
+
+def _initial(request: HttpRequest, rules, structures) -> dict:
+    initial: dict = {"people": 1, "duration": max(rules.min_minutes, rules.slot_minutes, 60)}
+    if initial["duration"] > rules.max_minutes:
+        initial["duration"] = rules.max_minutes
+    raw = request.GET.get("debut")
+    start = None
+    if raw:
+        try:
+            start = parse_datetime(raw)
+        except ValueError:
+            start = None
+    if start is not None:
+        if timezone.is_aware(start):
+            start = timezone.localtime(start)
+        initial["day"] = start.date()
+        initial["start_time"] = start.time()
+    # From "Trouver un créneau": keep the duration and the number of people searched for.
+    for param, name in (("duree", "duration"), ("personnes", "people")):
+        value = request.GET.get(param, "")
+        if value.isdigit() and 0 < int(value) < 100_000:
+            initial[name] = int(value)
+    first = structures.first()
+    if first is not None:
+        initial["structure"] = first
+    return initial
+
+
+def _recurrence(data: dict) -> services.Recurrence:
+    if data["repeat"] == WEEKLY:
+        return services.Recurrence(
+            frequency=BookingSeries.Frequency.WEEKLY,
+            interval=data.get("interval") or 1,
+            until=data.get("until"),
+            count=data.get("count"),
+        )
+    return services.Recurrence(
+        frequency=BookingSeries.Frequency.MONTHLY,
+        interval=1,
+        until=data.get("until"),
+        count=data.get("count"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_space(request: HttpRequest, pk: int) -> HttpResponse:
+    space = availability.get_space_for_user(request.user, pk)
+    site = space.site
+    structures = availability.booking_structures(request.user, site)
+    rules = effective_rules(space)
+    context = {"space": space, "site": site, "rules": rules}
+    if not structures.exists():
+        # A manager without a structure on the site books for outside partners in the admin.
+        return _render(request, "events/book.html", {**context, "form": None}, partial="form")
+    kwargs = _form_kwargs(space, structures, rules)
+    if request.method != "POST":
+        form = BookingForm(initial=_initial(request, rules, structures), **kwargs)
+        return _render(request, "events/book.html", {**context, "form": form}, partial="form")
+
+    form = BookingForm(request.POST, **kwargs)
+    if not form.is_valid():
+        return render(request, "events/book.html", {**context, "form": form})
+    data = form.cleaned_data
+    common = {
+        "space": space,
+        "user": request.user,
+        "start": data["start"],
+        "end": data["end"],
+        "purpose": data["purpose"],
+        "people": data["people"],
+        "structure": data["structure"],
+    }
+    try:
+        if not form.is_series():
+            booking = services.book(**common, request_key=str(data["request_key"]))
+        elif request.POST.get("confirm") != "1":
+            common.pop("purpose")
+            occurrences = services.preview_series(**common, rule=_recurrence(data))
+            context |= {
+                "form": form,
+                "occurrences": occurrences,
+                "conflicts": sum(1 for o in occurrences if o.conflict),
+                "bookable": sum(1 for o in occurrences if not o.conflict),
+            }
+            return render(request, "events/series_preview.html", context)
+        else:
+            series = services.book_series(
+                **common,
+                rule=_recurrence(data),
+                skip_conflicts=True,
+                request_key=str(data["request_key"]),
+            )
+            count = series.bookings.active().count()
+            messages.success(
+                request,
+                ngettext("%(n)d réservation créée.", "%(n)d réservations créées.", count)
+                % {"n": count},
+            )
+            return redirect("events:mine")
+    except services.BookingError as error:
+        form.add_error(None, error)
+        return render(request, "events/book.html", {**context, "form": form})
+    if booking.status == Booking.Status.PENDING:
+        messages.success(
+            request,
+            _("Demande %(ref)s envoyée : un responsable du lieu doit la valider.")
+            % {"ref": booking.reference},
+        )
+    else:
+        messages.success(request, _("Réservation %(ref)s confirmée.") % {"ref": booking.reference})
+    return redirect("events:detail", pk=booking.pk)
+
+
+@login_required
+@require_GET
+def find_slot(request: HttpRequest) -> HttpResponse:
+    sites = availability.sites_for_booking(request.user).order_by("name")
+    site_list = list(sites)
+    if not site_list:
+        raise Http404(_("Vous n'occupez aucun lieu."))
+    data = request.GET.copy()
+    if len(site_list) == 1:
+        data.setdefault("site", str(site_list[0].pk))
+    searched = "day" in request.GET
+    form = FindSlotForm(data if searched else None, sites=sites, initial={"site": site_list[0]})
+    results = None
+    if searched and form.is_valid():
+        results = _free_rooms(form.cleaned_data)
+    context = {"form": form, "results": results, "single_site": len(site_list) == 1}
+    return _render(request, "events/find.html", context, partial="results")
+
+
+def _free_rooms(data: dict) -> list[Space]:
+    """The site's bookable rooms, big enough, open over the whole slot, with no booking
+    overlapping it: three queries whatever the number of rooms and bookings."""
+    site: Site = data["site"]
+    start, end = data["start"], data["end"]
+    spaces = list(
+        site.spaces.filter(is_bookable=True, capacity__gte=data["people"]).order_by(
+            "capacity", "name"
+        )
+    )
+    if not spaces:
+        return []
+    day = timezone.localtime(start).date()
+    intervals = open_intervals_bulk(spaces, day, day)
+    # A booking starting within the new one's buffer matters too (buffers are at most 4 h).
+    bookings = Booking.objects.active().filter(
+        space__in=spaces, start__lt=end + timedelta(hours=4), blocked_until__gt=start
+    )
+    return availability.free_spaces(
+        spaces,
+        start,
+        end,
+        effective_rules_bulk(spaces),
+        {space.pk: intervals[space.pk].get(day, []) for space in spaces},
+        bookings.only("space_id", "start", "end", "blocked_until"),
+    )
+
+
+def _booking_lists(request: HttpRequest, queryset) -> dict:
+    now = timezone.now()
+    queryset = queryset.select_related("space", "site", "structure", "organisation", "series")
+    upcoming = Paginator(
+        queryset.filter(end__gte=now).exclude(status=Booking.Status.CANCELLED).order_by("start"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    past = Paginator(
+        queryset.filter(end__lt=now).order_by("-start"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("passees"))
+    cancelled = Paginator(
+        queryset.filter(end__gte=now, status=Booking.Status.CANCELLED).order_by("start"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("annulees"))
+    return {"upcoming": upcoming, "past": past, "cancelled": cancelled}
+
+
+@login_required
+@require_GET
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    structures = Structure.objects.of_member(request.user).order_by("name")
+    context = {
+        **_booking_lists(request, Booking.objects.of_member(request.user)),
+        "structures": structures,
+        "structure": None,
+    }
+    return render(request, "events/bookings.html", context)
+
+
+@login_required
+@require_GET
+def structure_bookings(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        structure = Structure.objects.of_member(request.user).get(slug=slug)
+    except Structure.DoesNotExist:
+        raise Http404(_("Structure introuvable.")) from None
+    context = {
+        **_booking_lists(request, Booking.objects.filter(structure=structure)),
+        "structures": Structure.objects.of_member(request.user).order_by("name"),
+        "structure": structure,
+    }
+    return render(request, "events/bookings.html", context)
+
+
+def _get_booking_for_user(user, pk) -> Booking:
+    try:
+        return (
+            Booking.objects.visible_to(user)
+            .select_related("space", "site", "structure", "organisation", "series", "booked_by")
+            .get(pk=pk)
+        )
+    except Booking.DoesNotExist:
+        raise Http404(_("Réservation introuvable.")) from None
+
+
+def _can_cancel(user, booking: Booking) -> bool:
+    return (
+        booking.is_active
+        and booking.end > timezone.now()
+        and Booking.objects.of_member(user).filter(pk=booking.pk).exists()
+    )
+
+
+@login_required
+@require_GET
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _get_booking_for_user(request.user, pk)
+    can_cancel = _can_cancel(request.user, booking)
+    context = {
+        "booking": booking,
+        "can_cancel": can_cancel,
+        "cancel_form": CancelForm() if can_cancel else None,
+    }
+    return render(request, "events/detail.html", context)
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    # Cancelling is for the structure's members and the author; managers do it in the admin.
+    try:
+        booking = (
+            Booking.objects.of_member(request.user)
+            .select_related("space", "site", "series")
+            .get(pk=pk)
+        )
+    except Booking.DoesNotExist:
+        raise Http404(_("Réservation introuvable.")) from None
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez ce qu'il faut annuler."))
+        return redirect("events:detail", pk=booking.pk)
+    try:
+        if form.cleaned_data["scope"] == CancelForm.REST and booking.series_id:
+            count = services.cancel_series_from(booking, by=request.user)
+            messages.success(
+                request,
+                ngettext("%(n)d réservation annulée.", "%(n)d réservations annulées.", count)
+                % {"n": count},
+            )
+        else:
+            services.cancel(booking, by=request.user)
+            messages.success(
+                request, _("Réservation %(ref)s annulée.") % {"ref": booking.reference}
+            )
+    except services.BookingError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:detail", pk=booking.pk)
+    return redirect(reverse("events:mine"))
+
+
+@login_required
+@require_GET
+def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _get_booking_for_user(request.user, pk)
+    response = HttpResponse(ics.booking_ics(booking), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    return response

@@ -1,0 +1,181 @@
+"""manage.py erase_person EMAIL: anonymise one person everywhere and say what changed."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from occupants.models import Invitation, Structure, StructureMember
+
+ERASED = "[effacé]"
+
+
+class DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise a person everywhere: account, structure contacts, invitations, applications, "
+        "admin history and login-throttling records. Prints what it changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email", help="the person's e-mail address (any case)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change, change nothing"
+        )
+
+    def handle(self, *args, email: str, dry_run: bool = False, **options):
+        email = email.strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"{email!r} is not an e-mail address.") from None
+        try:
+            with transaction.atomic():
+                changes = erase_person(email)
+                if dry_run:
+                    raise DryRun
+        except DryRun:
+            self.stdout.write("Dry run: nothing was changed.")
+        if not changes:
+            self.stdout.write(f"No personal data found for {email}.")
+            return
+        for line in changes:
+            self.stdout.write(("would: " if dry_run else "") + line)
+
+
+def erase_person(email: str) -> list[str]:
+    """Anonymise everything tied to `email`; returns one line per kind of change."""
+    changes: list[str] = []
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    names: list[str] = [email]
+    log_filter = Q(object_repr__icontains=email) | Q(change_message__icontains=email)
+
+    if user is not None:
+        if user.full_name:
+            names.append(user.full_name)
+        member_ids = list(StructureMember.objects.filter(user=user).values_list("pk", flat=True))
+        log_filter |= Q(
+            content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+        )
+        if member_ids:
+            log_filter |= Q(
+                content_type=ContentType.objects.get_for_model(StructureMember),
+                object_id__in=[str(pk) for pk in member_ids],
+            )
+
+    # Admin history first, while the entries still name the person.
+    entries = 0
+    for entry in LogEntry.objects.filter(log_filter):
+        repr_, message = entry.object_repr, entry.change_message
+        for name in names:
+            repr_ = _replace_ci(repr_, name, ERASED)
+            message = _replace_ci(message, name, ERASED)
+        if (repr_, message) != (entry.object_repr, entry.change_message):
+            entry.object_repr, entry.change_message = repr_, message
+            entry.save(update_fields=["object_repr", "change_message"])
+            entries += 1
+    if entries:
+        changes.append(f"admin history: {entries} entr{'y' if entries == 1 else 'ies'} anonymised")
+
+    if user is not None:
+        memberships = StructureMember.objects.filter(user=user)
+        structures = list(memberships.values_list("structure__name", flat=True))
+        memberships.delete()
+        if structures:
+            changes.append(f"memberships removed: {', '.join(structures)}")
+        user.email = f"erased-{user.pk}@invalid"
+        user.full_name = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        user.staff_organisations.clear()
+        user.managed_sites.clear()
+        changes.append(f"account #{user.pk}: e-mail → {user.email}, name erased, deactivated")
+        sessions = _delete_sessions(user.pk)
+        if sessions:
+            changes.append(f"sessions closed: {sessions}")
+
+    contacts = Structure.objects.filter(contact_email__iexact=email)
+    names_changed = list(contacts.values_list("name", flat=True))
+    if names_changed:
+        contacts.update(contact_name="", contact_email="", contact_phone="")
+        changes.append(f"structure contacts erased: {', '.join(names_changed)}")
+
+    invitations = list(Invitation.objects.filter(email__iexact=email))
+    for invitation in invitations:
+        invitation.email = f"erased-invitation-{invitation.pk}@invalid"
+        if invitation.accepted_at is None:
+            invitation.expires_at = min(invitation.expires_at, timezone.now())
+        invitation.save(update_fields=["email", "expires_at"])
+    if invitations:
+        changes.append(f"invitations anonymised: {len(invitations)}")
+
+    changes += _erase_applications(email, user)
+    changes += _erase_login_records(email)
+    return changes
+
+
+def _replace_ci(text: str, needle: str, replacement: str) -> str:
+    if not needle or not text:
+        return text
+    lower, target = text.lower(), needle.lower()
+    out, start = [], 0
+    while (index := lower.find(target, start)) != -1:
+        out.append(text[start:index])
+        out.append(replacement)
+        start = index + len(needle)
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _erase_applications(email: str, user) -> list[str]:
+    try:
+        application = apps.get_model("occupants", "Application")
+    except LookupError:
+        return []
+    query = Q(contact_email__iexact=email)
+    if user is not None:
+        query |= Q(applicant=user)
+    rows = application.objects.filter(query)
+    count = rows.update(contact_name="", contact_email="", contact_phone="")
+    return [f"application contacts erased: {count}"] if count else []
+
+
+def _erase_login_records(email: str) -> list[str]:
+    if not apps.is_installed("axes"):
+        return []
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    deleted = sum(
+        model.objects.filter(username__iexact=email).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
+    return [f"login records deleted: {deleted}"] if deleted else []
+
+
+def _delete_sessions(user_id: int) -> int:
+    from django.contrib.sessions.models import Session
+
+    stale = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
+    ]
+    Session.objects.filter(pk__in=stale).delete()
+    return len(stale)

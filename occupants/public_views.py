@@ -1,0 +1,38 @@
+"""Public pages of the occupant structures: the directory and a structure's page.
+
+Only structures with a public profile are shown; their contact person never is.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from occupants import selectors
+from occupants.filters import StructureFilter
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    filterset = StructureFilter(request.GET, queryset=selectors.directory_queryset())
+    paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in filterset.filters)
+    for structure in page.object_list:
+        structure.sites = selectors.current_sites(structure)
+    return render(
+        request,
+        "occupants/public/directory.html",
+        {"filterset": filterset, "form": filterset.form, "page": page, "filtered": filtered},
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = get_object_or_404(selectors.public_structure_queryset(), slug=slug)
+    return render(
+        request,
+        "occupants/public/detail.html",
+        {"structure": structure, "sites": selectors.current_sites(structure)},
+    )

@@ -1,0 +1,227 @@
+"""Read helpers for the public occupant pages: a site's occupant picture, the structures
+directory and a structure's public page, each in a fixed number of queries.
+
+Privacy: the figures count every current occupant, but only structures with a public profile
+are ever named, and no contact detail leaves this module's querysets (`PUBLIC_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from occupants.models import Occupancy, OccupancySpace, Sector, Structure
+from sites.charts import Chart, make_chart
+from sites.models import Site, Space
+
+# What a public page may read of a structure: never the contact, SIRET or notes.
+PUBLIC_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "legal_form",
+    "description",
+    "website",
+    "logo",
+    "logo_thumbnail",
+    "commune",
+    "postal_code",
+    "departement",
+    "people_count",
+    "public_profile",
+    "updated_at",
+)
+SECTOR_FIELDS = ("id", "name", "slug")
+
+
+def normalise_commune(name: str) -> str:
+    """Asnières-sur-Seine, ASNIERES SUR SEINE and Asnières sur Seine are one commune."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    for separator in "-'’":
+        text = text.replace(separator, " ")
+    return " ".join(text.split())
+
+
+def percent(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def current_occupancies(today: date | None = None) -> QuerySet[Occupancy]:
+    return Occupancy.objects.current(today)
+
+
+def _sectors_prefetch() -> Prefetch:
+    return Prefetch("sectors", queryset=Sector.objects.only(*SECTOR_FIELDS).order_by("name"))
+
+
+# -- The site's occupant picture ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectorGroup:
+    name: str
+    slug: str
+    structure_count: int  # every current occupant of the sector, public or not
+    public_structures: list[Structure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OccupantPicture:
+    structure_count: int
+    public_count: int
+    people_count: int
+    surface_held: Decimal
+    surface_share: Decimal | None  # percent of the site's total surface
+    same_commune_count: int
+    same_commune_share: Decimal | None
+    same_departement_count: int
+    same_departement_share: Decimal | None
+    groups: list[SectorGroup]
+    chart: Chart | None
+
+    @property
+    def private_count(self) -> int:
+        """Occupants counted in the figures but never named (no public profile)."""
+        return self.structure_count - self.public_count
+
+
+def site_occupant_picture(site: Site, *, today: date | None = None) -> OccupantPicture:
+    """The figures and the public structures of a site's current occupants (3 queries, 1 when
+    the site has no current occupant)."""
+    today = today or timezone.localdate()
+    occupying = current_occupancies(today).filter(site_id=site.pk)
+    structures = list(
+        Structure.objects.filter(Exists(occupying.filter(structure_id=OuterRef("pk"))))
+        .only(*PUBLIC_FIELDS)
+        .prefetch_related(_sectors_prefetch())
+        .order_by("name", "pk")
+    )
+    surface = _surface_held(site, occupying) if structures else Decimal(0)
+
+    total = len(structures)
+    site_commune = normalise_commune(site.commune)
+    same_commune = sum(
+        1 for s in structures if site_commune and normalise_commune(s.commune) == site_commune
+    )
+    same_departement = sum(
+        1 for s in structures if site.departement and s.departement == site.departement
+    )
+    groups = _sector_groups(structures)
+    chart = None
+    if groups:
+        chart = make_chart(
+            [(group.name, group.structure_count) for group in groups],
+            title=_("Répartition des structures occupantes"),
+            label_header=_("Secteur d'activité"),
+            value_header=_("Nombre de structures"),
+            chart_id=f"chart-secteurs-{site.pk}",
+            note=_(
+                "Nombre de structures occupant actuellement le lieu, par secteur d'activité. "
+                "Une structure peut relever de plusieurs secteurs."
+            ),
+        )
+    return OccupantPicture(
+        structure_count=total,
+        public_count=sum(1 for s in structures if s.public_profile),
+        people_count=sum(s.people_count for s in structures),
+        surface_held=surface,
+        surface_share=percent(surface, site.total_surface),
+        same_commune_count=same_commune,
+        same_commune_share=percent(same_commune, total),
+        same_departement_count=same_departement,
+        same_departement_share=percent(same_departement, total),
+        groups=groups,
+        chart=chart,
+    )
+
+
+def _surface_held(site: Site, occupying: QuerySet[Occupancy]) -> Decimal:
+    # A space shared by two occupants counts once; only spaces of this site count.
+    held = OccupancySpace.objects.filter(occupancy__in=occupying.values("pk"), active=True)
+    total = Space.objects.filter(site_id=site.pk, pk__in=held.values("space_id")).aggregate(
+        total=Sum("surface")
+    )["total"]
+    return total or Decimal(0)
+
+
+def _sector_groups(structures: list[Structure]) -> list[SectorGroup]:
+    """Sectors by number of occupants (then name); a structure appears in each of its sectors."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    public: dict[str, list[Structure]] = {}
+    other = "autres"
+    for structure in structures:
+        sectors = list(structure.sectors.all())
+        keys = [(sector.slug, sector.name) for sector in sectors] or [
+            (other, _("Secteur non renseigné"))
+        ]
+        for slug, name in keys:
+            counts[slug] = counts.get(slug, 0) + 1
+            names[slug] = name
+            if structure.public_profile:
+                public.setdefault(slug, []).append(structure)
+    ordered = sorted(counts, key=lambda slug: (slug == other, -counts[slug], names[slug]))
+    return [
+        SectorGroup(
+            name=names[slug],
+            slug=slug,
+            structure_count=counts[slug],
+            public_structures=public.get(slug, []),
+        )
+        for slug in ordered
+    ]
+
+
+# -- Structures directory and public page ------------------------------------------------------
+
+
+def directory_queryset() -> QuerySet[Structure]:
+    """What the public may list, before any visitor filter."""
+    return Structure.objects.public().only(*PUBLIC_FIELDS)
+
+
+def current_sites_prefetch(today: date | None = None) -> Prefetch:
+    """Current occupancies on published sites, as `structure.current_occupancies`."""
+    occupancies = (
+        current_occupancies(today)
+        .filter(site__published=True)
+        .select_related("site")
+        .only(
+            "id",
+            "structure_id",
+            "start",
+            "end",
+            "site__id",
+            "site__name",
+            "site__slug",
+            "site__commune",
+            "site__departement",
+        )
+        .order_by("site__name", "pk")
+    )
+    return Prefetch("occupancies", queryset=occupancies, to_attr="current_occupancies")
+
+
+def with_card_data(queryset: QuerySet[Structure]) -> QuerySet[Structure]:
+    return queryset.prefetch_related(_sectors_prefetch(), current_sites_prefetch())
+
+
+def public_structure_queryset() -> QuerySet[Structure]:
+    return with_card_data(directory_queryset())
+
+
+def current_sites(structure: Structure) -> list[Site]:
+    """The published sites a structure occupies today, once each (needs current_sites_prefetch)."""
+    seen: dict[int, Site] = {}
+    for occupancy in structure.current_occupancies:
+        seen.setdefault(occupancy.site.pk, occupancy.site)
+    return list(seen.values())

@@ -1,0 +1,1 @@
+"""Demo and bulk data: fictional organisations, people and structures, real French towns."""

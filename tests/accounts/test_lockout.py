@@ -1,0 +1,103 @@
+"""django-axes: 5 failed logins lock the account for this address for 15 minutes, on the site
+login and on the admin login alike."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import UserFactory
+
+PASSWORD = "motdepasse-de-test"
+SITE_LOGIN = reverse("accounts:login")
+ADMIN_LOGIN = reverse("admin:login")
+
+
+@pytest.fixture
+def olga(db):
+    return UserFactory(email="olga@example.org", is_staff=True)
+
+
+def fail(client, url, times, username="olga@example.org"):
+    for attempt in range(1, times + 1):
+        response = client.post(url, {"username": username, "password": "mauvais"})
+        # The fifth failure is answered with the lock page already.
+        assert response.status_code == (429 if attempt >= 5 else 200)
+    return response
+
+
+def assert_locked(response):
+    assert response.status_code == 429
+    assert "Connexion temporairement bloquée" in response.text
+    assert "15 minutes" in response.text
+    assert 'lang="fr"' in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [SITE_LOGIN, ADMIN_LOGIN])
+def test_four_failures_still_allow_the_right_password(client, olga, url):
+    fail(client, url, 4)
+    response = client.post(url, {"username": "olga@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [SITE_LOGIN, ADMIN_LOGIN])
+def test_five_failures_lock_even_the_right_password_with_a_french_page(client, olga, url):
+    fail(client, url, 4)
+    assert_locked(client.post(url, {"username": "olga@example.org", "password": "mauvais"}))
+    assert_locked(client.post(url, {"username": "olga@example.org", "password": PASSWORD}))
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_lock_earned_on_the_admin_applies_to_the_site_login_and_back(client, olga):
+    fail(client, ADMIN_LOGIN, 4)
+    client.post(ADMIN_LOGIN, {"username": "olga@example.org", "password": "mauvais"})
+    assert_locked(client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD}))
+
+
+@pytest.mark.django_db
+def test_changing_the_case_of_the_email_does_not_get_around_the_lock(client, olga):
+    for variant in ["olga@example.org", "OLGA@example.org", "Olga@Example.org", "oLga@example.org"]:
+        fail(client, SITE_LOGIN, 1, username=variant)
+    response = client.post(SITE_LOGIN, {"username": "OLGA@EXAMPLE.ORG", "password": "x"})
+    assert_locked(response)
+
+
+@pytest.mark.django_db
+def test_the_lock_lifts_after_15_minutes(client, olga):
+    fail(client, SITE_LOGIN, 5)
+    assert_locked(client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD}))
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    assert_locked(client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD}))
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_lock_is_per_account_another_account_still_logs_in(client, olga):
+    UserFactory(email="mara@example.org")
+    fail(client, SITE_LOGIN, 5)
+    response = client.post(SITE_LOGIN, {"username": "mara@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_password_reset_lifts_the_lock(client, olga, django_capture_on_commit_callbacks):
+    import re
+
+    from django.core import mail
+
+    fail(client, SITE_LOGIN, 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "olga@example.org"})
+    path = re.search(r"https?://[^/\s]+(/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    new = "un-nouveau-mot-de-passe-42"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    response = client.post(SITE_LOGIN, {"username": "olga@example.org", "password": new})
+    assert response.status_code == 302

@@ -1,0 +1,67 @@
+"""The managers' admin and the account pages in a real browser: no CSP violation, no JS error
+(the conftest fails the test on either), scoped content, French lock page."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_no_axe_violations
+from tests.factories import UserFactory
+
+PASSWORD = "motdepasse-de-test"
+
+
+def admin_login(page, email):
+    page.goto("/admin/login/?next=/admin/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Connexion", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def test_a_site_manager_edits_their_site_in_the_admin_without_csp_violation(page, directory):
+    manager = UserFactory(email="mara@example.org", is_staff=True)
+    directory.friche.managers.add(manager)
+    admin_login(page, "mara@example.org")
+
+    page.goto("/admin/sites/site/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    expect(page.locator("#result_list")).to_contain_text("Friche Lumière")
+    expect(page.locator("#result_list")).not_to_contain_text("Halle aux Cuirs")
+
+    page.get_by_role("link", name="Friche Lumière").click()
+    expect(page.locator("h1, h2").first).to_be_visible()
+    # Inline rows of this site only; the equipment widget and inline "add" links run their JS.
+    expect(page.locator("#spaces-group")).to_contain_text("Atelier bois")
+    expect(page.locator("#spaces-group")).not_to_contain_text("Bureau 12")
+    page.locator("#spaces-group .add-row a").click()
+    page.locator("#id_summary").fill("Trois niveaux d'ateliers ouverts.")
+    page.get_by_role("button", name="Enregistrer", exact=True).first.click()
+    expect(page.locator(".messagelist")).to_be_visible()
+
+
+def test_operator_staff_add_a_site_with_the_prepopulated_slug(page, directory):
+    staff = UserFactory(email="olga@example.org", is_staff=True)
+    directory.friche.operator.staff.add(staff)
+    admin_login(page, "olga@example.org")
+    page.goto("/admin/sites/site/add/")
+    page.locator("#id_name").fill("Ancienne Gare Sud")
+    page.locator("#id_address").focus()
+    expect(page.locator("#id_slug")).to_have_value("ancienne-gare-sud")
+
+
+def test_lock_page_after_five_failures_is_french_and_accessible(page, page_problems, directory):
+    UserFactory(email="olga@example.org")
+    page.goto("/compte/connexion/")
+    for _ in range(5):
+        page.get_by_label("Adresse e-mail").fill("olga@example.org")
+        page.get_by_label("Mot de passe").fill("mauvais")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        if page.get_by_role("heading", name="Connexion temporairement bloquée").count():
+            break
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion temporairement bloquée")
+    expect(page.get_by_role("alert")).to_contain_text("15 minutes")
+    assert_no_axe_violations(page)
+    # The 429 answer is on purpose: acknowledge the browser's console line for it.
+    page_problems.expect_error("429")

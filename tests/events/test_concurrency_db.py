@@ -1,0 +1,227 @@
+"""No double booking under concurrent writers, through events.services.book.
+
+Real threads, real connections, committed transactions (transactional_db): on SQLite a file
+database under BEGIN IMMEDIATE, on PostgreSQL the exclusion constraint. The control test drops
+the constraint and injects a pause between the check and the insert: the race then double-books,
+which proves these tests can fail. After every load, the overlap self-join finds 0 rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from events import services
+from events.models import Booking, BookingSeries
+from events.recurrence import WEEKLY, Recurrence
+from events.services import BookingError, book, book_series
+from tests.events.factories import local_slot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(n: int, attempt) -> list[tuple[str, object]]:
+    """Runs attempt(i) in n threads released together; returns (kind, value) per thread."""
+    barrier = threading.Barrier(n)
+    results: list[tuple[str, object]] = []
+    lock = threading.Lock()
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcome = ("ok", attempt(i).pk)
+        except BookingError as exc:
+            outcome = ("conflict", exc.messages[0])
+        except Exception as exc:  # every other failure is a server error in the view
+            outcome = ("error", repr(exc))
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == n, "a thread hung"
+    return results
+
+
+def _kinds(results) -> dict[str, int]:
+    counts = {"ok": 0, "conflict": 0, "error": 0}
+    for kind, _value in results:
+        counts[kind] += 1
+    return counts
+
+
+def _writers(is_postgres: bool) -> int:
+    return 30 if is_postgres else 20
+
+
+def _booker(w, start, end, **extra):
+    people = [(w.bob, w.bleu), (w.bea, w.bleu), (w.carl, w.vert)]
+
+    def attempt(i: int):
+        user, structure = people[i % len(people)]
+        return book(
+            space=w.salle_jaune, user=user, structure=structure, start=start, end=end, **extra
+        )
+
+    return attempt
+
+
+def test_concurrent_writers_on_one_slot_make_exactly_one_booking(booking_world, is_postgres):
+    w = booking_world
+    start, end = local_slot(3, 14)
+    n = _writers(is_postgres)
+    results = _race(n, _booker(w, start, end))
+    counts = _kinds(results)
+    errors = [value for kind, value in results if kind == "error"]
+    assert errors == [], errors  # no "database is locked", no IntegrityError leaking out
+    assert counts == {"ok": 1, "conflict": n - 1, "error": 0}
+    assert all(
+        "Salle Jaune" in value and "14:00" in value for kind, value in results if kind == "conflict"
+    )
+    assert Booking.objects.active().filter(space=w.salle_jaune).count() == 1
+    assert Booking.objects.overlapping_pairs() == []
+
+
+def test_concurrent_overlapping_and_back_to_back_slots(booking_world, is_postgres):
+    """Half the writers want 14:00–15:00, half 14:30–15:30, plus 15:00–16:00 back to back."""
+    w = booking_world
+    a, b, c = local_slot(4, 14), local_slot(4, 14, 30), local_slot(4, 15)
+    slots = [a, b]
+    n = _writers(is_postgres)
+
+    def attempt(i: int):
+        start, end = c if i == 0 else slots[i % 2]
+        user, structure = ((w.bob, w.bleu), (w.carl, w.vert))[i % 2]
+        return book(space=w.salle_jaune, user=user, structure=structure, start=start, end=end)
+
+    counts = _kinds(_race(n, attempt))
+    assert counts["error"] == 0
+    assert Booking.objects.overlapping_pairs() == []
+    booked = sorted((b.start, b.end) for b in Booking.objects.active().filter(space=w.salle_jaune))
+    assert counts["ok"] == len(booked)
+    # 15:00–16:00 leaves room for 14:00–15:00 only if it won; either way nothing overlaps.
+    assert 1 <= len(booked) <= 2
+
+
+def test_double_submit_racing_with_one_key_makes_one_booking(booking_world):
+    w = booking_world
+    start, end = local_slot(3, 10)
+
+    def attempt(_i: int):
+        return book(
+            space=w.salle_jaune,
+            user=w.bob,
+            structure=w.bleu,
+            start=start,
+            end=end,
+            request_key="same-form",
+        )
+
+    results = _race(10, attempt)
+    assert {kind for kind, _v in results} == {"ok"}, results
+    assert len({pk for _kind, pk in results}) == 1
+    assert Booking.objects.count() == 1
+
+
+def test_series_double_submit_racing_makes_one_series(booking_world):
+    w = booking_world
+    start, end = local_slot(3, 10)
+
+    def attempt(_i: int):
+        return book_series(
+            space=w.salle_jaune,
+            user=w.bob,
+            structure=w.bleu,
+            start=start,
+            end=end,
+            rule=Recurrence(WEEKLY, count=3),
+            skip_conflicts=False,
+            request_key="same-series-form",
+        )
+
+    results = _race(6, attempt)
+    assert {kind for kind, _v in results} == {"ok"}, results
+    assert len({pk for _kind, pk in results}) == 1
+    assert BookingSeries.objects.count() == 1 and Booking.objects.count() == 3
+    assert Booking.objects.overlapping_pairs() == []
+
+
+def test_members_racing_for_the_last_quota_hours_get_them_once(booking_world):
+    """Different rooms and times, one structure with 1 hour a week left: one booking only."""
+    from decimal import Decimal
+
+    from events.models import BookingRules
+
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, weekly_quota_hours=Decimal("1"))
+    day = 7 - local_slot(0, 0)[0].weekday() + 1  # Tuesday of next week
+    rooms = [w.salle_jaune, w.salle_verte]
+
+    def attempt(i: int):
+        start, end = local_slot(day, 9 + i)
+        return book(
+            space=rooms[i % 2], user=(w.bob, w.bea)[i % 2], structure=w.bleu, start=start, end=end
+        )
+
+    counts = _kinds(_race(8, attempt))
+    assert counts == {"ok": 1, "conflict": 7, "error": 0}
+
+
+def _slow_check(monkeypatch, pause: float) -> None:
+    """Injects a pause between the overlap check and the insert (test-only)."""
+    original = services._find_conflict
+
+    def check_then_wait(*args, **kwargs):
+        result = original(*args, **kwargs)
+        time.sleep(pause)
+        return result
+
+    monkeypatch.setattr(services, "_find_conflict", check_then_wait)
+
+
+def test_guarantee_holds_with_a_pause_between_check_and_insert(
+    booking_world, is_postgres, monkeypatch
+):
+    w = booking_world
+    _slow_check(monkeypatch, 0.3)
+    start, end = local_slot(3, 16)
+    n = 10
+    counts = _kinds(_race(n, _booker(w, start, end)))
+    assert counts == {"ok": 1, "conflict": n - 1, "error": 0}
+    assert Booking.objects.overlapping_pairs() == []
+
+
+@pytest.fixture
+def without_overlap_constraint(transactional_db):
+    """Drops the exclusion constraint for one test, then restores it (PostgreSQL)."""
+    constraint = next(c for c in Booking._meta.constraints if c.name == services.OVERLAP_CONSTRAINT)
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Booking, constraint)
+    yield
+    Booking.objects.all().delete()
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Booking, constraint)
+
+
+@pytest.mark.postgres
+def test_control_without_the_constraint_the_race_double_books(
+    without_overlap_constraint, booking_world, monkeypatch
+):
+    """The same load with the guarantee switched off: the self-join catches the overlaps, so the
+    tests above would fail if the constraint were missing."""
+    w = booking_world
+    _slow_check(monkeypatch, 0.5)
+    start, end = local_slot(3, 16)
+    n = 10
+    counts = _kinds(_race(n, _booker(w, start, end)))
+    assert counts["error"] == 0
+    assert counts["ok"] > 1
+    assert len(Booking.objects.overlapping_pairs()) >= 1

@@ -1,0 +1,375 @@
+"""The candidate's side: sign up, draft, attachments, submission, isolation."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from occupants.models import Application, ApplicationDocument, Call
+from tests.factories import SiteFactory, UserFactory
+from tests.occupants.calls_support import (
+    attach,
+    make_application,
+    make_call,
+    pdf_file,
+    png_file,
+    submitted,
+)
+from tests.occupants.factories import StructureFactory, StructureMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def call(cast) -> Call:
+    return make_call(cast.site_a, documents=("statuts", "assurance"), lots=2)
+
+
+@pytest.fixture
+def camille(client):
+    user = UserFactory(email="camille@example.org", full_name="Camille Candidate")
+    client.force_login(user)
+    return user
+
+
+def form_data(call: Call, **overrides) -> dict:
+    data = {
+        "structure": "",
+        "structure_name": "Atelier des Possibles",
+        "legal_form": "association",
+        "siret": "",
+        "commune": "Asnières-sur-Seine",
+        "postal_code": "92600",
+        "contact_name": "Camille",
+        "contact_email": "camille@example.org",
+        "contact_phone": "01 23 45 67 89",
+        "project": "Un atelier de réparation de vélos.",
+        "lots": [str(lot.pk) for lot in call.lots.all()],
+        "wanted_surface": "30",
+        "space_kind": "atelier",
+        "desired_start": timezone.localdate().isoformat(),
+        "duration_months": "12",
+    }
+    return data | overrides
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+
+
+def test_signup_creates_the_account_and_logs_in(client, call):
+    apply_url = reverse("calls:apply", args=[call.slug])
+    response = client.post(
+        reverse("calls:signup"),
+        {
+            "full_name": "Nina Nouvelle",
+            "email": "Nina@Example.org",
+            "password1": "un-long-mot-de-passe-42",
+            "password2": "un-long-mot-de-passe-42",
+            "next": apply_url,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == apply_url
+    assert client.get(apply_url).status_code == 200
+    assert client.session["_auth_user_id"]
+
+
+def test_signup_refuses_an_existing_address_and_a_weak_password(client, cast):
+    response = client.post(
+        reverse("calls:signup"),
+        {"full_name": "X", "email": "uma@example.org", "password1": "123", "password2": "123"},
+    )
+    assert response.status_code == 200
+    assert "Un compte existe déjà pour cette adresse" in text(response)
+
+
+def test_signup_ignores_an_offsite_next(client, db):
+    response = client.post(
+        reverse("calls:signup"),
+        {
+            "full_name": "Nina",
+            "email": "nina@example.org",
+            "password1": "un-long-mot-de-passe-42",
+            "password2": "un-long-mot-de-passe-42",
+            "next": "https://evil.example.com/",
+        },
+    )
+    assert response["Location"] == reverse("calls:mine")
+
+
+# --- Draft, resume, tampered ids --------------------------------------------------------------
+
+
+def test_apply_needs_an_account(client, call):
+    response = client.get(reverse("calls:apply", args=[call.slug]))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_candidate_saves_a_draft_and_resumes_it(client, call, camille):
+    response = client.post(reverse("calls:apply", args=[call.slug]), form_data(call))
+    application = Application.objects.get()
+    assert response["Location"] == application.get_absolute_url()
+    assert application.status == Application.Status.DRAFT
+    assert application.applicant == camille
+    assert set(application.lots.all()) == set(call.lots.all())
+    # Applying again resumes the same draft.
+    again = client.get(reverse("calls:apply", args=[call.slug]))
+    assert again["Location"] == application.get_absolute_url()
+    page = client.get(application.get_absolute_url())
+    assert "Atelier des Possibles" in page.content.decode()
+    client.post(application.get_absolute_url(), form_data(call, project="Projet revu."))
+    application.refresh_from_db()
+    assert application.project == "Projet revu."
+
+
+def test_lot_of_another_call_is_refused_and_nothing_saved(client, call, camille, cast):
+    other = make_call(cast.site_c, title="Autre appel")
+    data = form_data(call, lots=[str(other.lots.get().pk)])
+    response = client.post(reverse("calls:apply", args=[call.slug]), data)
+    assert response.status_code == 200
+    assert "Ce lot ne fait pas partie de cet appel." in text(response)
+    assert not Application.objects.exists()
+
+
+def test_tampered_lot_on_a_draft_keeps_the_draft_unchanged(client, call, camille, cast):
+    application = make_application(call, camille, project="Avant")
+    other = make_call(cast.site_c, title="Autre appel")
+    data = form_data(call, project="Après", lots=[str(other.lots.get().pk), "abc"])
+    response = client.post(application.get_absolute_url(), data)
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.project == "Avant"
+
+
+def test_structure_the_candidate_does_not_belong_to_is_refused(client, call, camille):
+    foreign = StructureFactory(name="Pas la mienne")
+    response = client.post(
+        reverse("calls:apply", args=[call.slug]), form_data(call, structure=str(foreign.pk))
+    )
+    assert "Choisissez l'une des structures dont vous êtes membre." in text(response)
+    assert not Application.objects.exists()
+
+
+def test_candidate_may_apply_for_a_structure_they_belong_to(client, call, camille):
+    mine = StructureFactory(name="La mienne")
+    StructureMemberFactory(structure=mine, user=camille)
+    client.post(
+        reverse("calls:apply", args=[call.slug]),
+        form_data(call, structure=str(mine.pk), structure_name=""),
+    )
+    assert Application.objects.get().structure == mine
+
+
+def test_closed_call_takes_no_new_application(client, cast, camille):
+    closed = make_call(cast.site_a, opens_in_days=-30, closes_in_days=-1)
+    response = client.post(reverse("calls:apply", args=[closed.slug]), form_data(closed))
+    assert response.status_code == 302
+    assert not Application.objects.exists()
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+def upload(client, application, file, doc="statuts"):
+    from occupants.models import DocumentType
+
+    return client.post(
+        reverse("calls:document_upload", args=[application.pk]),
+        {"document_type": DocumentType.objects.get(slug=doc).pk, "file": file},
+    )
+
+
+def test_pdf_and_png_attachments_are_accepted(client, call, camille):
+    application = make_application(call, camille)
+    assert upload(client, application, pdf_file())["Location"] == application.get_absolute_url()
+    assert upload(client, application, png_file(), doc="assurance").status_code == 302
+    names = sorted(d.original_name for d in application.documents.all())
+    assert names == ["kbis.png", "statuts.pdf"]
+    document = application.documents.get(original_name="statuts.pdf")
+    download = client.get(reverse("calls:document_download", args=[application.pk, document.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (lambda: pdf_file(extra=11 * 1024 * 1024), "Le fichier dépasse 10 Mo."),
+        (
+            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+                "statuts.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+            ),
+            "Format refusé : envoyez un PDF, un JPEG ou un PNG.",
+        ),
+        (
+            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+                "logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg"
+            ),
+            "Format refusé : envoyez un PDF, un JPEG ou un PNG.",
+        ),
+        (
+            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+                "photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, content_type="image/png"
+            ),
+            "L'image est incomplète ou endommagée.",
+        ),
+    ],
+    ids=["oversized", "not-a-pdf", "svg", "broken-png"],
+)
+def test_bad_attachments_are_refused_with_a_clear_message(client, call, camille, file, message):
+    application = make_application(call, camille)
+    response = upload(client, application, file())
+    assert response.status_code == 400
+    body = text(response)
+    assert message in body or "Ce fichier n'est pas une image lisible" in body
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_unknown_document_type_is_a_form_error(client, call, camille):
+    application = make_application(call, camille)
+    response = client.post(
+        reverse("calls:document_upload", args=[application.pk]),
+        {"document_type": "999999", "file": pdf_file()},
+    )
+    assert response.status_code == 400
+    assert not ApplicationDocument.objects.exists()
+
+
+# --- Submission ---------------------------------------------------------------------------
+
+
+def test_submission_with_missing_documents_is_refused(client, call, camille):
+    application = make_application(call, camille)
+    attach(application, "statuts")
+    response = client.post(reverse("calls:submit", args=[application.pk]), follow=True)
+    assert "Pièces manquantes : Attestation d'assurance." in text(response)
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+    assert not mail.outbox
+
+
+def test_late_submission_is_refused(client, cast, camille):
+    call = make_call(cast.site_a, documents=())
+    application = make_application(call, camille)
+    Call.objects.filter(pk=call.pk).update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1)
+    )
+    response = client.post(reverse("calls:submit", args=[application.pk]), follow=True)
+    assert "les candidatures ne sont plus acceptées" in text(response)
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+
+
+def test_rolling_call_accepts_submissions_after_its_closing_date(
+    client, cast, camille, django_capture_on_commit_callbacks
+):
+    call = make_call(cast.site_a, documents=(), rolling=True, opens_in_days=-30, closes_in_days=-1)
+    application = make_application(call, camille)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("calls:submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
+def test_submission_sends_one_confirmation_after_commit(
+    client, call, camille, django_capture_on_commit_callbacks
+):
+    application = make_application(call, camille)
+    attach(application, "statuts")
+    attach(application, "assurance")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("calls:submit", args=[application.pk]))
+    assert not mail.outbox  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["camille@example.org"]
+    assert "Candidature reçue" in mail.outbox[0].subject
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.submitted_at is not None
+    # A second submit changes nothing and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("calls:submit", args=[application.pk]))
+    assert len(mail.outbox) == 1
+
+
+def test_submitted_application_can_no_longer_be_edited(client, call, camille):
+    application = submitted(call, camille, project="Figé")
+    client.post(application.get_absolute_url(), form_data(call, project="Changé"))
+    application.refresh_from_db()
+    assert application.project == "Figé"
+    response = upload(client, application, pdf_file())
+    assert response.status_code == 302
+    assert not application.documents.exists()
+
+
+def test_candidate_withdraws_a_submitted_application(client, call, camille):
+    application = submitted(call, camille)
+    client.post(reverse("calls:withdraw", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+
+
+# --- Isolation ----------------------------------------------------------------------------
+
+
+def test_candidate_sees_only_their_own_applications(client, call, camille, cast):
+    mine = make_application(call, camille, structure_name="La mienne")
+    other = make_application(call, cast.uma, structure_name="Celle d'Uma")
+    document = attach(other)
+    page = text(client.get(reverse("calls:mine")))
+    assert "La mienne" in page
+    assert "Uma" not in page
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    for url in (
+        other.get_absolute_url(),
+        reverse("calls:document_download", args=[other.pk, document.pk]),
+        reverse("calls:document_download", args=[mine.pk, document.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    for name in ("submit", "withdraw", "document_upload"):
+        assert client.post(reverse(f"calls:{name}", args=[other.pk])).status_code == 404
+    delete = reverse("calls:document_delete", args=[other.pk, document.pk])
+    assert client.post(delete).status_code == 404
+    assert ApplicationDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_one_application_per_call_and_person_in_the_database(call, camille):
+    from django.db import IntegrityError, transaction
+
+    make_application(call, camille)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(call=call, applicant=camille, structure_name="Bis")
+
+
+def test_call_must_close_after_it_opens(cast):
+    from django.db import IntegrityError, transaction
+
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Call.objects.create(site=SiteFactory(), title="T", slug="t", opens_at=now, closes_at=now)
+
+
+def test_submission_rechecks_lots_and_membership_saved_earlier(client, call, camille, cast):
+    mine = StructureFactory(name="La mienne")
+    membership = StructureMemberFactory(structure=mine, user=camille)
+    application = make_application(call, camille, structure=mine)
+    attach(application, "statuts")
+    attach(application, "assurance")
+    other = make_call(cast.site_c, title="Autre appel")
+    application.lots.add(other.lots.get())  # written around the form
+    membership.delete()
+    response = client.post(reverse("calls:submit", args=[application.pk]), follow=True)
+    page = text(response)
+    assert "Un des lots choisis ne fait pas partie de cet appel." in page
+    assert "Vous n'êtes plus membre de la structure choisie" in page
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT

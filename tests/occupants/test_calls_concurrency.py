@@ -1,0 +1,54 @@
+"""Two managers accept two applications for the same space at the same moment (PostgreSQL)."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from occupants import calls_services
+from occupants.models import Application, Occupancy, Structure, StructureMember
+from tests.factories import SiteFactory, UserFactory
+from tests.occupants.calls_support import make_call, submitted
+
+
+@pytest.mark.postgres
+def test_concurrent_acceptances_on_one_space_leave_one_occupancy(transactional_db):
+    site = SiteFactory()
+    call = make_call(site, documents=())
+    space = call.lots.get().space
+    first = submitted(call, UserFactory(), structure_name="Première")
+    second = submitted(call, UserFactory(), structure_name="Seconde")
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def accept(application: Application) -> None:
+        try:
+            barrier.wait(timeout=10)
+            calls_services.application_accept(
+                application=application,
+                spaces=[space],
+                start=date(2026, 1, 1),
+                end=date(2026, 12, 31),
+            )
+            outcomes[application.pk] = "ok"
+        except ValidationError as exc:
+            outcomes[application.pk] = " ".join(exc.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(a,)) for a in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes.values(), key=lambda v: v != "ok")[0] == "ok"
+    refused = [v for v in outcomes.values() if v != "ok"]
+    assert len(refused) == 1 and "attribué" in refused[0]
+    assert Occupancy.objects.count() == 1
+    assert Structure.objects.count() == 1
+    assert StructureMember.objects.count() == 1
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["retenue", "soumise"]

@@ -1,0 +1,314 @@
+"""The public structures directory and a structure's public page."""
+
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from occupants.models import Occupancy
+from tests.factories import SiteFactory, SpaceFactory
+from tests.occupants.test_public_builders import (
+    PRIVATE_CONTACT,
+    bulk_occupants,
+    make_structure,
+    occupy,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/structures/"
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return response.text.replace("&#x27;", "'")
+
+
+@pytest.fixture
+def world():
+    """Two published sites and a hidden one; four public structures and a private one."""
+    friche = SiteFactory(name="Friche Lumière", slug="friche-lumiere", commune="Asnières-sur-Seine")
+    halle = SiteFactory(name="Halle aux Cuirs", slug="halle-aux-cuirs", commune="Montreuil")
+    hidden = SiteFactory(name="Entrepôt Confidentiel", slug="entrepot", published=False)
+    tissage = make_structure(
+        "Atelier Tissage",
+        sectors=("textile",),
+        commune="Asnières-sur-Seine",
+        postal_code="92600",
+        description="Tissage à la main de laines recyclées.",
+        website="https://tissage.example.org/",
+        legal_form="cooperative",
+        people_count=4,
+    )
+    occupy(tissage, friche, (SpaceFactory(site=friche),))
+    occupy(tissage, hidden, (SpaceFactory(site=hidden),))
+    bijoux = make_structure(
+        "Bijoux du Square",
+        sectors=("joaillerie", "design"),
+        commune="Montreuil",
+        postal_code="93100",
+    )
+    occupy(bijoux, halle, (SpaceFactory(site=halle),))
+    today = timezone.localdate()
+    ancienne = make_structure(
+        "Ancienne Fanfare", sectors=("musique",), commune="Paris", postal_code="75012"
+    )
+    occupy(ancienne, friche, start=today - timedelta(days=400), end=today - timedelta(days=2))
+    make_structure("Sans Lieu", sectors=(), commune="", postal_code="")
+    discret = make_structure(
+        "Collectif Discret",
+        sectors=("textile",),
+        public=False,
+        commune="Saint-Denis",
+        postal_code="93200",
+    )
+    occupy(discret, friche, (SpaceFactory(site=friche),))
+    return locals()
+
+
+def names(html: str) -> list[str]:
+    return re.findall(r'<a class="card-link" href="/structures/[^"]+/">([^<]+)</a>', html)
+
+
+# -- Directory ---------------------------------------------------------------------------------
+
+
+def test_directory_lists_public_structures_only_by_name(client, world):
+    html = text(client.get(URL))
+    assert names(html) == ["Ancienne Fanfare", "Atelier Tissage", "Bijoux du Square", "Sans Lieu"]
+    assert "Collectif Discret" not in html
+    assert "Saint-Denis" not in html  # only the private structure comes from there
+    assert '<h2 id="results-count" class="results-count">4 structures</h2>' in html
+
+
+def test_directory_never_shows_contact_details(client, world):
+    html = text(client.get(URL))
+    for value in PRIVATE_CONTACT.values():
+        assert value not in html
+
+
+def test_card_shows_commune_sectors_and_published_sites_occupied_today(client, world):
+    html = text(client.get(URL))
+    card = html.split("Atelier Tissage</a>")[1].split("</article>")[0]
+    assert "Asnières-sur-Seine (92)" in card
+    assert "Textile" in card
+    assert "Occupe : Friche Lumière" in card
+    assert "Entrepôt Confidentiel" not in html  # unpublished site
+    fanfare = html.split("Ancienne Fanfare</a>")[1].split("</article>")[0]
+    assert "Occupe" not in fanfare  # its occupancy has ended
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"sector": "textile"}, ["Atelier Tissage"]),
+        ({"sector": "design"}, ["Bijoux du Square"]),
+        ({"site": "friche-lumiere"}, ["Atelier Tissage"]),
+        ({"site": "halle-aux-cuirs"}, ["Bijoux du Square"]),
+        ({"commune": "Montreuil"}, ["Bijoux du Square"]),
+        ({"q": "laines"}, ["Atelier Tissage"]),
+        ({"q": "BIJOUX"}, ["Bijoux du Square"]),
+        ({"q": "bijoux", "sector": "textile"}, []),
+        ({"site": "friche-lumiere", "commune": "Asnières-sur-Seine"}, ["Atelier Tissage"]),
+    ],
+)
+def test_filters_narrow_the_list(client, world, params, expected):
+    assert names(text(client.get(URL, params))) == expected
+
+
+def test_site_filter_offers_published_sites_only(client, world):
+    html = text(client.get(URL))
+    select = re.search(r'<select name="site".*?</select>', html, re.S).group(0)
+    assert "Friche Lumière" in select
+    assert "Entrepôt Confidentiel" not in select
+
+
+def test_commune_filter_offers_communes_of_public_structures_only(client, world):
+    html = text(client.get(URL))
+    select = re.search(r'<select name="commune".*?</select>', html, re.S).group(0)
+    assert "Montreuil" in select
+    assert "Saint-Denis" not in select
+    assert client.get(URL, {"commune": "Saint-Denis"}).context["form"].errors
+
+
+def test_filter_form_has_a_label_for_every_field(client, world):
+    html = text(client.get(URL))
+    for field in ["q", "sector", "site", "commune"]:
+        assert f'<label for="id_{field}">' in html
+    assert '<form method="get" action="/structures/"' in html
+
+
+def test_no_result_shows_an_empty_state_with_a_reset_link(client, world):
+    html = text(client.get(URL, {"q": "introuvable"}))
+    assert "0 structure</h2>" in html
+    assert "Aucune structure ne correspond à ces critères." in html
+    assert '<a href="/structures/">Réinitialiser les filtres' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("sector", "inconnu"),
+        ("site", "entrepot"),  # unpublished: not a choice
+        ("site", "1' OR '1'='1"),
+        ("commune", "<script>alert(1)</script>"),
+        ("q", "x" * 500),
+        ("q", "nul\x00caractère"),
+        ("sector", "\x00"),
+    ],
+)
+def test_junk_filter_values_show_a_french_error_and_are_ignored(client, world, name, value):
+    response = client.get(URL, {name: value})
+    html = text(response)
+    assert 'class="message message-error" role="alert"' in html
+    assert "<script>alert(1)</script>" not in html
+    assert len(names(html)) == 4
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "\x00"])
+def test_junk_page_numbers_show_a_page_instead_of_failing(client, world, page):
+    assert client.get(URL, {"page": page}).status_code == 200
+
+
+def test_unknown_parameters_are_ignored(client, world):
+    assert len(names(text(client.get(URL, {"utm_source": "x", "sector[]": "a"})))) == 4
+
+
+def test_directory_shows_24_structures_per_page(client):
+    site = SiteFactory(name="Grand lieu")
+    bulk_occupants(site, 60)  # two in three are public: 40
+    first = text(client.get(URL))
+    assert len(names(first)) == settings.DIRECTORY_PAGE_SIZE == 24
+    assert "40 structures" in first
+    assert "Page 1 sur 2" in first
+    assert 'href="?page=2" rel="next"' in first
+    second = text(client.get(URL, {"page": 2}))
+    assert len(names(second)) == 16
+    assert "Annuaire des structures · page 2 · Interstices</title>" in second
+
+
+def test_directory_has_a_title_description_and_filtered_pages_are_not_indexed(client, world):
+    html = text(client.get(URL))
+    assert "<title>Annuaire des structures · Interstices</title>" in html
+    assert re.search(r'<meta name="description" content="[^"]{40,}">', html)
+    assert '<link rel="canonical" href="' + settings.SITE_URL + '/structures/">' in html
+    assert "noindex" not in html
+    assert '<meta name="robots" content="noindex, follow">' in text(
+        client.get(URL, {"sector": "textile"})
+    )
+
+
+def test_header_links_to_the_directory_and_marks_it_current(client, world):
+    html = text(client.get(URL))
+    assert '<a href="/structures/" aria-current="page">Structures</a>' in html
+    home = text(client.get("/"))
+    assert '<a href="/structures/">Structures</a>' in home
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sector": "textile", "site": "grand-lieu", "commune": "Paris", "q": "structure"},
+        {"sector": "zzz", "page": "abc"},
+    ],
+)
+def test_directory_query_count_does_not_grow_with_the_number_of_structures(client, params):
+    site = SiteFactory(name="Grand lieu", slug="grand-lieu")
+    other = SiteFactory(name="Autre lieu", slug="autre-lieu")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL, params).status_code == 200
+        return len(queries)
+
+    bulk_occupants(site, 5)
+    few = count()
+    bulk_occupants(site, 100)
+    bulk_occupants(other, 95, sector_slugs=("musique",))
+    many = count()
+    assert few == many
+    assert many <= 9
+
+
+# -- Structure page ----------------------------------------------------------------------------
+
+
+def test_structure_page_presents_a_public_structure(client, world):
+    html = text(client.get("/structures/atelier-tissage/"))
+    assert "<h1>Atelier Tissage</h1>" in html
+    assert "<title>Atelier Tissage · Asnières-sur-Seine · Interstices</title>" in html
+    assert '<meta name="description" content="Tissage à la main de laines recyclées.">' in html
+    assert "<p>Tissage à la main de laines recyclées.</p>" in html
+    assert 'href="https://tissage.example.org/"' in html
+    assert "Coopérative (SCIC, SCOP)" in html
+    assert '<a href="/structures/?sector=textile">Textile</a>' in html
+    assert '<a href="/lieux/friche-lumiere/">Friche Lumière</a>' in html
+    assert "Entrepôt Confidentiel" not in html
+
+
+def test_structure_page_never_shows_contact_or_siret(client, world):
+    structure = world["tissage"]
+    structure.siret = "73282932000074"
+    structure.save()
+    html = text(client.get(structure.get_absolute_url()))
+    for value in [*PRIVATE_CONTACT.values(), "73282932000074", "06 11 22 33 44"]:
+        assert value not in html
+    assert "Camille" not in html
+
+
+def test_private_or_unknown_structure_answers_404(client, world):
+    assert client.get("/structures/collectif-discret/").status_code == 404
+    assert client.get("/structures/personne/").status_code == 404
+    assert client.get("/structures/atelier-tissage/", {"x": "1"}).status_code == 200
+
+
+def test_structure_without_a_current_site_says_so(client, world):
+    html = text(client.get("/structures/ancienne-fanfare/"))
+    assert "Cette structure n'occupe actuellement aucun lieu publié." in html
+    assert "Friche Lumière" not in html
+
+
+def test_cancelled_occupancy_is_not_listed(client, world):
+    Occupancy.objects.filter(structure=world["bijoux"]).update(status=Occupancy.Status.CANCELLED)
+    html = text(client.get("/structures/bijoux-du-square/"))
+    assert "Halle aux Cuirs" not in html
+
+
+def test_structure_page_query_count_does_not_grow_with_its_sites(client, world):
+    structure = world["tissage"]
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(structure.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(10):
+        site = SiteFactory(name=f"Lieu {i}")
+        occupy(structure, site, (SpaceFactory(site=site),))
+    many = count()
+    assert few == many
+
+
+def test_only_get_is_allowed(client, world):
+    assert client.post(URL).status_code == 405
+    assert client.post("/structures/atelier-tissage/").status_code == 405
+
+
+# -- Sitemap -----------------------------------------------------------------------------------
+
+
+def test_sitemap_lists_the_directory_and_public_structures_only(client, world):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    paths = {re.sub(r"^https?://[^/]+", "", loc.text) for loc in tree.findall("s:url/s:loc", ns)}
+    assert {"/structures/", "/structures/atelier-tissage/", "/structures/sans-lieu/"} <= paths
+    assert "/structures/collectif-discret/" not in paths

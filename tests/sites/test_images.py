@@ -1,0 +1,238 @@
+"""Uploads through SafeImageField: only JPEG, PNG and WebP within limits, always re-encoded."""
+
+import io
+import struct
+import time
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from sites.images import SafeImageFormField, reencode_image
+from sites.models import Site, Space
+
+GPS_IFD = 0x8825
+MAKE = 0x010F
+
+
+def picture(fmt: str, size=(80, 60), **save) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[MAKE] = "AppareilSecret"
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1] = "N"
+    gps[2] = (48.0, 54.0, 12.5)
+    data = picture("JPEG", exif=exif)
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)  # the fixture is right
+    return data
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A valid PNG header declaring width × height, with a few bytes of pixel data."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def upload(data: bytes, name: str, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def clean(data: bytes, name: str):
+    return SafeImageFormField().clean(upload(data, name))
+
+
+def error_of(data: bytes, name: str) -> str:
+    with pytest.raises(ValidationError) as excinfo:
+        clean(data, name)
+    return " ".join(excinfo.value.messages)
+
+
+# --- accepted and re-encoded -----------------------------------------------------------------
+
+
+def test_jpeg_is_accepted_and_its_exif_and_gps_are_dropped():
+    cleaned = clean(jpeg_with_gps(), "vacances.jpg")
+    data = cleaned.read()
+    assert cleaned.name == "vacances.jpg" and cleaned.content_type == "image/jpeg"
+    assert b"AppareilSecret" not in data
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "JPEG" and image.size == (80, 60)
+    assert not image.getexif().get_ifd(GPS_IFD) and MAKE not in image.getexif()
+
+
+def test_png_is_accepted_and_its_text_chunks_are_dropped():
+    raw = picture("PNG")
+    # A tEXt chunk right after IHDR: metadata a camera or an editor may leave.
+    ihdr_end = 8 + 25
+    text = png_chunk(b"tEXt", b"Comment\x00secret de fabrication")
+    with_text = raw[:ihdr_end] + text + raw[ihdr_end:]
+    assert Image.open(io.BytesIO(with_text)).info.get("Comment") == "secret de fabrication"
+    data = clean(with_text, "plan.png").read()
+    assert b"secret de fabrication" not in data
+    assert Image.open(io.BytesIO(data)).format == "PNG"
+
+
+def test_webp_is_accepted_and_re_encoded():
+    cleaned = clean(picture("WEBP"), "facade.webp")
+    assert cleaned.content_type == "image/webp"
+    assert Image.open(io.BytesIO(cleaned.read())).format == "WEBP"
+
+
+def test_the_extension_follows_the_real_format_not_the_name():
+    cleaned = clean(picture("PNG"), "photo.jpg")
+    assert cleaned.name == "photo.png" and cleaned.content_type == "image/png"
+
+
+def test_a_jpeg_carrying_a_payload_after_its_image_data_is_neutralised():
+    polyglot = picture("JPEG") + b"<html><script>alert(document.cookie)</script></html>PK\x03\x04"
+    data = clean(polyglot, "piege.jpg").read()
+    assert b"<script>" not in data and b"PK\x03\x04" not in data
+    assert Image.open(io.BytesIO(data)).format == "JPEG"
+
+
+def test_very_large_pictures_are_scaled_down():
+    data = clean(picture("JPEG", size=(4000, 1000)), "panorama.jpg").read()
+    assert Image.open(io.BytesIO(data)).size == (3200, 800)
+
+
+# --- refused with a French message -----------------------------------------------------------
+
+
+def test_svg_is_refused():
+    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    assert "Les images SVG ne sont pas acceptées" in error_of(svg, "logo.svg")
+    # Renamed, it is still an SVG.
+    assert "SVG" in error_of(svg.replace(b'<?xml version="1.0"?>', b""), "logo.png")
+
+
+def test_gif_is_refused_by_format():
+    assert "Format GIF refusé" in error_of(picture("GIF"), "anime.gif")
+
+
+def test_a_gif_javascript_polyglot_is_refused():
+    polyglot = picture("GIF")[:6] + b"/*" + picture("GIF")[8:] + b"*/=alert(1);"
+    message = error_of(polyglot, "image.jpg")
+    assert "refusé" in message or "n'est pas une image lisible" in message
+
+
+def test_a_html_page_with_an_image_inside_is_refused():
+    polyglot = b"<!doctype html><p>bonjour</p>" + picture("PNG")
+    assert "n'est pas une image lisible" in error_of(polyglot, "page.png")
+
+
+def test_text_is_refused():
+    assert "n'est pas une image lisible" in error_of(b"Bonjour, ceci est du texte.", "note.jpg")
+
+
+def test_a_truncated_image_is_refused():
+    data = picture("PNG", size=(300, 300))
+    message = error_of(data[: len(data) // 2], "coupe.png")
+    assert "incomplète ou endommagée" in message or "n'est pas une image lisible" in message
+
+
+def test_files_over_5_mb_are_refused(settings):
+    big = picture("JPEG") + b"\x00" * (5 * 1024 * 1024)
+    assert "Le fichier dépasse 5 Mo." in error_of(big, "lourd.jpg")
+
+
+def test_a_tiny_png_declaring_30000_by_30000_pixels_is_refused_in_under_a_second():
+    bomb = png_declaring(30_000, 30_000)
+    assert len(bomb) < 200
+    started = time.perf_counter()
+    message = error_of(bomb, "bombe.png")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert "trop grande" in message and "40 millions de pixels" in message
+
+
+def test_pictures_over_40_megapixels_are_refused_with_their_size():
+    message = error_of(png_declaring(8000, 6000), "immense.png")
+    assert "8000 × 6000" in message.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_reencode_refuses_empty_data():
+    with pytest.raises(ValidationError):
+        reencode_image(b"", "vide.jpg")
+
+
+# --- through the admin: thumbnails, nothing saved on refusal ----------------------------------
+
+
+@pytest.fixture
+def space_form(cast):
+    return {
+        "site": cast.site_a.pk,
+        "name": "Atelier photo",
+        "kind": "atelier",
+        "level": "0",
+        "surface": "30",
+        "capacity": "4",
+    }
+
+
+@pytest.mark.django_db
+def test_an_uploaded_space_photo_is_stored_re_encoded_with_a_thumbnail(client, cast, space_form):
+    client.force_login(cast.mara)
+    photo = upload(jpeg_with_gps(), "atelier.jpg", "image/jpeg")
+    response = client.post(reverse("admin:sites_space_add"), space_form | {"photo": photo})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    space = Space.objects.get(name="Atelier photo")
+    with space.photo.open("rb") as stored:
+        data = stored.read()
+    assert b"AppareilSecret" not in data
+    assert space.photo_thumbnail.name.endswith("-thumb.webp")
+    with space.photo_thumbnail.open("rb") as thumb:
+        image = Image.open(thumb)
+        assert image.format == "WEBP" and image.size[0] <= 640 and image.size[1] <= 480
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.svg", "Les images SVG"),
+        (b"GIF89a" + b"\x00" * 40, "x.gif", "JPEG, un PNG ou un WebP"),
+        (b"du texte", "x.txt", "n&#x27;est pas une image lisible"),
+    ],
+)
+def test_a_refused_upload_saves_nothing_and_says_why(client, cast, space_form, data, name, message):
+    client.force_login(cast.mara)
+    response = client.post(
+        reverse("admin:sites_space_add"), space_form | {"photo": upload(data, name)}
+    )
+    assert response.status_code == 200
+    assert "photo" in response.context["adminform"].form.errors
+    assert message in response.text
+    assert not Space.objects.filter(name="Atelier photo").exists()
+
+
+@pytest.mark.django_db
+def test_site_cover_photo_gets_a_list_thumbnail_that_follows_the_photo(cast):
+    site = Site.objects.get(pk=cast.site_a.pk)
+    site.cover_photo = clean(picture("PNG", size=(1600, 1200)), "facade.png")
+    site.save()
+    site.refresh_from_db()
+    assert site.cover_thumbnail.name.endswith("-thumb.webp")
+    with site.cover_thumbnail.open("rb") as thumb:
+        assert Image.open(thumb).size == (640, 480)
+    site.cover_photo = ""
+    site.save()
+    site.refresh_from_db()
+    assert not site.cover_thumbnail

@@ -1,0 +1,133 @@
+"""The benchmark's own arithmetic and plumbing (gunicorn itself is only run by `make bench`)."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bench import load, run, stats
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert stats.percentile(values, 50) == 50
+    assert stats.percentile(values, 95) == 95
+    assert stats.percentile(values, 100) == 100
+    assert stats.percentile([7.5], 95) == 7.5
+    assert stats.percentile([4, 1, 3, 2], 50) == 2
+    assert stats.percentile([], 95) == 0.0
+    with pytest.raises(ValueError):
+        stats.percentile([1], 101)
+
+
+def test_measure_targets_and_ceiling_share():
+    ceiling = stats.from_latencies("plafond", "/healthz", 10, [1.0] * 1000, 10.0, 0)
+    page = stats.from_latencies("annuaire", "/lieux/", 10, [20.0] * 380 + [200.0] * 20, 10.0, 0)
+    page.target_p95, page.target_ratio = 150.0, 0.4
+    stats.apply_ceiling([ceiling, page], "plafond")
+    assert ceiling.rps == 100 and page.rps == 40
+    assert page.ratio == pytest.approx(0.4)
+    assert page.p95 == 20.0 and page.max == 200.0
+    assert page.passed is True
+    assert ceiling.passed is None  # the ceiling has no target
+    page.errors = 1
+    assert page.passed is False
+    page.errors, page.target_p95 = 0, 10.0
+    assert page.passed is False
+
+
+def test_table_is_markdown_with_one_row_per_measure():
+    ceiling = stats.from_latencies("plafond", "/healthz", 10, [1.0, 2.0], 1.0, 0)
+    page = stats.from_latencies("fiche lieu", "/lieux/x/", 10, [30.0, 90.0], 1.0, 0)
+    page.target_p95, page.queries = 150.0, 6
+    stats.apply_ceiling([ceiling, page], "plafond")
+    lines = stats.format_table([ceiling, page]).splitlines()
+    assert len(lines) == 4
+    assert all(line.startswith("|") and line.endswith("|") for line in lines)
+    assert {line.count("|") for line in lines} == {lines[0].count("|")}
+    assert (
+        "| fiche lieu | `/lieux/x/` | 10 | 2 | 2.0 | 100 % | 30.0 | 90.0 | 90.0 | 0 | 6 "
+        in (lines[3])
+    )
+    assert lines[3].endswith("| ≤ 150 ms | ✅ |")
+    assert json.dumps(page.as_dict())  # serialisable for bench/last.json
+
+
+def test_arguments_and_production_environment():
+    args = run.parse_args(["--clients", "50,10,10", "--duration", "3"])
+    assert args.clients == [10, 50] and args.duration == 3
+    env = run.production_env("postgres://postgres@127.0.0.1:5432/x")
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.prod"
+    # The production settings really load with these switches, SSL redirect off.
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["False", "False", "False", "127.0.0.1"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        status = 500 if self.path == "/boom" else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # wrk drops its connections when time is up: broken pipes are expected
+
+
+@pytest.fixture
+def tiny_server():
+    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("runner", ["run_python", "run_wrk"])
+def test_load_tools_count_requests_and_errors(tiny_server, runner):
+    if runner == "run_wrk" and not load.wrk_available():
+        pytest.skip("wrk n'est pas installé (le banc se rabat sur le client Python)")
+    measure = getattr(load, runner)
+    ok = measure("ok", "127.0.0.1", tiny_server, "/", clients=2, seconds=1)
+    assert ok.requests > 10 and ok.errors == 0
+    assert 0 < ok.p50 <= ok.p95 <= ok.max
+    boom = measure("boom", "127.0.0.1", tiny_server, "/boom", clients=2, seconds=1)
+    assert boom.requests > 0 and boom.errors == boom.requests
+
+
+def test_a_row_with_no_answer_fails_its_target():
+    silent = stats.from_latencies("réservation", "/r/", 50, [], 2.0, 0)
+    silent.target_p95 = 200.0
+    assert silent.passed is False
+    assert "| 0 | 0.0 |" in stats.format_table([silent])
+
+
+def test_wait_idle_returns_once_the_server_answers_quickly(tiny_server):
+    began = time.monotonic()
+    run.wait_idle(tiny_server, timeout=20)
+    assert time.monotonic() - began < 10  # well before its time limit

@@ -1,0 +1,287 @@
+"""seed_demo, demo_logins and seed_bulk."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import User
+from sites.demo import bulk, data
+from sites.models import Site
+from tests.factories import SiteFactory
+
+PROJECT_APPS = ("accounts", "sites", "occupants", "events")
+
+
+def row_counts() -> dict[str, int]:
+    counts = {}
+    for label in PROJECT_APPS:
+        if not apps.is_installed(label):
+            continue
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_gives_the_same_rows():
+    seed("--no-photos")
+    first = row_counts()
+    first_slugs = sorted(Site.objects.values_list("slug", flat=True))
+    seed("--no-photos")
+    assert row_counts() == first
+    assert sorted(Site.objects.values_list("slug", flat=True)) == first_slugs
+    assert first["sites.Site"] == len(data.SITES)
+    assert first["sites.Space"] > 60
+
+
+@pytest.mark.django_db
+def test_seed_demo_models_the_seeds():
+    seed("--no-photos")
+    boussole = Site.objects.get(slug="la-boussole-asnieres")
+    assert boussole.commune == "Asnières-sur-Seine" and boussole.departement == "92"
+    assert boussole.duration_months == 18
+    assert boussole.status == Site.Status.OPEN and boussole.published
+    assert boussole.spaces.filter(is_bookable=True, kind="salle_reunion").count() >= 2
+    assert boussole.spaces.count() >= 50
+    usine = Site.objects.get(slug="usine-commune-vaugneray")
+    leader = usine.fundings.get(programme="LEADER")
+    assert leader.amount == 9900 and usine.total_project_cost == 19200
+    assert {s.status for s in Site.objects.all()} == set(Site.Status.values)
+    assert Site.objects.filter(published=False).exists()
+    # Nobody real: every demo account is on the demo domain.
+    assert all(
+        email.endswith("@demo.interstices.fr")
+        for email in User.objects.values_list("email", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_draws_cover_photos_once():
+    seed()
+    site = Site.objects.get(slug="la-boussole-asnieres")
+    assert site.cover_photo and site.cover_thumbnail
+    assert site.photos.count() == 2
+    assert all(photo.image and photo.thumbnail for photo in site.photos.all())
+    name, photo_names = site.cover_photo.name, sorted(p.image.name for p in site.photos.all())
+    seed()
+    site.refresh_from_db()
+    assert site.cover_photo.name == name
+    assert sorted(p.image.name for p in site.photos.all()) == photo_names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["admin", "equipe", "responsable", "structure", "candidat"])
+def test_demo_accounts_can_log_in(client, key):
+    seed("--no-photos")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": data.demo_email(key), "password": data.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert client.session.get("_auth_user_id") == str(
+        User.objects.get(email=data.demo_email(key)).pk
+    )
+
+
+@pytest.mark.django_db
+def test_demo_roles_are_scoped():
+    seed("--no-photos")
+    admin = User.objects.get(email=data.demo_email("admin"))
+    equipe = User.objects.get(email=data.demo_email("equipe"))
+    responsable = User.objects.get(email=data.demo_email("responsable"))
+    assert admin.is_superuser
+    assert list(Site.objects.managed_by(responsable).values_list("slug", flat=True)) == [
+        "la-boussole-asnieres"
+    ]
+    operated = Site.objects.filter(operator__slug="cooperative-interstices")
+    assert set(Site.objects.managed_by(equipe)) == set(operated)
+    assert not Site.objects.managed_by(User.objects.get(email=data.demo_email("candidat")))
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_leaves_an_existing_database_alone():
+    SiteFactory(name="Lieu existant")
+    output = seed("--if-empty")
+    assert "déjà" in output
+    assert list(Site.objects.values_list("name", flat=True)) == ["Lieu existant"]
+    assert not User.objects.filter(email__endswith="@demo.interstices.fr").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_loads_an_empty_database():
+    seed("--if-empty", "--no-photos")
+    assert Site.objects.count() == len(data.SITES)
+
+
+@pytest.mark.django_db
+def test_demo_logins_prints_every_account_in_french():
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "seed_demo" in out.getvalue()  # nothing loaded yet: says what to run
+    seed("--no-photos")
+    out = StringIO()
+    call_command("demo_logins", "--base-url", "http://127.0.0.1:9000", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:9000/compte/connexion/" in text
+    assert data.DEMO_PASSWORD in text
+    for key, *_rest in data.ACCOUNTS:
+        assert data.demo_email(key) in text
+    assert "Mot de passe" in text
+
+
+def bulk_counts() -> dict[str, int]:
+    return {
+        label: count
+        for label, count in row_counts().items()
+        if not label.startswith("accounts.User")
+    }
+
+
+@pytest.mark.django_db
+def test_seed_bulk_small_is_deterministic_and_refuses_to_duplicate():
+    call_command("seed_bulk", sites=6, structures=60, bookings=300, stdout=StringIO())
+    counts = bulk_counts()
+    names = list(Site.objects.order_by("slug").values_list("name", "commune", "status"))
+    assert counts["sites.Site"] == 6 and counts["sites.Space"] == 60
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("seed_bulk", sites=6, stdout=StringIO())
+    call_command("seed_bulk", sites=6, structures=60, bookings=300, reset=True, stdout=StringIO())
+    assert bulk_counts() == counts
+    assert list(Site.objects.order_by("slug").values_list("name", "commune", "status")) == names
+
+
+@pytest.mark.django_db
+def test_seed_bulk_fills_later_models_without_overlaps():
+    call_command("seed_bulk", sites=4, structures=80, bookings=400, stdout=StringIO())
+    if apps.is_installed("occupants"):
+        Structure = apps.get_model("occupants", "Structure")
+        OccupancySpace = apps.get_model("occupants", "OccupancySpace")
+        assert Structure.objects.count() == 80
+        # The benchmark's site page has the seed's 40 structures.
+        first = Site.objects.order_by("slug").first()
+        assert first.published and first.occupancies.count() == 40
+        exclusive = OccupancySpace.objects.filter(exclusive=True, active=True)
+        assert exclusive.count() == len(set(exclusive.values_list("space_id", flat=True)))
+    Booking = apps.get_model("events", "Booking")
+    assert Booking.objects.count() == 400
+    assert Booking.objects.overlapping_pairs() == []
+    assert Booking.objects.filter(space__is_bookable=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_bulk_rejects_bad_sizes():
+    with pytest.raises(CommandError):
+        call_command("seed_bulk", sites=0, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("seed_bulk", sites=3, bookings=-1, stdout=StringIO())
+
+
+def test_bulk_references_are_unique_and_short():
+    references = {bulk.bulk_reference(n) for n in range(50_000)}
+    assert len(references) == 50_000
+    assert all(len(r) <= 12 for r in references)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_seed_bulk_on_postgresql_respects_the_exclusion_constraints():
+    """On PostgreSQL the exclusion constraints are live: the bulk insert must satisfy them."""
+    call_command("seed_bulk", sites=30, structures=600, bookings=6000, stdout=StringIO())
+    Booking = apps.get_model("events", "Booking")
+    assert Booking.objects.count() == 6000
+    assert Booking.objects.overlapping_pairs() == []
+    assert Site.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_the_occupants_picture(mailoutbox):
+    seed("--no-photos")
+    Structure = apps.get_model("occupants", "Structure")
+    StructureMember = apps.get_model("occupants", "StructureMember")
+    boussole = Site.objects.get(slug="la-boussole-asnieres")
+    on_boussole = Structure.objects.filter(occupancies__site=boussole).distinct()
+    assert 38 <= on_boussole.count() <= 42
+    sectors = set(on_boussole.values_list("sectors__slug", flat=True))
+    assert {"arts-plastiques", "textile", "design", "joaillerie", "cosmetique"} <= sectors
+    assert {"upcycling", "musique", "associatif"} <= sectors
+    assert Structure.objects.exclude(occupancies__site=boussole).exists()  # a few elsewhere
+    lead = StructureMember.objects.get(user__email=data.demo_email("structure"))
+    assert lead.role == "responsable"
+    assert lead.structure.occupancies.filter(site=boussole).exists()
+    assert not mailoutbox  # the demo's bookings and calls send no e-mail
+
+
+@pytest.mark.django_db
+def test_seed_demo_opens_a_call_and_books_rooms():
+    seed("--no-photos")
+    Call = apps.get_model("occupants", "Call")
+    Application = apps.get_model("occupants", "Application")
+    Booking = apps.get_model("events", "Booking")
+    call = Call.objects.open().get()
+    statuses = set(call.applications.values_list("status", flat=True))
+    assert {"brouillon", "soumise", "en_etude", "refusee", "desistee"} <= statuses
+    assert call.lots.count() == 3 and call.visits.count() == 2
+    mine = Application.objects.of_candidate(
+        User.objects.get(email=data.demo_email("candidat"))
+    ).get()
+    assert mine.status == "soumise"
+    assert Booking.objects.filter(site__slug="la-boussole-asnieres").count() >= 10
+    assert Booking.objects.overlapping_pairs() == []
+
+
+@pytest.mark.django_db
+def test_seed_demo_works_without_the_later_models(monkeypatch):
+    from sites.demo import extensions
+
+    monkeypatch.setattr(extensions, "has_models", lambda *labels: False)
+    seed("--no-photos")
+    assert Site.objects.count() == len(data.SITES)
+    assert not apps.get_model("occupants", "Structure").objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_pages_answer_for_each_role(client):
+    seed()  # with the generated photos, which the site page shows
+    boussole = Site.objects.get(slug="la-boussole-asnieres")
+    public = [
+        reverse("home"),
+        reverse("sites:directory"),
+        boussole.get_absolute_url(),
+        reverse("sites:geojson"),
+        reverse("structures:directory"),
+        reverse("calls:list"),
+    ]
+    for path in public:
+        assert client.get(path).status_code == 200, path
+    assert (
+        client.get(
+            Site.objects.get(slug="immeuble-pasteur-nanterre").get_absolute_url()
+        ).status_code
+        == 404
+    )  # unpublished
+
+    client.force_login(User.objects.get(email=data.demo_email("structure")))
+    room = boussole.spaces.filter(is_bookable=True).first()
+    for path in [
+        reverse("accounts:dashboard"),
+        reverse("events:mine"),
+        reverse("events:space_week", kwargs={"pk": room.pk}),
+    ]:
+        assert client.get(path).status_code == 200, path
+
+    client.force_login(User.objects.get(email=data.demo_email("candidat")))
+    response = client.get(reverse("calls:mine"))
+    assert response.status_code == 200
+    assert "Ressourcerie du Faubourg" in response.content.decode()
+
+    client.force_login(User.objects.get(email=data.demo_email("responsable")))
+    assert client.get(reverse("admin:sites_site_changelist")).status_code == 200
