@@ -97,3 +97,16 @@ def test_mon_espace_lists_my_applications_only(crew, client):
     assert "Mes candidatures" in content
     assert "Projet d&#x27;Uma" in content
     assert "Projet de Max" not in content
+
+
+def test_mon_espace_links_to_bookings_and_manager_pages(crew, client):
+    client.force_login(crew.max)
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("events:mine") in content
+    assert reverse("events:feeds") in content
+    assert reverse("events:manager_index") not in content
+
+    client.force_login(crew.mara)
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("events:manager_index") in content
+    assert reverse("events:mine") not in content
