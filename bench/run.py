@@ -147,6 +147,13 @@ def prepare_data(args: argparse.Namespace) -> None:
             bookings=args.bookings,
             reset=True,
         )
+    # Planner statistics, as autovacuum would gather them in production: without them the
+    # bench would measure plans that no production database uses.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     call_command("collectstatic", interactive=False, verbosity=0)
 
 

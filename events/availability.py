@@ -11,11 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from math import gcd
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from occupants.models import Occupancy, Structure
@@ -101,6 +105,33 @@ class Slot:
     def param(self) -> str:
         """The slot's start as the booking form's ?debut= parameter (local wall-clock time)."""
         return _local(self.start).strftime("%Y-%m-%dT%H:%M")
+
+    @property
+    def book_url(self) -> str:
+        """The booking form prefilled with this slot (the room's URL reversed once a grid)."""
+        base = self.space.__dict__.get("_book_url")
+        if base is None:
+            base = self.space.__dict__["_book_url"] = reverse(
+                "events:book", kwargs={"pk": self.space.pk}
+            )
+        return f"{base}?debut={self.param}"
+
+    @property
+    def book_label(self) -> str:
+        """What the free slot's link says to a screen reader (built here, not in the slot's
+        template: a week grid has hundreds of slots)."""
+        local = _local(self.start)
+        return gettext("réserver %(space)s le %(day)s à %(time)s") % {
+            "space": self.space.name,
+            "day": _day_label(local.date(), get_language()),
+            "time": local.strftime("%H:%M"),  # the "H:i" format
+        }
+
+
+@lru_cache(maxsize=512)
+def _day_label(day: date, language: str | None) -> str:
+    """`day|date:"l j F"` in the given language (the same for every slot of a grid column)."""
+    return date_format(day, "l j F")
 
 
 @dataclass

@@ -326,6 +326,33 @@ class BookingSeries(models.Model):
         return f"{self.get_frequency_display()} — {self.space_id}"
 
 
+class InSubquery(models.Lookup):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL.
+
+    In an OR (`structure IN (my structures) OR booked_by = me`) PostgreSQL runs an IN subquery
+    as a filter over every row of the table (a hashed SubPlan: a sequential scan of all the
+    bookings); the ARRAY form is computed once (an InitPlan) and compared with `= ANY`, which an
+    index answers, so that each branch of the OR reads its own index (a BitmapOr)."""
+
+    lookup_name = "in_subquery"
+    prepare_rhs = False
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> BookingQuerySet:
         return self.filter(status__in=Booking.ACTIVE_STATUSES)
@@ -341,7 +368,7 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         structures = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
-        return self.filter(Q(structure_id__in=structures) | Q(booked_by_id=user.pk))
+        return self.filter(Q(InSubquery(F("structure_id"), structures)) | Q(booked_by_id=user.pk))
 
     def visible_to(self, user) -> BookingQuerySet:
         """What a user may open in full (purpose included): their structures' bookings, their
@@ -353,7 +380,9 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         structures = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
         sites = Site.objects.managed_by(user).values("pk")
         return self.filter(
-            Q(structure_id__in=structures) | Q(booked_by_id=user.pk) | Q(site_id__in=sites)
+            Q(InSubquery(F("structure_id"), structures))
+            | Q(booked_by_id=user.pk)
+            | Q(InSubquery(F("site_id"), sites))
         )
 
     def overlapping_pairs(self) -> list[tuple[int, int]]:

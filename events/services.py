@@ -160,8 +160,10 @@ def _prepare(
     purpose: str,
     on_behalf: bool,
     first_day: date,
+    rules=None,
 ) -> _Request:
-    """Checks what does not depend on the slot: the space, the user's right, people."""
+    """Checks what does not depend on the slot: the space, the user's right, people. `rules`
+    are the space's effective rules when the caller has just read them (same request)."""
     if not isinstance(space, Space) or not space.pk:
         raise BookingError(_("Choisissez un espace."))
     if not space.is_bookable:
@@ -189,8 +191,7 @@ def _prepare(
             )
             % {"space": space.name, "n": space.capacity}
         )
-    rules = effective_rules(space)
-    manager = can_manage(user, space.site_id)
+    rules = rules if rules is not None else effective_rules(space)
     outside = organisation is not None or bool(outside_name)
     if outside:
         if structure is not None:
@@ -200,7 +201,7 @@ def _prepare(
                     "extérieure, pas les deux."
                 )
             )
-        if not manager:
+        if not can_manage(user, space.site_id):
             raise BookingError(
                 _("Seul un responsable du lieu réserve pour une organisation extérieure.")
             )
@@ -211,7 +212,8 @@ def _prepare(
         return _Request(space, user, rules, None, organisation, outside_name, people, purpose, True)
     if structure is None:
         raise BookingError(_("Choisissez la structure pour laquelle vous réservez."))
-    if on_behalf and not manager:
+    # A member booking for their own structure needs no manager's right: not read then.
+    if on_behalf and not can_manage(user, space.site_id):
         raise BookingError(_("Seul un responsable du lieu réserve pour le compte d'une structure."))
     if (
         not on_behalf
@@ -586,10 +588,12 @@ def book(
     outside_name: str = "",
     request_key: str | None = None,
     on_behalf: bool = False,
+    rules=None,
 ) -> Booking:
     """Books a space for a structure (a member, or a manager with on_behalf=True) or for an
     outside organisation (a manager only). Raises BookingError, PermissionDenied for an
-    anonymous user. The same request_key twice returns the first booking."""
+    anonymous user. The same request_key twice returns the first booking. `rules`: the
+    space's effective_rules() when the caller read them in the same request (one query less)."""
     request_key = _clean_key(request_key)
     existing = _existing_for_key(Booking, request_key, user)
     if existing is not None:
@@ -606,6 +610,7 @@ def book(
         purpose=purpose,
         on_behalf=on_behalf,
         first_day=_local(start).date() if timezone.is_aware(start) else start.date(),
+        rules=rules,
     )
     _check_shape(request, start, end)
     # UTC from here on: Python's arithmetic on two Paris datetimes follows wall clocks.

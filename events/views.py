@@ -253,7 +253,7 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         if not form.is_series():
-            booking = services.book(**common, request_key=str(data["request_key"]))
+            booking = services.book(**common, request_key=str(data["request_key"]), rules=rules)
         elif request.POST.get("confirm") != "1":
             common.pop("purpose")
             occurrences = services.preview_series(**common, rule=_recurrence(data))
@@ -339,21 +339,40 @@ def _free_rooms(data: dict) -> list[Space]:
     )
 
 
+def _booking_page(queryset, order: tuple[str, ...], number):
+    """One page of bookings: the page's ids are chosen on the bookings table alone (its
+    indexes), then only those rows are joined to their room, site and holder."""
+    page = Paginator(queryset.order_by(*order), PAGE_SIZE).get_page(number)
+    page.object_list = list(
+        Booking.objects.filter(pk__in=page.object_list.values("pk"))
+        .select_related("space", "site", "structure", "organisation")
+        .only(
+            *(field.name for field in Booking._meta.concrete_fields),
+            "space__name",
+            "site__name",
+            "structure__name",
+            "organisation__name",
+        )
+        .order_by(*order)
+    )
+    return page
+
+
 def _booking_lists(request: HttpRequest, queryset) -> dict:
     now = timezone.now()
-    queryset = queryset.select_related("space", "site", "structure", "organisation", "series")
-    upcoming = Paginator(
-        queryset.filter(end__gte=now).exclude(status=Booking.Status.CANCELLED).order_by("start"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    past = Paginator(
-        queryset.filter(end__lt=now).order_by("-start"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("passees"))
-    cancelled = Paginator(
-        queryset.filter(end__gte=now, status=Booking.Status.CANCELLED).order_by("start"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("annulees"))
+    upcoming = _booking_page(
+        queryset.filter(end__gte=now).exclude(status=Booking.Status.CANCELLED),
+        ("start", "pk"),
+        request.GET.get("page"),
+    )
+    past = _booking_page(
+        queryset.filter(end__lt=now), ("-start", "-pk"), request.GET.get("passees")
+    )
+    cancelled = _booking_page(
+        queryset.filter(end__gte=now, status=Booking.Status.CANCELLED),
+        ("start", "pk"),
+        request.GET.get("annulees"),
+    )
     return {"upcoming": upcoming, "past": past, "cancelled": cancelled}
 
 

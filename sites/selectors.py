@@ -64,8 +64,10 @@ def home_data(today: date) -> HomeData:
 
 
 def site_detail_queryset() -> QuerySet[Site]:
+    from occupants.selectors import with_occupied_surface  # occupants builds on sites
+
     return (
-        Site.objects.published()
+        with_occupied_surface(Site.objects.published())
         .select_related("owner", "operator")
         .prefetch_related(
             Prefetch("spaces", queryset=Space.objects.order_by("level", "name")),

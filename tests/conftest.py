@@ -28,6 +28,16 @@ def _media_root():
     shutil.rmtree(media, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Django's cache (locmem) outlives a test's rolled-back rows: start each test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"

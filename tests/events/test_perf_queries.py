@@ -1,0 +1,103 @@
+"""Speed fixes found by the benchmark: index-friendly scoping, paged lists joined after paging,
+the booking POST's query count, and the week grid's slot links built in Python."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from events.models import Booking
+from tests.events.factories import BookingFactory, StructureFactory, local_slot
+from tests.events.test_views_booking import book_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_of_member_reads_the_members_structures_once_as_an_array_on_postgresql(
+    booking_world, is_postgres
+):
+    sql = str(Booking.objects.of_member(booking_world.bob).query)
+    if is_postgres:
+        # An InitPlan compared with = ANY: each side of the OR can use its index.
+        assert '"structure_id" = ANY(ARRAY(SELECT' in sql
+    else:
+        assert '"structure_id" IN (SELECT' in sql
+
+
+def test_of_member_keeps_own_bookings_for_a_structure_left_since(booking_world):
+    w = booking_world
+    mine = BookingFactory(space=w.salle_jaune, structure=w.bleu, booked_by=w.bea)
+    made_by_bob_for_other = BookingFactory(
+        space=w.salle_jaune, structure=w.vert, booked_by=w.bob, start=local_slot(3, 10)[0]
+    )
+    other = BookingFactory(
+        space=w.salle_jaune, structure=w.vert, booked_by=w.carl, start=local_slot(4, 10)[0]
+    )
+    assert set(Booking.objects.of_member(w.bob)) == {mine, made_by_bob_for_other}
+    assert set(Booking.objects.visible_to(w.bob)) == {mine, made_by_bob_for_other}
+    assert other in set(Booking.objects.visible_to(w.mara))
+
+
+def test_my_bookings_pages_keep_order_and_holders(client, booking_world):
+    w = booking_world
+    client.force_login(w.bob)
+    later = BookingFactory(space=w.salle_jaune, structure=w.bleu, start=local_slot(5, 10)[0])
+    sooner = BookingFactory(space=w.salle_verte, structure=w.bleu, start=local_slot(2, 10)[0])
+    older = BookingFactory(
+        space=w.salle_jaune,
+        structure=w.bleu,
+        start=timezone.now() - timedelta(days=3),
+    )
+    oldest = BookingFactory(
+        space=w.salle_jaune,
+        structure=w.bleu,
+        start=timezone.now() - timedelta(days=9),
+    )
+    response = client.get(reverse("events:mine"))
+    assert list(response.context["upcoming"].object_list) == [sooner, later]
+    assert list(response.context["past"].object_list) == [older, oldest]
+    html = response.content.decode()
+    assert "Salle Verte" in html and "Atelier Bleu" in html
+    assert html.index(sooner.reference) < html.index(later.reference)
+
+
+def test_booking_post_query_count_is_small_and_constant(client, booking_world):
+    w = booking_world
+    client.force_login(w.bob)
+
+    def post(days: int) -> int:
+        start, _end = local_slot(days, 14)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(book_url(w.salle_jaune), form_data(w, start))
+        assert response.status_code == 302
+        return len(queries)
+
+    few = post(2)
+    for day in range(4, 40):
+        BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
+        BookingFactory(space=w.salle_jaune, start=local_slot(day, 16)[0], structure=w.vert)
+    StructureFactory.create_batch(5)
+    many = post(3)
+    assert few == many
+    # session, user, room, rules (read once for the view and the service), structures,
+    # the form's structure, the key, membership, occupancy, opening hours, closures,
+    # bookings, conflict, insert and its transaction, the e-mail's booking.
+    assert many <= 20
+
+
+def test_week_grid_free_slot_links_to_the_prefilled_form(client, booking_world):
+    w = booking_world
+    start, _end = local_slot(1, 10)
+    client.force_login(w.bob)
+    response = client.get(
+        reverse("events:space_week", args=[w.salle_jaune.pk]), {"du": start.date().isoformat()}
+    )
+    html = response.content.decode()
+    url = f"{book_url(w.salle_jaune)}?debut={timezone.localtime(start):%Y-%m-%dT%H:%M}"
+    assert f'<a href="{url}" hx-get="{url}"' in html
+    local = timezone.localtime(start)
+    assert f"réserver Salle Jaune le {date_format(local, 'l j F')} à 10:00</span>" in html
