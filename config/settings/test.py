@@ -15,3 +15,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / ".pytest_cache" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Every test thread (live server handlers, concurrency tests) closes its connection when done:
+# persistent connections would pile up across the suite and exhaust PostgreSQL's 100 slots.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
