@@ -572,6 +572,17 @@ def _twin(request_key: str | None, user) -> Booking | None:
     return Booking.objects.filter(request_key=request_key, booked_by_id=user.pk).first()
 
 
+def _checked_request(*, start, end, rules=None, **who) -> _Request:
+    """Who books what, with the rules read and the slot's shape checked (one slot, or the first
+    occurrence of a series)."""
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        raise BookingError(_("Indiquez un début et une fin."))
+    first_day = _local(start).date() if timezone.is_aware(start) else start.date()
+    request = _prepare(first_day=first_day, rules=rules, **who)
+    _check_shape(request, start, end)
+    return request
+
+
 # --- Public API -----------------------------------------------------------------------------
 
 
@@ -598,21 +609,19 @@ def book(
     existing = _existing_for_key(Booking, request_key, user)
     if existing is not None:
         return existing
-    if not isinstance(start, datetime) or not isinstance(end, datetime):
-        raise BookingError(_("Indiquez un début et une fin."))
-    request = _prepare(
+    request = _checked_request(
         space=space,
         user=user,
+        start=start,
+        end=end,
         structure=structure,
         organisation=organisation,
         outside_name=outside_name,
         people=people,
         purpose=purpose,
         on_behalf=on_behalf,
-        first_day=_local(start).date() if timezone.is_aware(start) else start.date(),
         rules=rules,
     )
-    _check_shape(request, start, end)
     # UTC from here on: Python's arithmetic on two Paris datetimes follows wall clocks.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     buffer = timedelta(minutes=request.rules.buffer_minutes)
@@ -662,20 +671,18 @@ def _series_request(
 ) -> tuple[_Request, list[tuple[datetime, datetime]]]:
     if not isinstance(rule, Recurrence):
         raise BookingError(_("Choisissez une répétition."))
-    if not isinstance(start, datetime) or not isinstance(end, datetime):
-        raise BookingError(_("Indiquez un début et une fin."))
-    request = _prepare(
+    request = _checked_request(
         space=space,
         user=user,
+        start=start,
+        end=end,
         structure=structure,
         organisation=organisation,
         outside_name=outside_name,
         people=people,
         purpose=purpose,
         on_behalf=on_behalf,
-        first_day=_local(start).date() if timezone.is_aware(start) else start.date(),
     )
-    _check_shape(request, start, end)
     last_day = None
     if not request.as_manager:
         last_day = timezone.localdate() + timedelta(days=request.rules.horizon_days)
