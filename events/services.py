@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -572,6 +572,27 @@ def _twin(request_key: str | None, user) -> Booking | None:
     return Booking.objects.filter(request_key=request_key, booked_by_id=user.pk).first()
 
 
+DEADLOCK_DETECTED = "40P01"
+RETRIES_AFTER_DEADLOCK = 5
+
+
+def _in_transaction_retrying(write):
+    """Runs write() in a transaction of its own. When several inserts wait on the same range of
+    the exclusion constraint, PostgreSQL may end one with "deadlock detected": its transaction is
+    rolled back and run again, and then meets the winner as a plain conflict. Inside a caller's
+    transaction nothing can be retried, so the error goes up."""
+    for attempt in range(RETRIES_AFTER_DEADLOCK):
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as exc:
+            deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+            nested = transaction.get_connection().in_atomic_block
+            if not deadlock or nested or attempt == RETRIES_AFTER_DEADLOCK - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _checked_request(*, start, end, rules=None, **who) -> _Request:
     """Who books what, with the rules read and the slot's shape checked (one slot, or the first
     occurrence of a series)."""
@@ -625,7 +646,8 @@ def book(
     # UTC from here on: Python's arithmetic on two Paris datetimes follows wall clocks.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     buffer = timedelta(minutes=request.rules.buffer_minutes)
-    with transaction.atomic():
+
+    def write() -> Booking:
         existing = _existing_for_key(Booking, request_key, user)
         if existing is not None:
             return existing
@@ -652,7 +674,9 @@ def book(
                 return twin
             raise _refusal_after_integrity_error(exc, request.space, start, end, buffer) from exc
         transaction.on_commit(lambda: emails.booking_created(booking.pk))
-    return booking
+        return booking
+
+    return _in_transaction_retrying(write)
 
 
 def _series_request(
@@ -792,7 +816,8 @@ def _write_series(
 ) -> BookingSeries:
     user = request.user
     buffer = timedelta(minutes=request.rules.buffer_minutes)
-    with transaction.atomic():
+
+    def write() -> BookingSeries:
         existing = _existing_for_key(BookingSeries, request_key, user)
         if existing is not None:
             return existing
@@ -836,7 +861,9 @@ def _write_series(
             raise BookingError(_("Aucune occurrence de cette série ne peut être réservée."))
         ids = [b.pk for b in created]
         transaction.on_commit(lambda: emails.series_created(series.pk, ids))
-    return series
+        return series
+
+    return _in_transaction_retrying(write)
 
 
 def _series_refusal(refused: Sequence[Occurrence]) -> str:
