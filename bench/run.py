@@ -60,6 +60,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only", default="", help="ne mesure que les pages dont le nom contient ce texte"
     )
     parser.add_argument("--strict", action="store_true", help="code 1 si un objectif est manqué")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="sert chaque page publique sans le cache des pages (PUBLIC_PAGE_CACHE_SECONDS=0)",
+    )
     args = parser.parse_args(argv)
     args.clients = sorted({int(c) for c in args.clients.split(",") if c.strip()})
     return args
@@ -327,7 +332,7 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
 
 def count_queries(urls: list[dict]) -> None:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     for url in urls:
         client = url["client"]
@@ -343,7 +348,11 @@ def count_queries(urls: list[dict]) -> None:
             delete_bench_bookings()
             continue
         client.get(url["path"])  # warms per-process caches (translations, content types…)
-        with CaptureQueriesContext(connection) as captured:
+        # The queries of a rendering: with the page cache, a hit makes none.
+        with (
+            override_settings(PUBLIC_PAGE_CACHE_SECONDS=0),
+            CaptureQueriesContext(connection) as captured,
+        ):
             response = client.get(url["path"])
         url["status"] = response.status_code
         url["queries"] = len(captured.captured_queries)
@@ -432,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     env = production_env(database_url)
+    if args.no_page_cache:
+        env["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     os.environ.update(env)
     ensure_database(database_url)
 
@@ -453,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
     load_before = _load()
     process = start_gunicorn(env, port, args.workers)
     print(f"gunicorn ({args.workers} workers) sur {HOST}:{port}, charge avec {tool}.")
+    print(
+        "Cache des pages publiques (visiteurs anonymes) : "
+        + ("désactivé." if args.no_page_cache else "actif ; « requêtes SQL » compte un rendu.")
+    )
     measures: list[stats.Measure] = []
     try:
         for url in urls:
@@ -528,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "tool": tool,
         "workers": args.workers,
+        "page_cache": not args.no_page_cache,
         "duration_s": args.duration,
         "data": {"sites": args.sites, "structures": args.structures, "bookings": args.bookings},
         "site_page": site.slug,

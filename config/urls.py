@@ -20,7 +20,7 @@ urlpatterns = [
     path("appels/", include("occupants.calls_urls")),
     path("reservations/", include("events.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(
         "accessibilite/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from occupants import calls_services
 from occupants.calls_forms import ApplicationForm, DocumentForm, SignupForm
 from occupants.models import Application, ApplicationDocument, Call, Lot
+from sites.page_cache import public_page
 
 
 def open_calls_queryset(now=None):
@@ -35,6 +36,7 @@ def open_calls_queryset(now=None):
 
 
 @require_GET
+@public_page
 def call_list(request: HttpRequest) -> HttpResponse:
     calls = open_calls_queryset().prefetch_related(
         Prefetch("lots", queryset=Lot.objects.select_related("space"))
@@ -43,6 +45,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     call = get_object_or_404(
         Call.objects.published()

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET
 
 from occupants import selectors
 from occupants.filters import StructureFilter
+from sites.page_cache import public_page
 
 
 @require_GET
+@public_page
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = StructureFilter(request.GET, queryset=selectors.directory_queryset())
     paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
@@ -29,6 +31,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     structure = get_object_or_404(selectors.public_structure_queryset(), slug=slug)
     return render(

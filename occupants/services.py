@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from occupants.models import Invitation, Occupancy, OccupancySpace, Structure, StructureMember
+from sites import page_cache
 from sites.models import Site, Space
 
 OVERLAP_CONSTRAINT = "occupancy_space_no_overlap"
@@ -248,6 +249,7 @@ def cancel_occupancy(occupancy: Occupancy) -> Occupancy:
         occupancy.status = Occupancy.Status.CANCELLED
         occupancy.save(update_fields=["status"])
         OccupancySpace.objects.filter(occupancy=occupancy).update(active=False)
+        page_cache.invalidate()  # the site's public occupant picture changes
     return occupancy
 
 

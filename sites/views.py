@@ -10,9 +10,11 @@ from django.views.decorators.http import require_GET
 from sites import selectors
 from sites.departements import departement_name
 from sites.filters import SiteFilter
+from sites.page_cache import public_page
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     data = selectors.home_data(timezone.localdate())
     return render(
@@ -23,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
@@ -44,6 +47,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def geojson(request: HttpRequest) -> JsonResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     return JsonResponse(
@@ -52,6 +56,7 @@ def geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = get_object_or_404(selectors.site_detail_queryset(), slug=slug)
     og_image = selectors.absolute_media_url(site.cover_photo.url) if site.cover_photo else ""

@@ -146,6 +146,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 
+# --- Cache ----------------------------------------------------------------------------------
+# CACHE_URL: locmemcache:// (default here: one process), filecache:///path (production default,
+# shared by the gunicorn workers of one machine), dbcache://table, pymemcache://host:11211.
+# It holds the public pages served to anonymous visitors (sites.page_cache) for
+# PUBLIC_PAGE_CACHE_SECONDS (0 switches that off) and a few computed figures.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://interstices")}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
+
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:password@host:587, dummymail://
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -204,6 +213,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache, written through to the database: one query less per page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in the page.
 
 # --- Product settings -------------------------------------------------------------------------

@@ -19,3 +19,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Every test thread (live server handlers, concurrency tests) closes its connection when done:
 # persistent connections would pile up across the suite and exhaust PostgreSQL's 100 slots.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Tests measure pages as rendered (query counts, content after a change); the page cache has its
+# own tests, which switch it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -177,5 +180,8 @@ def _delete_sessions(user_id: int) -> int:
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
     ]
-    Session.objects.filter(pk__in=stale).delete()
+    # Through the configured engine, so that a cached session (cached_db) goes as well.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in stale:
+        store(session_key=key).delete()
     return len(stale)
