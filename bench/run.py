@@ -57,7 +57,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--output", default=str(ROOT / "bench" / "last.json"))
     parser.add_argument(
-        "--only", default="", help="ne mesure que les pages dont le nom contient ce texte"
+        "--only",
+        default="",
+        help="ne mesure que les pages dont le nom contient l'un de ces textes (virgules)",
     )
     parser.add_argument("--strict", action="store_true", help="code 1 si un objectif est manqué")
     parser.add_argument(
@@ -452,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     prepare_data(args)
     urls, site = pick_urls(args)
     if args.only:  # the ceiling stays: the other rows are expressed against it
-        urls = [u for u in urls if u["name"] == CEILING or args.only in u["name"]]
+        wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+        urls = [u for u in urls if u["name"] == CEILING or any(w in u["name"] for w in wanted)]
     count_queries(urls)
     from django.db import connections
 

@@ -1,10 +1,11 @@
 """E-mails about bookings. events.services sends them through transaction.on_commit, once,
-with row ids: each function re-reads what it needs after the commit."""
+with row ids: each function re-reads what it needs after the commit (a booking just created
+is passed as is, with its room, site, holder and booker already in memory)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,15 +50,29 @@ def _line(booking: Booking) -> str:
     }
 
 
-def _send(subject: str, body: str, to: Sequence[str], attachment: bytes | None = None) -> None:
+class _Message(EmailMessage):
+    """An e-mail whose .ics attachment is built when the message itself is, by the backend."""
+
+    def __init__(self, *args, ics: Callable[[], bytes] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ics = ics
+
+    def message(self, **kwargs):
+        if self._ics is not None:
+            self.attach("reservation.ics", self._ics(), ICS_TYPE)
+            self._ics = None
+        return super().message(**kwargs)
+
+
+def _send(
+    subject: str, body: str, to: Sequence[str], attachment: Callable[[], bytes] | None = None
+) -> None:
+    """`attachment`: builds the .ics file, if any (only when the message is written out)."""
     to = [address for address in to if address]
     if not to:
         return
     body += "\n\n" + _("— %(platform)s") % {"platform": settings.PLATFORM_NAME}
-    message = EmailMessage(subject=subject, body=body, to=list(to))
-    if attachment:
-        message.attach("reservation.ics", attachment, ICS_TYPE)
-    message.send()
+    _Message(subject=subject, body=body, to=list(to), ics=attachment).send()
 
 
 def _manager_emails(booking: Booking) -> list[str]:
@@ -97,7 +112,7 @@ def _created(bookings: list[Booking]) -> None:
             _("Vos réservations : %(url)s") % {"url": _url("events:mine")},
         ]
     )
-    _send(subject, body, _booker(first), bookings_ics(bookings))
+    _send(subject, body, _booker(first), lambda: bookings_ics(bookings))
     if first.status == Booking.Status.PENDING:
         who = first.booked_by.get_full_name() if first.booked_by_id else ""
         body = "\n\n".join(
@@ -116,9 +131,10 @@ def _created(bookings: list[Booking]) -> None:
         )
 
 
-def booking_created(booking_id: int) -> None:
+def booking_created(booking_id: int, booking: Booking | None = None) -> None:
+    """`booking`: the row just saved by the same request, when the caller holds it."""
     with translation.override(settings.LANGUAGE_CODE):
-        _created(_bookings([booking_id]))
+        _created([booking] if booking is not None else _bookings([booking_id]))
 
 
 def series_created(series_id: int, booking_ids: Sequence[int]) -> None:
@@ -138,7 +154,7 @@ def booking_decided(booking_id: int) -> None:
                 _("Réservation validée : %(space)s") % values,
                 _("Le lieu a validé votre réservation :\n\n%(line)s") % values,
                 _booker(booking),
-                bookings_ics([booking]),
+                lambda: bookings_ics([booking]),
             )
         elif booking.status == Booking.Status.REFUSED:
             body = _("Le lieu a refusé votre demande de réservation :\n\n%(line)s") % values
@@ -168,5 +184,5 @@ def booking_cancelled(booking_ids: Sequence[int]) -> None:
                 _("Réservation annulée : %(space)s") % {"space": first.space.name},
                 body,
                 _booker(first),
-                bookings_ics(bookings, cancel=True),
+                lambda bookings=bookings: bookings_ics(bookings, cancel=True),
             )

@@ -8,7 +8,9 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -42,8 +44,84 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+def _attrs(attrs: dict):
+    """The attributes as django/forms/widgets/attrs.html writes them."""
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """Django's select, written in Python: the same markup without one template render per
+    option (the booking form is re-rendered on every refused booking)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (option["value"], _attrs(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), options
+        )
+
+
+class _ObjectsIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
+class ObjectChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over objects the view has already read (`objects`): neither its
+    options nor its validation query the database again."""
+
+    iterator = _ObjectsIterator
+    widget = Select
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objects: list = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = value.pk
+        try:
+            pk = model._meta.pk.to_python(value)
+        except forms.ValidationError:
+            pk = None
+        for obj in self.objects:
+            if obj.pk == pk:
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class BookingForm(forms.Form):
-    structure = forms.ModelChoiceField(
+    structure = ObjectChoiceField(
         label=_("Réserver pour"),
         queryset=Structure.objects.none(),
         empty_label=None,
@@ -64,6 +142,7 @@ class BookingForm(forms.Form):
     repeat = forms.ChoiceField(
         label=_("Répétition"),
         required=False,
+        widget=Select,
         choices=[
             (NO_REPEAT, _("Une seule fois")),
             (WEEKLY, _("Toutes les semaines (ou toutes les N semaines)")),
@@ -105,9 +184,13 @@ class BookingForm(forms.Form):
         self.min_minutes = min_minutes
         self.max_minutes = max_minutes
         self.capacity = capacity
-        self.fields["structure"].queryset = structures
+        # The structures (a list or a queryset) are read once: for the options and the check.
+        structures = list(structures)
+        field = self.fields["structure"]
+        field.queryset = Structure.objects.filter(pk__in=[s.pk for s in structures])
+        field.objects = structures
         self.fields["start_time"].widget.attrs["step"] = step * 60
-        self.fields["duration"].widget = forms.Select(choices=self.duration_choices())
+        self.fields["duration"].widget = Select(choices=self.duration_choices())
         self.fields["people"].max_value = capacity
         self.fields["people"].widget.attrs.update({"min": 1, "max": capacity})
         self.fields["people"].help_text = ngettext(
@@ -125,7 +208,7 @@ class BookingForm(forms.Form):
 
     @property
     def single_structure(self) -> Structure | None:
-        structures = list(self.fields["structure"].queryset[:2])
+        structures = self.fields["structure"].objects
         return structures[0] if len(structures) == 1 else None
 
     def clean_duration(self) -> int:

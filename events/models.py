@@ -337,6 +337,13 @@ class InSubquery(models.Lookup):
     lookup_name = "in_subquery"
     prepare_rhs = False
 
+    def get_prep_lookup(self):
+        # As Django's `__in` does: a subquery's default ordering (StructureMember's sorts by
+        # structure name, role and e-mail, with two joins) costs planning time for nothing.
+        if isinstance(self.rhs, models.QuerySet):
+            return self.rhs.order_by()
+        return super().get_prep_lookup()
+
     def _sides(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -215,17 +216,16 @@ def _prepare(
     # A member booking for their own structure needs no manager's right: not read then.
     if on_behalf and not can_manage(user, space.site_id):
         raise BookingError(_("Seul un responsable du lieu réserve pour le compte d'une structure."))
-    if (
-        not on_behalf
-        and not StructureMember.objects.filter(structure_id=structure.pk, user_id=user.pk).exists()
-    ):
-        raise BookingError(_("Vous n'êtes pas membre de cette structure."))
-    occupies = (
-        Occupancy.objects.current(on=first_day)
-        .filter(site_id=space.site_id, structure_id=structure.pk)
-        .exists()
+    occupancies = Occupancy.objects.current(on=first_day).filter(
+        site_id=space.site_id, structure_id=structure.pk
     )
-    if not occupies:
+    if not on_behalf:
+        # Member and occupant in one query; when that fails, say which.
+        if occupancies.filter(structure__members__user_id=user.pk).exists():
+            return _Request(space, user, rules, structure, None, "", people, purpose, False)
+        if not StructureMember.objects.filter(structure_id=structure.pk, user_id=user.pk).exists():
+            raise BookingError(_("Vous n'êtes pas membre de cette structure."))
+    if not occupancies.exists():
         raise BookingError(
             _(
                 "« %(structure)s » n'occupe pas le lieu de l'espace « %(space)s » à cette date : "
@@ -281,7 +281,7 @@ class _Checker:
     """Loads once what the rules of a series of slots need (opening hours, closed periods,
     the space's bookings, the structure's hours), then judges each slot in memory."""
 
-    def __init__(self, request: _Request, first_start: datetime, last_end: datetime):
+    def __init__(self, request: _Request, first_start: datetime, last_end: datetime, taken=None):
         self.request = request
         self.rules = request.rules
         self.space = request.space
@@ -298,13 +298,19 @@ class _Checker:
         self.closed = closed[space.pk]
         self.intervals = open_intervals_bulk([space], first_day, last_day, closed=closed)[space.pk]
         # Each booking holds [start, blocked_until): its end plus the buffer of its day.
-        self.taken = list(
-            Booking.objects.active()
-            .filter(
-                space_id=self.space.pk, start__lt=last_end + buffer, blocked_until__gt=first_start
+        # `taken`: the bookings overlapping [first_start, last_end + buffer), when the caller
+        # has just read them (one slot: its conflict).
+        if taken is None:
+            taken = (
+                Booking.objects.active()
+                .filter(
+                    space_id=self.space.pk,
+                    start__lt=last_end + buffer,
+                    blocked_until__gt=first_start,
+                )
+                .only("pk", "start", "end", "blocked_until", "space_id")
             )
-            .only("pk", "start", "end", "blocked_until", "space_id")
-        )
+        self.taken = list(taken)
         self.planned: list[tuple[datetime, datetime]] = []
         self.quota_usage: dict[tuple[str, date], Decimal] = {}
         self._load_quota(first_start, last_end)
@@ -472,14 +478,29 @@ def _constraint_name(exc: IntegrityError) -> str:
 # --- The check and the insert: small functions the tests can wrap -------------------------
 
 
-def _find_conflict(space: Space, start: datetime, end: datetime, buffer: timedelta):
-    """The active booking that overlaps [start, end + buffer), or None."""
-    return (
-        Booking.objects.active()
-        .filter(space_id=space.pk, start__lt=end + buffer, blocked_until__gt=start)
-        .order_by("start")
-        .first()
+def _find_conflict(
+    space: Space, start: datetime, end: datetime, buffer: timedelta, request_key=None
+):
+    """The active booking that overlaps [start, end + buffer), or None. With a request_key,
+    the same query looks for the booking made by an earlier submit of the same form (whatever
+    its slot and status) and returns it first."""
+    overlap = Q(
+        status__in=Booking.ACTIVE_STATUSES,
+        space_id=space.pk,
+        start__lt=end + buffer,
+        blocked_until__gt=start,
     )
+    if not request_key:
+        return Booking.objects.filter(overlap).order_by("start").first()
+    rows = sorted(
+        Booking.objects.filter(overlap | Q(request_key=request_key)),
+        key=lambda row: (row.request_key != request_key, row.start),
+    )
+    return rows[0] if rows else None
+
+
+def _reference_taken(exc: IntegrityError) -> bool:
+    return "reference" in _constraint_name(exc) and "events_booking" in str(exc)
 
 
 def _insert(booking: Booking) -> Booking:
@@ -490,7 +511,7 @@ def _insert(booking: Booking) -> Booking:
                 booking.save(force_insert=True)
             return booking
         except IntegrityError as exc:
-            if "reference" in _constraint_name(exc) and "events_booking" in str(exc):
+            if _reference_taken(exc):
                 booking.reference = Booking._meta.get_field("reference").get_default()
                 booking.pk = None
                 continue
@@ -520,9 +541,12 @@ def _new_booking(request: _Request, start: datetime, end: datetime, **extra) -> 
         if rules.approval_required and not request.as_manager
         else Booking.Status.CONFIRMED
     )
+    space = request.space
+    # The site object when the caller read it with the room (the e-mail names it).
+    site = {"site": space.site} if Space.site.is_cached(space) else {"site_id": space.site_id}
     return Booking(
-        space=request.space,
-        site_id=request.space.site_id,
+        space=space,
+        **site,
         structure=request.structure,
         organisation=request.organisation,
         outside_name=request.outside_name,
@@ -551,7 +575,12 @@ def _existing_for_key(model, request_key: str | None, user):
     if not request_key:
         return None
     existing = model.objects.filter(request_key=request_key).first()
-    if existing is not None and existing.booked_by_id != user.pk:
+    return _own_twin(existing, user) if existing is not None else None
+
+
+def _own_twin(existing, user):
+    """The row made by an earlier submit of the same form; someone else's key is refused."""
+    if existing.booked_by_id != user.pk:
         raise BookingError(_("Ce formulaire est invalide ; rechargez la page."))
     return existing
 
@@ -564,12 +593,6 @@ def _lock_quota(request: _Request) -> None:
         rules.weekly_quota_hours is not None or rules.monthly_quota_hours is not None
     ):
         list(Structure.objects.select_for_update().filter(pk=request.structure.pk))
-
-
-def _twin(request_key: str | None, user) -> Booking | None:
-    if not request_key:
-        return None
-    return Booking.objects.filter(request_key=request_key, booked_by_id=user.pk).first()
 
 
 DEADLOCK_DETECTED = "40P01"
@@ -625,11 +648,11 @@ def book(
     """Books a space for a structure (a member, or a manager with on_behalf=True) or for an
     outside organisation (a manager only). Raises BookingError, PermissionDenied for an
     anonymous user. The same request_key twice returns the first booking. `rules`: the
-    space's effective_rules() when the caller read them in the same request (one query less)."""
+    space's effective_rules() when the caller read them in the same request (one query less).
+
+    The request_key is not looked up beforehand: a second submit meets its twin either as the
+    conflicting booking (same slot), on a refusal, or as the key's unique index on insert."""
     request_key = _clean_key(request_key)
-    existing = _existing_for_key(Booking, request_key, user)
-    if existing is not None:
-        return existing
     request = _checked_request(
         space=space,
         user=user,
@@ -647,36 +670,50 @@ def book(
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     buffer = timedelta(minutes=request.rules.buffer_minutes)
 
+    # In a transaction of its own, the insert needs no savepoint: a refused row ends that
+    # transaction and is answered after its rollback (two round trips fewer per booking).
+    own_transaction = not transaction.get_connection().in_atomic_block
+
     def write() -> Booking:
-        existing = _existing_for_key(Booking, request_key, user)
-        if existing is not None:
-            return existing
         _lock_quota(request)
-        checker = _Checker(request, start, end)
+        # The overlap check proper. On SQLite it runs with the insert under the write lock
+        # taken by BEGIN IMMEDIATE; on PostgreSQL the exclusion constraint is the guarantee.
+        # With the request_key it also finds the booking of an earlier submit of this form.
+        other = _find_conflict(request.space, start, end, buffer, request_key=request_key)
+        if other is not None and request_key and other.request_key == request_key:
+            return _own_twin(other, user)
+        checker = _Checker(request, start, end, taken=[other] if other is not None else [])
         problem = checker.problem(start, end)
-        if problem is None:
-            # The overlap check proper. On SQLite it runs with the insert under the write lock
-            # taken by BEGIN IMMEDIATE; on PostgreSQL the exclusion constraint is the guarantee.
-            other = _find_conflict(request.space, start, end, buffer)
-            problem = conflict_message(request.space, other) if other is not None else None
         if problem is not None:
-            # A double submit that lost the race meets its twin as a conflict: return the twin.
-            twin = _twin(request_key, user)
-            if twin is not None:
-                return twin
             raise BookingError(problem, code="conflict")
         booking = _new_booking(request, start, end, request_key=request_key)
-        try:
-            _insert(booking)
-        except IntegrityError as exc:
-            twin = _twin(request_key, user)
-            if twin is not None:
-                return twin
-            raise _refusal_after_integrity_error(exc, request.space, start, end, buffer) from exc
-        transaction.on_commit(lambda: emails.booking_created(booking.pk))
+        if own_transaction:
+            booking.save(force_insert=True)
+        else:
+            try:
+                _insert(booking)
+            except IntegrityError as exc:
+                return _after_refused_insert(exc, request, start, end, buffer, request_key)
+        transaction.on_commit(lambda: emails.booking_created(booking.pk, booking=booking))
         return booking
 
-    return _in_transaction_retrying(write)
+    if not own_transaction:
+        return _in_transaction_retrying(write)
+    for _attempt in range(3):
+        try:
+            return _in_transaction_retrying(write)
+        except IntegrityError as exc:  # rolled back
+            if not _reference_taken(exc):
+                return _after_refused_insert(exc, request, start, end, buffer, request_key)
+    raise IntegrityError("reference")  # pragma: no cover (three random collisions)
+
+
+def _after_refused_insert(exc, request: _Request, start, end, buffer, request_key) -> Booking:
+    """A double submit that lost the race meets its twin here; anyone else, the winner."""
+    twin = _existing_for_key(Booking, request_key, request.user)
+    if twin is not None:
+        return twin
+    raise _refusal_after_integrity_error(exc, request.space, start, end, buffer) from exc
 
 
 def _series_request(

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -200,9 +200,8 @@ def _initial(request: HttpRequest, rules, structures) -> dict:
         value = request.GET.get(param, "")
         if value.isdigit() and 0 < int(value) < 100_000:
             initial[name] = int(value)
-    first = structures.first()
-    if first is not None:
-        initial["structure"] = first
+    if structures:
+        initial["structure"] = structures[0]
     return initial
 
 
@@ -222,15 +221,30 @@ def _recurrence(data: dict) -> services.Recurrence:
     )
 
 
+def _space_to_book(user, pk) -> tuple[Space, list[Structure]]:
+    """The bookable room and the user's structures that may book it, in two queries: an occupant
+    of the site is one of these structures' members; else the user must manage the site (and
+    sees the page without a form). The same access rule as availability.get_space_for_user."""
+    try:
+        space = Space.objects.select_related("site").get(pk=pk, is_bookable=True)
+    except (Space.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Salle introuvable.")) from None
+    if not user.is_active:
+        raise Http404(_("Salle introuvable."))
+    structures = list(availability.booking_structures(user, space.site).order_by("name", "pk"))
+    if not structures and not Site.objects.managed_by(user).filter(pk=space.site_id).exists():
+        raise Http404(_("Salle introuvable."))
+    return space, structures
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def book_space(request: HttpRequest, pk: int) -> HttpResponse:
-    space = availability.get_space_for_user(request.user, pk)
+    space, structures = _space_to_book(request.user, pk)
     site = space.site
-    structures = availability.booking_structures(request.user, site)
     rules = effective_rules(space)
     context = {"space": space, "site": site, "rules": rules}
-    if not structures.exists():
+    if not structures:
         # A manager without a structure on the site books for outside partners in the admin.
         return _render(request, "events/book.html", {**context, "form": None}, partial="form")
     kwargs = _form_kwargs(space, structures, rules)
@@ -240,7 +254,7 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = BookingForm(request.POST, **kwargs)
     if not form.is_valid():
-        return render(request, "events/book.html", {**context, "form": form})
+        return _render(request, "events/book.html", {**context, "form": form}, partial="form")
     data = form.cleaned_data
     common = {
         "space": space,
@@ -280,7 +294,7 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("events:mine")
     except services.BookingError as error:
         form.add_error(None, error)
-        return render(request, "events/book.html", {**context, "form": form})
+        return _render(request, "events/book.html", {**context, "form": form}, partial="form")
     if booking.status == Booking.Status.PENDING:
         messages.success(
             request,
@@ -339,10 +353,16 @@ def _free_rooms(data: dict) -> list[Space]:
     )
 
 
-def _booking_page(queryset, order: tuple[str, ...], number):
-    """One page of bookings: the page's ids are chosen on the bookings table alone (its
-    indexes), then only those rows are joined to their room, site and holder."""
-    page = Paginator(queryset.order_by(*order), PAGE_SIZE).get_page(number)
+def _booking_page(queryset, order: tuple[str, ...], number, count: int):
+    """One page of bookings, its total already counted: the page's ids are chosen on the
+    bookings table alone (its indexes), then only those rows are joined to their room, site
+    and holder. An empty list makes no query."""
+    paginator = Paginator(queryset.order_by(*order), PAGE_SIZE)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    page = paginator.get_page(number)
+    if not count:
+        page.object_list = []
+        return page
     page.object_list = list(
         Booking.objects.filter(pk__in=page.object_list.values("pk"))
         .select_related("space", "site", "structure", "organisation")
@@ -359,21 +379,22 @@ def _booking_page(queryset, order: tuple[str, ...], number):
 
 
 def _booking_lists(request: HttpRequest, queryset) -> dict:
+    """Upcoming, past and cancelled bookings: one query counts the three lists, then one
+    query per non-empty list fetches its page."""
     now = timezone.now()
-    upcoming = _booking_page(
-        queryset.filter(end__gte=now).exclude(status=Booking.Status.CANCELLED),
-        ("start", "pk"),
-        request.GET.get("page"),
+    cancelled = Q(status=Booking.Status.CANCELLED)
+    lists = {
+        "upcoming": (Q(end__gte=now) & ~cancelled, ("start", "pk"), "page"),
+        "past": (Q(end__lt=now), ("-start", "-pk"), "passees"),
+        "cancelled": (Q(end__gte=now) & cancelled, ("start", "pk"), "annulees"),
+    }
+    counts = queryset.aggregate(
+        **{name: Count("pk", filter=condition) for name, (condition, _o, _p) in lists.items()}
     )
-    past = _booking_page(
-        queryset.filter(end__lt=now), ("-start", "-pk"), request.GET.get("passees")
-    )
-    cancelled = _booking_page(
-        queryset.filter(end__gte=now, status=Booking.Status.CANCELLED),
-        ("start", "pk"),
-        request.GET.get("annulees"),
-    )
-    return {"upcoming": upcoming, "past": past, "cancelled": cancelled}
+    return {
+        name: _booking_page(queryset.filter(condition), order, request.GET.get(param), counts[name])
+        for name, (condition, order, param) in lists.items()
+    }
 
 
 @login_required

@@ -100,6 +100,26 @@ def test_request_key_of_another_user_is_refused(booking_world):
     _refused(w, "formulaire", user=w.bea, request_key="form-abc")
 
 
+def test_same_key_for_another_slot_returns_the_first_booking(booking_world):
+    """A form replayed with another time (back button) still makes one booking, whether the
+    new slot is free (the key's unique index answers) or taken by someone else."""
+    w = booking_world
+    first = _book(w, request_key="form-456")
+    assert _book(w, local_slot(2, 14), request_key="form-456").pk == first.pk
+    BookingFactory(space=w.salle_jaune, structure=w.vert, start=local_slot(2, 16)[0])
+    assert _book(w, local_slot(2, 16), request_key="form-456").pk == first.pk
+    _refused(w, "formulaire", local_slot(2, 18), user=w.bea, request_key="form-456")
+    assert Booking.objects.filter(request_key="form-456").count() == 1
+
+
+def test_same_key_returns_the_first_booking_even_cancelled(booking_world):
+    w = booking_world
+    first = _book(w, request_key="form-789")
+    cancel(first, w.bob)
+    assert _book(w, request_key="form-789").pk == first.pk
+    assert Booking.objects.count() == 1
+
+
 # --- Who may book -------------------------------------------------------------------------
 
 
