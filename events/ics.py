@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
@@ -20,14 +21,18 @@ from events.rules import local_tz
 PRODID = "-//Interstices//Réservations//FR"
 
 
-def booking_uid(booking: Booking) -> str:
-    return f"booking-{booking.pk}-{booking.reference}@interstices"
+def booking_uid(booking: Booking, *, private: bool = True) -> str:
+    """Stable per booking. A busy/free feed gets an opaque one: the reference stays private."""
+    if private:
+        return f"booking-{booking.pk}-{booking.reference}@interstices"
+    digest = salted_hmac("events.ics.busy-uid", str(booking.pk)).hexdigest()[:24]
+    return f"busy-{digest}@interstices"
 
 
 def _event(booking: Booking, *, private: bool, stamp: datetime) -> Event:
     tz = local_tz()
     event = Event()
-    event.add("uid", booking_uid(booking))
+    event.add("uid", booking_uid(booking, private=private))
     event.add("dtstamp", stamp)
     event.add("dtstart", booking.start.astimezone(tz))
     event.add("dtend", booking.end.astimezone(tz))

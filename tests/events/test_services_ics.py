@@ -33,7 +33,12 @@ def test_public_calendar_shows_busy_only():
     booking = BookingFactory(purpose="Secret", status=Booking.Status.PENDING)
     payload = bookings_ics([booking], private=False).decode()
     assert "Secret" not in payload and booking.structure.name not in payload
-    assert "Occupé" in _parse(payload.encode()).walk("VEVENT")[0]["SUMMARY"]
+    assert booking.reference not in payload  # nor in the UID
+    event = _parse(payload.encode()).walk("VEVENT")[0]
+    assert "Occupé" in event["SUMMARY"]
+    # Stable from one download to the next, so calendar apps update rather than duplicate.
+    again = _parse(bookings_ics([booking], private=False)).walk("VEVENT")[0]
+    assert str(event["UID"]) == str(again["UID"])
 
 
 def test_cancelled_booking_gives_a_cancel_message():
