@@ -3,17 +3,24 @@
 Rules: the space's own BookingRules row if it has one, else its site's, else DEFAULT_RULES.
 Opening hours: the space's rows if it has any, else its site's, else DEFAULT_OPENING_HOURS.
 Closed periods of the site and of the space are cut out of the opening hours.
+
+A site's rules, opening hours and closed periods ("its booking setup") change a few times a
+year and are read by every booking page and every booking: they are kept in Django's cache per
+site (BOOKING_SETUP_CACHE_SECONDS) and dropped when one of their rows is saved or deleted
+(signals connected in EventsConfig.ready, again after the commit) or rewritten in bulk here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import transaction
 
 from events.models import BookingRules, ClosedPeriod, OpeningHours
 from sites.models import Site, Space
@@ -43,18 +50,69 @@ def effective_rules(space: Space) -> BookingRules:
     return effective_rules_bulk([space])[space.pk]
 
 
+@dataclass
+class SiteSetup:
+    """Every BookingRules, OpeningHours and ClosedPeriod row of one site."""
+
+    rules: list[BookingRules] = field(default_factory=list)
+    hours: list[OpeningHours] = field(default_factory=list)
+    closed: list[ClosedPeriod] = field(default_factory=list)
+
+
+def _setup_key(site_id: int) -> str:
+    return f"booking-setup:{site_id}"
+
+
+def site_setups(site_ids: Iterable[int]) -> dict[int, SiteSetup]:
+    """The booking setup of each site: from the cache, else three queries for the missing."""
+    site_ids = set(site_ids)
+    seconds = getattr(settings, "BOOKING_SETUP_CACHE_SECONDS", 0)
+    found: dict[int, SiteSetup] = {}
+    if seconds > 0 and site_ids:
+        keys = {_setup_key(site_id): site_id for site_id in site_ids}
+        found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    missing = site_ids - found.keys()
+    if missing:
+        loaded = {site_id: SiteSetup() for site_id in missing}
+        for row in BookingRules.objects.filter(site_id__in=missing):
+            loaded[row.site_id].rules.append(row)
+        for row in OpeningHours.objects.filter(site_id__in=missing).order_by("opens"):
+            loaded[row.site_id].hours.append(row)
+        for row in ClosedPeriod.objects.filter(site_id__in=missing).order_by("start"):
+            loaded[row.site_id].closed.append(row)
+        if seconds > 0:
+            cache.set_many({_setup_key(k): v for k, v in loaded.items()}, seconds)
+        found.update(loaded)
+    return found
+
+
+def forget_setup(site_id: int | None) -> None:
+    """Drop a site's cached setup, now and after the current transaction commits (a request
+    reading the old rows in between must not leave them cached)."""
+    if site_id is None:
+        return
+    key = _setup_key(site_id)
+    cache.delete(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+def on_setup_change(sender, instance, **kwargs) -> None:
+    """post_save / post_delete receiver for BookingRules, OpeningHours and ClosedPeriod."""
+    if not kwargs.get("raw"):
+        forget_setup(instance.site_id)
+
+
 def effective_rules_bulk(spaces: Sequence[Space]) -> dict[int, BookingRules]:
-    """The rules of each space, in one query."""
-    site_ids = {space.site_id for space in spaces}
-    rows = BookingRules.objects.filter(site_id__in=site_ids).filter(
-        Q(space__isnull=True) | Q(space_id__in=[space.pk for space in spaces])
-    )
+    """The rules of each space (one query at most, none from the cache)."""
+    setups = site_setups(space.site_id for space in spaces)
     by_space, by_site = {}, {}
-    for row in rows:
-        if row.space_id:
-            by_space[row.space_id] = row
-        else:
-            by_site[row.site_id] = row
+    for setup in setups.values():
+        for row in setup.rules:
+            if row.space_id:
+                by_space[row.space_id] = row
+            else:
+                by_site[row.site_id] = row
     return {
         space.pk: by_space.get(space.pk)
         or by_site.get(space.site_id)
@@ -89,7 +147,9 @@ def set_opening_hours(
         OpeningHours.objects.filter(
             site_id=site_id, space_id=space_id, weekday__in=weekdays
         ).delete()
-    return OpeningHours.objects.bulk_create(rows)
+    created = OpeningHours.objects.bulk_create(rows)
+    forget_setup(site_id)  # bulk_create sends no signal
+    return created
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:
@@ -119,11 +179,11 @@ def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval
 
 
 def opening_hours_bulk(spaces: Sequence[Space]) -> dict[int, dict[int, list[tuple[time, time]]]]:
-    """Each space's weekly hours {weekday: [(opens, closes)]}, in one query."""
-    site_ids = {space.site_id for space in spaces}
+    """Each space's weekly hours {weekday: [(opens, closes)]} (one query at most)."""
+    setups = site_setups(space.site_id for space in spaces)
     site_hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     space_hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in OpeningHours.objects.filter(site_id__in=site_ids).order_by("opens"):
+    for row in sorted((r for s in setups.values() for r in s.hours), key=lambda r: r.opens):
         target = space_hours[row.space_id] if row.space_id else site_hours[row.site_id]
         target[row.weekday].append((row.opens, row.closes))
     result = {}
@@ -140,12 +200,11 @@ def opening_hours_bulk(spaces: Sequence[Space]) -> dict[int, dict[int, list[tupl
 def closed_periods_bulk(
     spaces: Sequence[Space], start: datetime, end: datetime
 ) -> dict[int, list[ClosedPeriod]]:
-    """The closed periods touching [start, end) that apply to each space, in one query."""
-    site_ids = {space.site_id for space in spaces}
-    periods = list(
-        ClosedPeriod.objects.filter(site_id__in=site_ids, start__lt=end, end__gt=start).order_by(
-            "start"
-        )
+    """The closed periods touching [start, end) that apply to each space (one query at most)."""
+    setups = site_setups(space.site_id for space in spaces)
+    periods = sorted(
+        (p for s in setups.values() for p in s.closed if p.start < end and p.end > start),
+        key=lambda p: p.start,
     )
     return {
         space.pk: [
@@ -165,8 +224,8 @@ def open_intervals_bulk(
     closed: dict[int, list[ClosedPeriod]] | None = None,
 ) -> dict[int, dict[date, list[Interval]]]:
     """{space_id: {day: [(start, end), ...]}} for every day from start_day to end_day included:
-    opening hours minus closed periods, as aware datetimes. Two queries whatever the sizes
-    (one when the caller passes the closed periods it already loaded with closed_periods_bulk)."""
+    opening hours minus closed periods, as aware datetimes. Three queries at most whatever the
+    sizes, none when the sites' setups are cached."""
     spaces = list(spaces)
     if not spaces or end_day < start_day:
         return {space.pk: {} for space in spaces}

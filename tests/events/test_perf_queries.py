@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import Booking
+from events.rules import site_setups
 from tests.events.factories import BookingFactory, StructureFactory, local_slot
 from tests.events.test_views_booking import book_url, form_data
 
@@ -76,6 +77,7 @@ def test_booking_post_query_count_is_small_and_constant(client, booking_world):
         assert response.status_code == 302
         return len(queries)
 
+    site_setups([w.salle_jaune.site_id])  # in the cache, as it is after any booking page
     few = post(2)
     for day in range(4, 40):
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
@@ -83,12 +85,12 @@ def test_booking_post_query_count_is_small_and_constant(client, booking_world):
     StructureFactory.create_batch(5)
     many = post(3)
     assert few == many
-    # user, room with its site, the user's structures there (also the form's choices), rules
-    # (read once for the view and the service), membership and occupancy in one query, the
-    # transaction, the conflict and the request_key in one query, closures, opening hours, the
-    # insert in its savepoint (inside the test's transaction: a request of its own has no
-    # savepoints), no query for the e-mail. The session is in the cache.
-    assert many == 13
+    # user, room with its site, the user's structures there (also the form's choices),
+    # membership and occupancy in one query, the transaction, the conflict and the request_key
+    # in one query, the insert in its savepoint (inside the test's transaction: a request of
+    # its own has no savepoints), no query for the e-mail. The session, the rules, opening
+    # hours and closed periods are in the cache.
+    assert many == 10
 
 
 def test_refused_booking_post_is_a_light_page(client, booking_world):
@@ -106,14 +108,15 @@ def test_refused_booking_post_is_a_light_page(client, booking_world):
         assert "est déjà réservé" in response.content.decode()
         return response, len(queries)
 
+    site_setups([w.salle_jaune.site_id])
     page, few = post()
     for day in range(4, 20):
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
     StructureFactory.create_batch(5)
     partial, many = post(headers={"HX-Request": "true"})
-    # user, room, structures, rules, member and occupant, the conflict check in a savepoint
-    # (inside the test's transaction) with closures and opening hours, its rollback.
-    assert few == many == 11
+    # user, room, structures, member and occupant, the conflict check in a savepoint (inside
+    # the test's transaction), its rollback; rules, closures and opening hours from the cache.
+    assert few == many == 8
     assert "<html" in page.content.decode()
     html = partial.content.decode()
     assert "<html" not in html and 'name="request_key"' in html

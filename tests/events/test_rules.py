@@ -14,6 +14,7 @@ from events.rules import (
     open_intervals_bulk,
     open_minutes,
     set_opening_hours,
+    site_setups,
 )
 from tests.events.factories import PARIS, RoomFactory
 
@@ -126,7 +127,10 @@ def test_bulk_query_count_does_not_grow(booking_world, django_assert_num_queries
     w = booking_world
     rooms = [RoomFactory(site=w.site_a) for _i in range(3)]
     set_opening_hours(w.site_a, range(7), time(9), time(18))
-    with django_assert_num_queries(2):
+    # Rules, opening hours and closed periods of the sites, then from the cache.
+    with django_assert_num_queries(3):
+        open_intervals_bulk(rooms, MONDAY, MONDAY + timedelta(days=6))
+    with django_assert_num_queries(0):
         open_intervals_bulk(rooms, MONDAY, MONDAY + timedelta(days=6))
     rooms += [RoomFactory(site=w.site_b) for _i in range(20)]
     for room in rooms[:10]:
@@ -134,9 +138,58 @@ def test_bulk_query_count_does_not_grow(booking_world, django_assert_num_queries
         ClosedPeriod.objects.create(
             site=room.site, space=room, start=_at(MONDAY, 10), end=_at(MONDAY, 11)
         )
-    with django_assert_num_queries(2):
+    # Saving hours and closed periods dropped the cached setups: read again, once.
+    with django_assert_num_queries(3):
         result = open_intervals_bulk(rooms, MONDAY, MONDAY + timedelta(days=30))
     assert len(result) == len(rooms) and len(result[rooms[0].pk]) == 31
     assert result[rooms[0].pk][MONDAY] == [(_at(MONDAY, 11), _at(MONDAY, 12))]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         effective_rules_bulk(rooms)
+
+
+# --- The booking setup in the cache --------------------------------------------------------
+
+
+def test_a_saved_or_deleted_rule_hour_or_closure_is_seen_at_once(
+    booking_world, django_assert_num_queries
+):
+    w = booking_world
+    room = w.salle_jaune
+    assert effective_rules(room).slot_minutes == BookingRules().slot_minutes
+    with django_assert_num_queries(0):
+        effective_rules(room)
+    rules = BookingRules.objects.create(site=room.site, slot_minutes=15)
+    assert effective_rules(room).slot_minutes == 15
+    rules.slot_minutes = 60
+    rules.save()
+    assert effective_rules(room).slot_minutes == 60
+    rules.delete()
+    assert effective_rules(room).slot_minutes == BookingRules().slot_minutes
+
+    before = open_intervals_bulk([room], MONDAY, MONDAY)[room.pk][MONDAY]
+    assert before
+    closure = ClosedPeriod.objects.create(
+        site=room.site, start=_at(MONDAY, 0), end=_at(MONDAY + timedelta(days=1), 0)
+    )
+    assert open_intervals_bulk([room], MONDAY, MONDAY)[room.pk][MONDAY] == []
+    closure.delete()
+    assert open_intervals_bulk([room], MONDAY, MONDAY)[room.pk][MONDAY] == before
+
+
+def test_the_setup_is_dropped_again_after_the_commit(
+    booking_world, django_capture_on_commit_callbacks
+):
+    """A request that read the old rows between the save and the commit must not leave them
+    in the cache."""
+    w = booking_world
+    room = w.salle_jaune
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        BookingRules.objects.create(site=room.site, slot_minutes=15)
+        stale = site_setups([room.site_id])  # what a concurrent request would cache
+    assert stale[room.site_id].rules  # (here it sees the row: same transaction)
+    from django.core.cache import cache
+
+    cache.set(f"booking-setup:{room.site_id}", type(stale[room.site_id])(), 3600)
+    for callback in callbacks:
+        callback()
+    assert effective_rules(room).slot_minutes == 15

@@ -124,8 +124,11 @@ def test_year_stats_by_month_and_by_room(room):
     assert data.total.open_days == 2 * 261  # weekdays in 2025
 
 
-def test_year_stats_read_three_queries_whatever_the_data(room, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_year_stats_queries_do_not_grow_with_the_data(room, django_assert_num_queries):
+    # The site's booking setup (rules, opening hours, closed periods), then the bookings.
+    with django_assert_num_queries(4):
+        stats.year_stats([room], 2025)
+    with django_assert_num_queries(1):
         stats.year_stats([room], 2025)
     rooms = [room] + [RoomFactory(site=room.site) for _n in range(5)]
     for index, space in enumerate(rooms):
@@ -135,7 +138,7 @@ def test_year_stats_read_three_queries_whatever_the_data(room, django_assert_num
     ClosedPeriod.objects.create(
         site=room.site, start=at(date(2025, 8, 11), 0), end=at(date(2025, 8, 31), 0)
     )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # the new closed period dropped the cached setup
         data = stats.year_stats(rooms, 2025)
     assert data.total.booked_minutes == 6 * 30 * 120
 

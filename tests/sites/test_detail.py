@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from events.models import Booking
+from events.rules import site_setups
 from sites.models import Equipment, Site, Space
 from tests.events.factories import StructureFactory as EventsStructureFactory
 from tests.events.factories import local_slot
@@ -235,11 +236,13 @@ def grow_site(site: Site, count: int) -> None:
 
 def test_site_page_query_count_does_not_grow_with_its_rows(client):
     """A site with bookable rooms, occupants and open calls: the same queries with 2 or 30 of
-    each, at most 8 once the day's booking rate is cached (3 more on the day's first view)."""
+    each, at most 8 once the yearly booking rate is cached; its computation adds one query (the
+    site's booking setup, read by every booking page, is in the cache; three more if not)."""
     site = SiteFactory(total_project_cost=Decimal("500000"))
     wifi, pmr = Equipment.objects.filter(slug__in=["wifi", "accessibilite-pmr"])
     site.equipment.add(wifi)
     grow_site(site, 2)
+    site_setups([site.pk])
     few_cold = detail_queries(client, site)
     few = detail_queries(client, site)
     response = client.get(site.get_absolute_url())
@@ -260,4 +263,4 @@ def test_site_page_query_count_does_not_grow_with_its_rows(client):
     assert few_cold == many_cold
     assert few == many
     assert many <= 8
-    assert many_cold == many + 3
+    assert many_cold == many + 1
