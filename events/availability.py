@@ -72,6 +72,22 @@ def get_space_for_user(user, pk) -> Space:
         raise Http404(_("Salle introuvable.")) from None
 
 
+def get_space_to_book(user, pk) -> tuple[Space, list[Structure]]:
+    """get_space_for_user() for the booking form, which needs the user's structures on the site
+    too: the same rule (an occupant of the site, or one of its managers), read in two queries.
+    The list is empty for a manager who occupies nothing there."""
+    try:
+        space = Space.objects.select_related("site").get(pk=pk, is_bookable=True)
+    except (Space.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Salle introuvable.")) from None
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404(_("Salle introuvable."))
+    structures = list(booking_structures(user, space.site).order_by("name", "pk"))
+    if not structures and not Site.objects.managed_by(user).filter(pk=space.site_id).exists():
+        raise Http404(_("Salle introuvable."))
+    return space, structures
+
+
 # --- Grids --------------------------------------------------------------------------------
 
 FREE, BOOKED, BUFFER, CLOSED, PAST = "free", "booked", "buffer", "closed", "past"

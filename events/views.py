@@ -221,26 +221,10 @@ def _recurrence(data: dict) -> services.Recurrence:
     )
 
 
-def _space_to_book(user, pk) -> tuple[Space, list[Structure]]:
-    """The bookable room and the user's structures that may book it, in two queries: an occupant
-    of the site is one of these structures' members; else the user must manage the site (and
-    sees the page without a form). The same access rule as availability.get_space_for_user."""
-    try:
-        space = Space.objects.select_related("site").get(pk=pk, is_bookable=True)
-    except (Space.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Salle introuvable.")) from None
-    if not user.is_active:
-        raise Http404(_("Salle introuvable."))
-    structures = list(availability.booking_structures(user, space.site).order_by("name", "pk"))
-    if not structures and not Site.objects.managed_by(user).filter(pk=space.site_id).exists():
-        raise Http404(_("Salle introuvable."))
-    return space, structures
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def book_space(request: HttpRequest, pk: int) -> HttpResponse:
-    space, structures = _space_to_book(request.user, pk)
+    space, structures = availability.get_space_to_book(request.user, pk)
     site = space.site
     rules = effective_rules(space)
     context = {"space": space, "site": site, "rules": rules}

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Booking, BookingSeries
-from tests.events.factories import BookingFactory, local_slot
+from tests.events.factories import BookingFactory, MemberFactory, local_slot
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -519,3 +520,36 @@ def test_series_until_ten_years_ahead_stops_at_the_booking_horizon(client, booki
     last = Booking.objects.order_by("start").last()
     assert last.start <= timezone.now() + timedelta(days=91)
     assert Booking.objects.count() <= 13
+
+
+def test_the_booking_form_and_the_week_view_let_in_the_same_people(booking_world):
+    """availability.get_space_to_book reads the user's structures with the room: the same
+    rule as get_space_for_user, checked over every user and room of the cast."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from events import availability
+
+    w = booking_world
+    users = [w.alice, w.olga, w.oscar, w.mara, w.mike, w.uma, w.bob, w.carl, w.dan]
+    users.append(AnonymousUser())
+    rooms = [w.salle_jaune, w.salle_verte, w.salle_b]
+    inactive = UserFactory(email="gone@example.org", is_active=False)
+    MemberFactory(user=inactive, structure=w.bleu)
+    users.append(inactive)
+
+    def opens(getter, user, room) -> bool:
+        try:
+            getter(user, room.pk)
+        except Http404:
+            return False
+        return True
+
+    for user in users:
+        for room in rooms:
+            week = opens(availability.get_space_for_user, user, room)
+            form = opens(availability.get_space_to_book, user, room)
+            assert week == form, (user, room.name)
+    assert opens(availability.get_space_to_book, w.bob, w.salle_jaune)
+    assert not opens(availability.get_space_to_book, w.bob, w.salle_b)
+    assert not opens(availability.get_space_to_book, inactive, w.salle_jaune)
