@@ -139,13 +139,13 @@ class Slot:
         local = _local(self.start)
         return gettext("réserver %(space)s le %(day)s à %(time)s") % {
             "space": self.space.name,
-            "day": _day_label(local.date(), get_language()),
+            "day": day_label(local.date(), get_language()),
             "time": local.strftime("%H:%M"),  # the "H:i" format
         }
 
 
 @lru_cache(maxsize=512)
-def _day_label(day: date, language: str | None) -> str:
+def day_label(day: date, language: str | None) -> str:
     """`day|date:"l j F"` in the given language (the same for every slot of a grid column)."""
     return date_format(day, "l j F")
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from events.availability import BOOKED, FREE, STATE_LABELS
-from events.availability import _day_label as day_label
-from events.availability import _local as local_time
+from events.availability import BOOKED, FREE, STATE_LABELS, day_label
 from events.models import Booking
 
 register = template.Library()
@@ -45,7 +44,7 @@ def _cell(slot, labels: dict[str, str]) -> str:
         if not slot.selectable:
             return f'<td class="slot slot-free">{labels["free"]}</td>'
         url = escape(slot.book_url)
-        local = local_time(slot.start)
+        local = timezone.localtime(slot.start)
         label = labels["book"] % {
             "space": slot.space.name,
             "day": day_label(local.date(), labels["language"]),
