@@ -47,6 +47,11 @@ def sites_for_booking(user) -> QuerySet[Site]:
     )
 
 
+def can_manage(user, site_id: int) -> bool:
+    """Whether the user manages the site (Site.objects.managed_by): one query."""
+    return Site.objects.managed_by(user).filter(pk=site_id).exists()
+
+
 def booking_structures(user, site: Site) -> QuerySet[Structure]:
     """The structures a user may book for on a site: theirs, with a current occupancy there."""
     return Structure.objects.of_member(user).filter(
@@ -83,7 +88,7 @@ def get_space_to_book(user, pk) -> tuple[Space, list[Structure]]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404(_("Salle introuvable."))
     structures = list(booking_structures(user, space.site).order_by("name", "pk"))
-    if not structures and not Site.objects.managed_by(user).filter(pk=space.site_id).exists():
+    if not structures and not can_manage(user, space.site_id):
         raise Http404(_("Salle introuvable."))
     return space, structures
 

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from events import emails
+from events.availability import can_manage
 from events.models import Booking, BookingRules, BookingSeries
 from events.recurrence import MAX_OCCURRENCES, Occurrence, Recurrence, occurrences
 from events.rules import (
@@ -37,7 +38,7 @@ from events.rules import (
 )
 from occupants.models import Occupancy, Structure, StructureMember
 from sites.db import is_postgres
-from sites.models import Site, Space
+from sites.models import Space
 
 __all__ = [
     "MAX_OCCURRENCES",
@@ -110,10 +111,6 @@ def conflict_message(space: Space, other: Booking) -> str:
 
 
 # --- Who may do what ------------------------------------------------------------------------
-
-
-def can_manage(user, site_id: int) -> bool:
-    return Site.objects.managed_by(user).filter(pk=site_id).exists()
 
 
 def _can_cancel(booking: Booking, user) -> bool:

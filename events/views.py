@@ -68,7 +68,7 @@ def _mark_visibility(bookings, user, site: Site) -> list[Booking]:
     """Name the holder to every viewer of the page (occupants and managers of the site), the
     purpose only to whom Booking.objects.visible_to lets open the booking."""
     mine = set(Structure.objects.of_member(user).values_list("pk", flat=True))
-    manages = Site.objects.managed_by(user).filter(pk=site.pk).exists()
+    manages = availability.can_manage(user, site.pk)
     bookings = list(bookings)
     for booking in bookings:
         booking.mine = booking.structure_id in mine or booking.booked_by_id == user.pk
