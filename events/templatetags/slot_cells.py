@@ -2,7 +2,7 @@
 
 A week grid has a few hundred cells: through an `{% include %}` each cost a template render
 with its translate and with nodes, most of the page's time. This tag writes the same markup,
-escaped, with the labels translated once per row instead of once per cell.
+escaped, with its fixed labels translated once per page instead of once per cell.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
-from events.availability import BOOKED, FREE, STATE_LABELS, day_label
+from events.availability import BOOKED, FREE
 from events.models import Booking
 
 register = template.Library()
@@ -30,9 +29,6 @@ def _labels() -> dict[str, str]:
         "booked": escape(gettext("Réservé")),
         "continued": escape(gettext("Réservé (suite)")),
         "pending": escape(gettext("en attente")),
-        "book": gettext("réserver %(space)s le %(day)s à %(time)s"),
-        "language": get_language(),
-        **{f"state-{state}": escape(str(label)) for state, label in STATE_LABELS.items()},
     }
 
 
@@ -44,12 +40,7 @@ def _cell(slot, labels: dict[str, str]) -> str:
         if not slot.selectable:
             return f'<td class="slot slot-free">{labels["free"]}</td>'
         url = escape(slot.book_url)
-        local = timezone.localtime(slot.start)
-        label = labels["book"] % {
-            "space": slot.space.name,
-            "day": day_label(local.date(), labels["language"]),
-            "time": local.strftime("%H:%M"),
-        }
+        label = slot.book_label
         return (
             f'<td class="slot slot-free"><a href="{url}" hx-get="{url}"'
             ' hx-target="#booking-panel" hx-swap="innerHTML" data-slot-link>'
@@ -72,7 +63,7 @@ def _cell(slot, labels: dict[str, str]) -> str:
         if booking.status == PENDING:
             html += f' <span class="slot-pending">({labels["pending"]})</span>'
         return html + "</td>"
-    return f'<td class="slot slot-{escape(state)}">{labels[f"state-{state}"]}</td>'
+    return f'<td class="slot slot-{escape(state)}">{escape(str(slot.label))}</td>'
 
 
 @register.simple_tag(takes_context=True)
