@@ -10,12 +10,12 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from occupants.models import Structure
 from sites.models import Site
+from sites.widgets import FastSelect
 
 MAX_OCCURRENCES = 52
 NO_REPEAT, WEEKLY, MONTHLY = "", "weekly", "monthly"
@@ -44,39 +44,6 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-def _attrs(attrs: dict):
-    """The attributes as django/forms/widgets/attrs.html writes them."""
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', value))
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
-class Select(forms.Select):
-    """Django's select, written in Python: the same markup without one template render per
-    option (the booking form is re-rendered on every refused booking)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (option["value"], _attrs(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), options
-        )
-
-
 class _ObjectsIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -96,7 +63,7 @@ class ObjectChoiceField(forms.ModelChoiceField):
     options nor its validation query the database again."""
 
     iterator = _ObjectsIterator
-    widget = Select
+    widget = FastSelect
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +109,7 @@ class BookingForm(forms.Form):
     repeat = forms.ChoiceField(
         label=_("Répétition"),
         required=False,
-        widget=Select,
+        widget=FastSelect,
         choices=[
             (NO_REPEAT, _("Une seule fois")),
             (WEEKLY, _("Toutes les semaines (ou toutes les N semaines)")),
@@ -190,7 +157,7 @@ class BookingForm(forms.Form):
         field.queryset = Structure.objects.filter(pk__in=[s.pk for s in structures])
         field.objects = structures
         self.fields["start_time"].widget.attrs["step"] = step * 60
-        self.fields["duration"].widget = Select(choices=self.duration_choices())
+        self.fields["duration"].widget = FastSelect(choices=self.duration_choices())
         self.fields["people"].max_value = capacity
         self.fields["people"].widget.attrs.update({"min": 1, "max": capacity})
         self.fields["people"].help_text = ngettext(
