@@ -139,8 +139,7 @@ class Slot:
 
     @property
     def book_label(self) -> str:
-        """What the free slot's link says to a screen reader (built here, not in the slot's
-        template: a week grid has hundreds of slots)."""
+        """What the free slot's link says to a screen reader (events/templatetags/slot_cells)."""
         local = _local(self.start)
         return gettext("réserver %(space)s le %(day)s à %(time)s") % {
             "space": self.space.name,
