@@ -25,7 +25,8 @@ def booking_uid(booking: Booking, *, private: bool = True) -> str:
     """Stable per booking. A busy/free feed gets an opaque one: the reference stays private."""
     if private:
         return f"booking-{booking.pk}-{booking.reference}@interstices"
-    digest = salted_hmac("events.ics.busy-uid", str(booking.pk)).hexdigest()[:24]
+    mac = salted_hmac("events.ics.busy-uid", str(booking.pk), algorithm="sha256")
+    digest = mac.hexdigest()[:24]
     return f"busy-{digest}@interstices"
 
 

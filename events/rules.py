@@ -8,6 +8,7 @@ A site's rules, opening hours and closed periods ("its booking setup") change a 
 year and are read by every booking page and every booking: they are kept in Django's cache per
 site (BOOKING_SETUP_CACHE_SECONDS) and dropped when one of their rows is saved or deleted
 (signals connected in EventsConfig.ready, again after the commit) or rewritten in bulk here.
+The booking form reads its room (with the room's site) the same way: bookable_space().
 """
 
 from __future__ import annotations
@@ -101,6 +102,49 @@ def on_setup_change(sender, instance, **kwargs) -> None:
     """post_save / post_delete receiver for BookingRules, OpeningHours and ClosedPeriod."""
     if not kwargs.get("raw"):
         forget_setup(instance.site_id)
+
+
+def _space_key(space_id: int) -> str:
+    return f"booking-space:{space_id}"
+
+
+def bookable_space(space_id) -> Space | None:
+    """The bookable space `space_id` with its site, or None: from the cache, else one query.
+    The booking form and every booking POST read it; a room's row changes rarely."""
+    try:
+        space_id = int(space_id)
+    except (TypeError, ValueError):
+        return None
+    seconds = getattr(settings, "BOOKING_SETUP_CACHE_SECONDS", 0)
+    key = _space_key(space_id)
+    space = cache.get(key) if seconds > 0 else None
+    if space is None:
+        space = Space.objects.select_related("site").filter(pk=space_id).first()
+        if space is None:
+            return None
+        if seconds > 0:
+            cache.set(key, space, seconds)
+    return space if space.is_bookable else None
+
+
+def forget_spaces(space_ids: Iterable[int]) -> None:
+    """Drop cached spaces, now and again after the current transaction commits."""
+    keys = [_space_key(space_id) for space_id in space_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+
+
+def on_space_change(sender, instance, **kwargs) -> None:
+    """post_save / post_delete receiver for Space and Site (a site's spaces hold a copy of it)."""
+    if kwargs.get("raw"):
+        return
+    if isinstance(instance, Space):
+        forget_spaces([instance.pk])
+    elif instance.pk is not None:
+        forget_spaces(Space.objects.filter(site_id=instance.pk).values_list("pk", flat=True))
 
 
 def effective_rules_bulk(spaces: Sequence[Space]) -> dict[int, BookingRules]:

@@ -17,8 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -159,9 +158,13 @@ def _prepare(
     on_behalf: bool,
     first_day: date,
     rules=None,
+    occupancy_periods=None,
 ) -> _Request:
     """Checks what does not depend on the slot: the space, the user's right, people. `rules`
-    are the space's effective rules when the caller has just read them (same request)."""
+    are the space's effective rules when the caller has just read them (same request);
+    `occupancy_periods` the structure's (start, end) days of occupancy of the space's site,
+    when the caller has just read them for a member of the structure
+    (events.availability.get_space_to_book)."""
     if not isinstance(space, Space) or not space.pk:
         raise BookingError(_("Choisissez un espace."))
     if not space.is_bookable:
@@ -213,10 +216,16 @@ def _prepare(
     # A member booking for their own structure needs no manager's right: not read then.
     if on_behalf and not can_manage(user, space.site_id):
         raise BookingError(_("Seul un responsable du lieu réserve pour le compte d'une structure."))
+    if (
+        not on_behalf
+        and occupancy_periods is not None
+        and any(start <= first_day <= end for start, end in occupancy_periods)
+    ):
+        return _Request(space, user, rules, structure, None, "", people, purpose, False)
     occupancies = Occupancy.objects.current(on=first_day).filter(
         site_id=space.site_id, structure_id=structure.pk
     )
-    if not on_behalf:
+    if not on_behalf and occupancy_periods is None:
         # Member and occupant in one query; when that fails, say which.
         if occupancies.filter(structure__members__user_id=user.pk).exists():
             return _Request(space, user, rules, structure, None, "", people, purpose, False)
@@ -475,23 +484,38 @@ def _constraint_name(exc: IntegrityError) -> str:
 # --- The check and the insert: small functions the tests can wrap -------------------------
 
 
+# Every booking attempt runs this check: its SQL is written out, a fifth of what building the
+# same query with the ORM costs per request. The overlap part uses the (space, start) index;
+# the request_key part its unique index.
+_CONFLICT_SQL = """
+SELECT * FROM {table}
+WHERE (status IN (%s, %s) AND space_id = %s AND "start" < %s AND blocked_until > %s){by_key}
+ORDER BY "start", id
+"""
+
+
 def _find_conflict(
     space: Space, start: datetime, end: datetime, buffer: timedelta, request_key=None
 ):
     """The active booking that overlaps [start, end + buffer), or None. With a request_key,
     the same query looks for the booking made by an earlier submit of the same form (whatever
     its slot and status) and returns it first."""
-    overlap = Q(
-        status__in=Booking.ACTIVE_STATUSES,
-        space_id=space.pk,
-        start__lt=end + buffer,
-        blocked_until__gt=start,
+    ops = connection.ops
+    params = [
+        *Booking.ACTIVE_STATUSES,
+        space.pk,
+        ops.adapt_datetimefield_value(end + buffer),
+        ops.adapt_datetimefield_value(start),
+    ]
+    if request_key:
+        params.append(request_key)
+    sql = _CONFLICT_SQL.format(
+        table=ops.quote_name(Booking._meta.db_table),
+        by_key=" OR request_key = %s" if request_key else "",
     )
-    if not request_key:
-        return Booking.objects.filter(overlap).order_by("start").first()
     rows = sorted(
-        Booking.objects.filter(overlap | Q(request_key=request_key)),
-        key=lambda row: (row.request_key != request_key, row.start),
+        Booking.objects.raw(sql, params),
+        key=lambda row: (not request_key or row.request_key != request_key, row.start),
     )
     return rows[0] if rows else None
 
@@ -582,13 +606,17 @@ def _own_twin(existing, user):
     return existing
 
 
+def _quota_applies(request: _Request) -> bool:
+    rules = request.rules
+    return request.structure is not None and (
+        rules.weekly_quota_hours is not None or rules.monthly_quota_hours is not None
+    )
+
+
 def _lock_quota(request: _Request) -> None:
     """Serialises one structure's bookings while a quota applies, so that two members cannot
     both take the last hours (PostgreSQL; SQLite already holds the write lock)."""
-    rules = request.rules
-    if request.structure is not None and (
-        rules.weekly_quota_hours is not None or rules.monthly_quota_hours is not None
-    ):
+    if _quota_applies(request):
         list(Structure.objects.select_for_update().filter(pk=request.structure.pk))
 
 
@@ -596,13 +624,16 @@ DEADLOCK_DETECTED = "40P01"
 RETRIES_AFTER_DEADLOCK = 5
 
 
-def _in_transaction_retrying(write):
-    """Runs write() in a transaction of its own. When several inserts wait on the same range of
-    the exclusion constraint, PostgreSQL may end one with "deadlock detected": its transaction is
-    rolled back and run again, and then meets the winner as a plain conflict. Inside a caller's
-    transaction nothing can be retried, so the error goes up."""
+def _in_transaction_retrying(write, *, atomic: bool = True):
+    """Runs write() in a transaction of its own (atomic=False: each statement in its own, the
+    autocommit). When several inserts wait on the same range of the exclusion constraint,
+    PostgreSQL may end one with "deadlock detected": its transaction is rolled back and run
+    again, and then meets the winner as a plain conflict. Inside a caller's transaction
+    nothing can be retried, so the error goes up."""
     for attempt in range(RETRIES_AFTER_DEADLOCK):
         try:
+            if not atomic:
+                return write()
             with transaction.atomic():
                 return write()
         except OperationalError as exc:
@@ -641,11 +672,13 @@ def book(
     request_key: str | None = None,
     on_behalf: bool = False,
     rules=None,
+    occupancy_periods=None,
 ) -> Booking:
     """Books a space for a structure (a member, or a manager with on_behalf=True) or for an
     outside organisation (a manager only). Raises BookingError, PermissionDenied for an
     anonymous user. The same request_key twice returns the first booking. `rules`: the
-    space's effective_rules() when the caller read them in the same request (one query less).
+    space's effective_rules() when the caller read them in the same request (one query less);
+    `occupancy_periods`: see _prepare() (one query less).
 
     The request_key is not looked up beforehand: a second submit meets its twin either as the
     conflicting booking (same slot), on a refusal, or as the key's unique index on insert."""
@@ -662,6 +695,7 @@ def book(
         purpose=purpose,
         on_behalf=on_behalf,
         rules=rules,
+        occupancy_periods=occupancy_periods,
     )
     # UTC from here on: Python's arithmetic on two Paris datetimes follows wall clocks.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
@@ -696,9 +730,14 @@ def book(
 
     if not own_transaction:
         return _in_transaction_retrying(write)
+    # On PostgreSQL the exclusion constraint and the request_key's unique index are the
+    # guarantee: unless a quota must be serialised, the check and the single INSERT need no
+    # transaction around them (BEGIN and COMMIT are two round trips of every attempt). An
+    # insert that loses a race is refused by the constraint and answered below.
+    atomic = connection.vendor != "postgresql" or _quota_applies(request)
     for _attempt in range(3):
         try:
-            return _in_transaction_retrying(write)
+            return _in_transaction_retrying(write, atomic=atomic)
         except IntegrityError as exc:  # rolled back
             if not _reference_taken(exc):
                 return _after_refused_insert(exc, request, start, end, buffer, request_key)

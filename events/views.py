@@ -251,7 +251,12 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         if not form.is_series():
-            booking = services.book(**common, request_key=str(data["request_key"]), rules=rules)
+            booking = services.book(
+                **common,
+                request_key=str(data["request_key"]),
+                rules=rules,
+                occupancy_periods=data["structure"].booking_periods,
+            )
         elif request.POST.get("confirm") != "1":
             common.pop("purpose")
             occurrences = services.preview_series(**common, rule=_recurrence(data))

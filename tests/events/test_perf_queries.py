@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import Booking
-from events.rules import site_setups
+from events.rules import bookable_space, site_setups
 from tests.events.factories import BookingFactory, StructureFactory, local_slot
 from tests.events.test_views_booking import book_url, form_data
 
@@ -77,7 +77,9 @@ def test_booking_post_query_count_is_small_and_constant(client, booking_world):
         assert response.status_code == 302
         return len(queries)
 
-    site_setups([w.salle_jaune.site_id])  # in the cache, as it is after any booking page
+    # In the cache, as they are after any booking page.
+    site_setups([w.salle_jaune.site_id])
+    bookable_space(w.salle_jaune.pk)
     few = post(2)
     for day in range(4, 40):
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
@@ -85,12 +87,12 @@ def test_booking_post_query_count_is_small_and_constant(client, booking_world):
     StructureFactory.create_batch(5)
     many = post(3)
     assert few == many
-    # user, room with its site, the user's structures there (also the form's choices),
-    # membership and occupancy in one query, the transaction, the conflict and the request_key
-    # in one query, the insert in its savepoint (inside the test's transaction: a request of
-    # its own has no savepoints), no query for the e-mail. The session, the rules, opening
-    # hours and closed periods are in the cache.
-    assert many == 10
+    # user; the user's structures there with their occupancy days (also the form's choices);
+    # the transaction, the conflict and the request_key in one query, the insert in its
+    # savepoint (inside the test's transaction: a request of its own has no savepoints, and
+    # on PostgreSQL no transaction either); no query for the e-mail. The session, the room
+    # with its site, the rules, opening hours and closed periods are in the cache.
+    assert many == 8
 
 
 def test_refused_booking_post_is_a_light_page(client, booking_world):
@@ -109,14 +111,16 @@ def test_refused_booking_post_is_a_light_page(client, booking_world):
         return response, len(queries)
 
     site_setups([w.salle_jaune.site_id])
+    bookable_space(w.salle_jaune.pk)
     page, few = post()
     for day in range(4, 20):
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
     StructureFactory.create_batch(5)
     partial, many = post(headers={"HX-Request": "true"})
-    # user, room, structures, member and occupant, the conflict check in a savepoint (inside
-    # the test's transaction), its rollback; rules, closures and opening hours from the cache.
-    assert few == many == 8
+    # user, structures with their occupancy days, the conflict check in a savepoint (inside
+    # the test's transaction), its rollback; the room, rules, closures and opening hours from
+    # the cache.
+    assert few == many == 6
     assert "<html" in page.content.decode()
     html = partial.content.decode()
     assert "<html" not in html and 'name="request_key"' in html
