@@ -3,11 +3,14 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from events.models import BookingRules, ClosedPeriod, OpeningHours
 from events.rules import (
     DEFAULT_OPENING_HOURS,
+    bookable_space,
     effective_rules,
     effective_rules_bulk,
     open_intervals,
@@ -16,6 +19,7 @@ from events.rules import (
     set_opening_hours,
     site_setups,
 )
+from sites.models import Space
 from tests.events.factories import PARIS, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +197,56 @@ def test_the_setup_is_dropped_again_after_the_commit(
     for callback in callbacks:
         callback()
     assert effective_rules(room).slot_minutes == 15
+
+
+# --- The booking form's room in the cache ---------------------------------------------------
+
+
+def test_a_saved_or_deleted_room_or_site_is_seen_at_once(
+    booking_world, client, django_assert_num_queries
+):
+    w = booking_world
+    room = w.salle_jaune
+    assert bookable_space(room.pk).site.name == room.site.name
+    with django_assert_num_queries(0):
+        cached = bookable_space(room.pk)
+    assert cached == room and Space.site.is_cached(cached)
+    site = room.site
+    site.name = "Lieu renommé"
+    site.save()
+    assert bookable_space(room.pk).site.name == "Lieu renommé"
+    room.capacity = 3
+    room.save()
+    assert bookable_space(room.pk).capacity == 3
+    room.is_bookable = False
+    room.save()
+    assert bookable_space(room.pk) is None
+    client.force_login(w.bob)
+    assert client.get(reverse("events:book", args=[room.pk])).status_code == 404
+    room.is_bookable = True
+    room.save()
+    assert client.get(reverse("events:book", args=[room.pk])).status_code == 200
+    pk = room.pk
+    room.delete()
+    assert bookable_space(pk) is None
+    assert client.get(reverse("events:book", args=[pk])).status_code == 404
+    for tampered in ("abc", None, "", "9" * 30):
+        assert bookable_space(tampered) is None
+
+
+def test_the_room_is_dropped_again_after_the_commit(
+    booking_world, django_capture_on_commit_callbacks
+):
+    """A request that read the old row between the save and the commit must not leave it in
+    the cache."""
+    w = booking_world
+    room = w.salle_jaune
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        room.is_bookable = False
+        room.save()
+        stale = Space.objects.select_related("site").get(pk=room.pk)
+        stale.is_bookable = True  # what a concurrent request, before the commit, would cache
+        cache.set(f"booking-space:{room.pk}", stale, 3600)
+    for callback in callbacks:
+        callback()
+    assert bookable_space(room.pk) is None

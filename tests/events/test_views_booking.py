@@ -553,3 +553,43 @@ def test_the_booking_form_and_the_week_view_let_in_the_same_people(booking_world
     assert opens(availability.get_space_to_book, w.bob, w.salle_jaune)
     assert not opens(availability.get_space_to_book, w.bob, w.salle_b)
     assert not opens(availability.get_space_to_book, inactive, w.salle_jaune)
+
+
+def test_the_booked_day_must_be_within_an_occupancy_of_the_site(client, booking_world):
+    """The form lists the structures occupying the site today and carries their occupancy
+    days to the service: a day after the end of the agreement is refused, a day of a renewed
+    agreement is booked, a cancelled agreement does not count."""
+    from occupants.models import Occupancy
+    from tests.events.factories import OccupancyFactory
+
+    w = booking_world
+    today = timezone.localdate()
+    occupancy = w.bleu.occupancies.get(site=w.site_a)
+    occupancy.end = today + timedelta(days=1)
+    occupancy.save()
+    OccupancyFactory(
+        structure=w.bleu,
+        site=w.site_a,
+        start=today + timedelta(days=10),
+        end=today + timedelta(days=40),
+    )
+    OccupancyFactory(
+        structure=w.bleu,
+        site=w.site_a,
+        start=today + timedelta(days=2),
+        end=today + timedelta(days=9),
+        status=Occupancy.Status.CANCELLED,
+    )
+    client.force_login(w.bob)
+    for days in (3, 5):
+        response = client.post(book_url(w.salle_jaune), form_data(w, local_slot(days, 10)[0]))
+        assert response.status_code == 200
+        assert "n&#x27;occupe pas" in response.content.decode()
+    assert not Booking.objects.exists()
+    response = client.post(book_url(w.salle_jaune), form_data(w, local_slot(12, 10)[0]))
+    assert response.status_code == 302
+    assert Booking.objects.get().structure == w.bleu
+    # An agreement that starts later does not open the form today.
+    occupancy.end = today - timedelta(days=1)
+    occupancy.save()
+    assert client.get(book_url(w.salle_jaune)).status_code == 404
