@@ -4,18 +4,26 @@ is decided by events.services, whose errors the views put back on the form."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime, time, timedelta
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from occupants.models import Structure
+from sites.fastforms import FastBoundField
 from sites.models import Site
-from sites.widgets import FastSelect
+from sites.widgets import (
+    FastHiddenInput,
+    FastInputMixin,
+    FastNumberInput,
+    FastSelect,
+    FastTextInput,
+)
 
 MAX_OCCURRENCES = 52
 NO_REPEAT, WEEKLY, MONTHLY = "", "weekly", "monthly"
@@ -30,14 +38,23 @@ def duration_label(minutes: int) -> str:
     return _("%(h)d h %(m)02d") % {"h": hours, "m": rest}
 
 
-class DateInput(forms.DateInput):
+@functools.lru_cache(maxsize=256)
+def _duration_choices(
+    language: str | None, first: int, last: int, step: int
+) -> tuple[tuple[int, str], ...]:
+    """The durations offered, in `language` (the active one, passed to key the cache): the
+    labels of a room's rules are translated once, not at each form."""
+    return tuple((m, duration_label(m)) for m in range(first, last + 1, step))
+
+
+class DateInput(FastInputMixin, forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class TimeInput(forms.TimeInput):
+class TimeInput(FastInputMixin, forms.TimeInput):
     input_type = "time"
 
     def __init__(self, attrs=None):
@@ -88,6 +105,8 @@ class ObjectChoiceField(forms.ModelChoiceField):
 
 
 class BookingForm(forms.Form):
+    bound_field_class = FastBoundField
+
     structure = ObjectChoiceField(
         label=_("Réserver pour"),
         queryset=Structure.objects.none(),
@@ -103,9 +122,10 @@ class BookingForm(forms.Form):
     purpose = forms.CharField(
         label=_("Objet de la réservation"),
         max_length=200,
+        widget=FastTextInput,
         help_text=_("Visible seulement des membres de votre structure et des responsables."),
     )
-    people = forms.IntegerField(label=_("Nombre de personnes"), min_value=1)
+    people = forms.IntegerField(label=_("Nombre de personnes"), min_value=1, widget=FastNumberInput)
     repeat = forms.ChoiceField(
         label=_("Répétition"),
         required=False,
@@ -124,6 +144,7 @@ class BookingForm(forms.Form):
         max_value=12,
         initial=1,
         help_text=_("1 pour chaque semaine, 2 pour une semaine sur deux."),
+        widget=FastNumberInput,
     )
     until = forms.DateField(label=_("Jusqu'au"), required=False, widget=DateInput())
     count = forms.IntegerField(
@@ -131,8 +152,9 @@ class BookingForm(forms.Form):
         required=False,
         min_value=2,
         help_text=_("52 fois au plus."),
+        widget=FastNumberInput,
     )
-    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    request_key = forms.UUIDField(widget=FastHiddenInput)
 
     def __init__(
         self,
@@ -171,7 +193,7 @@ class BookingForm(forms.Form):
 
     def duration_choices(self) -> list[tuple[int, str]]:
         first = max(self.min_minutes, self.step)
-        return [(m, duration_label(m)) for m in range(first, self.max_minutes + 1, self.step)]
+        return list(_duration_choices(get_language(), first, self.max_minutes, self.step))
 
     @property
     def single_structure(self) -> Structure | None:
@@ -248,11 +270,14 @@ class BookingForm(forms.Form):
 
 
 class FindSlotForm(forms.Form):
+    bound_field_class = FastBoundField
+
     site = forms.ModelChoiceField(
         label=_("Lieu"),
         queryset=Site.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez un de vos lieux.")},
+        widget=FastSelect,
     )
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Heure de début"), widget=TimeInput(attrs={"step": 900}))
@@ -262,9 +287,14 @@ class FindSlotForm(forms.Form):
         choices=[(m, duration_label(m)) for m in (30, 60, 90, 120, 180, 240, 360, 480)],
         initial=60,
         error_messages={"invalid_choice": _("Choisissez une durée dans la liste.")},
+        widget=FastSelect,
     )
     people = forms.IntegerField(
-        label=_("Nombre de personnes"), min_value=1, max_value=10_000, initial=1
+        label=_("Nombre de personnes"),
+        min_value=1,
+        max_value=10_000,
+        initial=1,
+        widget=FastNumberInput,
     )
 
     def __init__(self, *args, sites, **kwargs):
