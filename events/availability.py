@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.rules import bookable_space
+from events.sql import fetch
 from occupants.models import Occupancy, Structure, StructureMember
 from sites.models import Site, Space
 
@@ -113,7 +114,8 @@ def get_space_to_book(user, pk) -> tuple[Space, list[Structure]]:
         occupancy=Occupancy._meta.db_table,
         member=StructureMember._meta.db_table,
     )
-    rows = Structure.objects.raw(
+    rows = fetch(
+        Structure,
         sql,
         [
             space.site_id,

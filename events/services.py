@@ -35,6 +35,7 @@ from events.rules import (
     local_tz,
     open_intervals_bulk,
 )
+from events.sql import fetch
 from occupants.models import Occupancy, Structure, StructureMember
 from sites.db import is_postgres
 from sites.models import Space
@@ -514,7 +515,7 @@ def _find_conflict(
         by_key=" OR request_key = %s" if request_key else "",
     )
     rows = sorted(
-        Booking.objects.raw(sql, params),
+        fetch(Booking, sql, params),
         key=lambda row: (not request_key or row.request_key != request_key, row.start),
     )
     return rows[0] if rows else None
@@ -734,7 +735,7 @@ def book(
     # guarantee: unless a quota must be serialised, the check and the single INSERT need no
     # transaction around them (BEGIN and COMMIT are two round trips of every attempt). An
     # insert that loses a race is refused by the constraint and answered below.
-    atomic = connection.vendor != "postgresql" or _quota_applies(request)
+    atomic = not is_postgres() or _quota_applies(request)
     for _attempt in range(3):
         try:
             return _in_transaction_retrying(write, atomic=atomic)
