@@ -64,11 +64,11 @@ def _period_bookings(spaces, start: datetime, end: datetime):
     )
 
 
-def _mark_visibility(bookings, user, site: Site) -> list[Booking]:
+def _mark_visibility(bookings, user, access: availability.Access) -> list[Booking]:
     """Name the holder to every viewer of the page (occupants and managers of the site), the
     purpose only to whom Booking.objects.visible_to lets open the booking."""
-    mine = set(Structure.objects.of_member(user).values_list("pk", flat=True))
-    manages = availability.can_manage(user, site.pk)
+    mine = access.structure_ids
+    manages = access.manager
     bookings = list(bookings)
     for booking in bookings:
         booking.mine = booking.structure_id in mine or booking.booked_by_id == user.pk
@@ -105,7 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def space_week(request: HttpRequest, pk: int) -> HttpResponse:
-    space = availability.get_space_for_user(request.user, pk)
+    space, access = availability.get_space_for_user(request.user, pk)
     requested = _parse_day(request.GET.get("du"))
     if request.GET.get("du") and requested is None:
         messages.warning(request, _("Date non comprise : voici la semaine en cours."))
@@ -114,7 +114,7 @@ def space_week(request: HttpRequest, pk: int) -> HttpResponse:
     rules = effective_rules(space)
     intervals = open_intervals_bulk([space], days[0], days[-1])
     start, end = _day_bounds(days[0], days[-1])
-    bookings = _mark_visibility(_period_bookings([space], start, end), request.user, space.site)
+    bookings = _mark_visibility(_period_bookings([space], start, end), request.user, access)
     grid = availability.week_grid(
         space,
         days,
@@ -139,7 +139,7 @@ def space_week(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def site_day(request: HttpRequest, slug: str) -> HttpResponse:
-    site = availability.get_site_for_user(request.user, slug)
+    site, access = availability.get_site_for_user(request.user, slug)
     requested = _parse_day(request.GET.get("date"))
     if request.GET.get("date") and requested is None:
         messages.warning(request, _("Date non comprise : voici aujourd'hui."))
@@ -148,7 +148,7 @@ def site_day(request: HttpRequest, slug: str) -> HttpResponse:
     rules = effective_rules_bulk(spaces)
     intervals = open_intervals_bulk(spaces, day, day)
     start, end = _day_bounds(day, day)
-    bookings = _mark_visibility(_period_bookings(spaces, start, end), request.user, site)
+    bookings = _mark_visibility(_period_bookings(spaces, start, end), request.user, access)
     grid = availability.day_grid(
         spaces,
         day,

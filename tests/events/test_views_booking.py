@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Booking, BookingSeries
+from occupants.models import Structure
 from tests.events.factories import BookingFactory, MemberFactory, local_slot
 from tests.factories import UserFactory
 
@@ -549,7 +550,26 @@ def test_the_booking_form_and_the_week_view_let_in_the_same_people(booking_world
         for room in rooms:
             week = opens(availability.get_space_for_user, user, room)
             form = opens(availability.get_space_to_book, user, room)
-            assert week == form, (user, room.name)
+            rule = availability.bookable_spaces(user).filter(pk=room.pk).exists()
+            assert week == form == rule, (user, room.name)
+            try:
+                availability.get_site_for_user(user, room.site.slug)
+                day = True
+            except Http404:
+                day = False
+            assert day == rule, (user, room.site.slug)
+        # The Access read in one written-out query follows the ORM's rules.
+        if not user.is_active:
+            assert availability.booking_access(user, w.site_a.pk) == availability.Access()
+            continue
+        for site in (w.site_a, w.site_b):
+            access = availability.booking_access(user, site.pk)
+            occupant = availability.occupant_site_ids(user).filter(site_id=site.pk).exists()
+            assert access.occupant == occupant, (user, site.slug)
+            assert access.manager == availability.can_manage(user, site.pk), (user, site.slug)
+            assert access.structure_ids == set(
+                Structure.objects.of_member(user).values_list("pk", flat=True)
+            )
     assert opens(availability.get_space_to_book, w.bob, w.salle_jaune)
     assert not opens(availability.get_space_to_book, w.bob, w.salle_b)
     assert not opens(availability.get_space_to_book, inactive, w.salle_jaune)
