@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.rules import bookable_space
+from events.rules import bookable_space, local_tz
 from events.sql import fetch
 from occupants.models import Occupancy, Structure, StructureMember
 from sites.models import Site, Space
@@ -289,7 +289,9 @@ class Grid:
 
 
 def _local(dt: datetime) -> datetime:
-    return timezone.localtime(dt)
+    """The wall-clock time of the sites (TIME_ZONE; the project never activates another), without
+    timezone.localtime()'s lookup of the active zone: a grid calls this for every slot."""
+    return dt.astimezone(local_tz())
 
 
 def _slot_times(intervals: Iterable[tuple[datetime, datetime]], step: int) -> list[time]:

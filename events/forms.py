@@ -272,12 +272,11 @@ class BookingForm(forms.Form):
 class FindSlotForm(forms.Form):
     bound_field_class = FastBoundField
 
-    site = forms.ModelChoiceField(
+    site = ObjectChoiceField(
         label=_("Lieu"),
         queryset=Site.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez un de vos lieux.")},
-        widget=FastSelect,
     )
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Heure de début"), widget=TimeInput(attrs={"step": 900}))
@@ -299,7 +298,11 @@ class FindSlotForm(forms.Form):
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
+        # The sites (a list or a queryset) are read once: for the options and the check.
+        sites = list(sites)
+        field = self.fields["site"]
+        field.queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
+        field.objects = sites
         today = timezone.localdate()
         self.fields["day"].widget.attrs["min"] = today.isoformat()
 
