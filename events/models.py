@@ -370,12 +370,19 @@ class BookingQuerySet(models.QuerySet["Booking"]):
             return self.all()
         return self.filter(site_id__in=Site.objects.managed_by(user).values("pk"))
 
-    def of_member(self, user) -> BookingQuerySet:
-        """Bookings of the structures a user belongs to, and the ones they made themselves."""
+    def of_member(self, user, structure_ids=None) -> BookingQuerySet:
+        """Bookings of the structures a user belongs to, and the ones they made themselves.
+        `structure_ids`: those structures when the caller has just read them (a list is
+        lighter to compile than the subquery, for a page that filters the bookings several
+        times)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        structures = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
-        return self.filter(Q(InSubquery(F("structure_id"), structures)) | Q(booked_by_id=user.pk))
+        if structure_ids is None:
+            structure_ids = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
+            return self.filter(
+                Q(InSubquery(F("structure_id"), structure_ids)) | Q(booked_by_id=user.pk)
+            )
+        return self.filter(Q(structure_id__in=list(structure_ids)) | Q(booked_by_id=user.pk))
 
     def visible_to(self, user) -> BookingQuerySet:
         """What a user may open in full (purpose included): their structures' bookings, their

@@ -342,6 +342,14 @@ def _free_rooms(data: dict) -> list[Space]:
     )
 
 
+def _pk_url(name: str):
+    """reverse(name, args=[pk]) for the many rows of a page at the cost of one reverse(): the
+    URL of a sentinel pk, with each row's pk put in its place."""
+    sentinel = "987654321"
+    head, tail = reverse(name, args=[int(sentinel)]).split(sentinel)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _booking_page(queryset, order: tuple[str, ...], number, count: int):
     """One page of bookings, its total already counted: the page's ids are chosen on the
     bookings table alone (its indexes), then only those rows are joined to their room, site
@@ -352,7 +360,7 @@ def _booking_page(queryset, order: tuple[str, ...], number, count: int):
     if not count:
         page.object_list = []
         return page
-    page.object_list = list(
+    rows = list(
         Booking.objects.filter(pk__in=page.object_list.values("pk"))
         .select_related("space", "site", "structure", "organisation")
         .only(
@@ -364,6 +372,10 @@ def _booking_page(queryset, order: tuple[str, ...], number, count: int):
         )
         .order_by(*order)
     )
+    detail_url, ics_url = _pk_url("events:detail"), _pk_url("events:ics")
+    for booking in rows:
+        booking.detail_url, booking.ics_url = detail_url(booking.pk), ics_url(booking.pk)
+    page.object_list = rows
     return page
 
 
@@ -389,9 +401,10 @@ def _booking_lists(request: HttpRequest, queryset) -> dict:
 @login_required
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    structures = Structure.objects.of_member(request.user).order_by("name")
+    structures = list(Structure.objects.of_member(request.user).order_by("name"))
+    bookings = Booking.objects.of_member(request.user, [s.pk for s in structures])
     context = {
-        **_booking_lists(request, Booking.objects.of_member(request.user)),
+        **_booking_lists(request, bookings),
         "structures": structures,
         "structure": None,
     }

@@ -64,6 +64,12 @@ def test_my_bookings_pages_keep_order_and_holders(client, booking_world):
     html = response.content.decode()
     assert "Salle Verte" in html and "Atelier Bleu" in html
     assert html.index(sooner.reference) < html.index(later.reference)
+    # Each row links to its booking and its .ics (URLs made from one reverse() per page).
+    for booking in (sooner, later, older, oldest):
+        assert (
+            f'<a href="{reverse("events:detail", args=[booking.pk])}">{booking.reference}' in html
+        )
+        assert f'<a href="{reverse("events:ics", args=[booking.pk])}">.ics' in html
 
 
 def test_booking_post_query_count_is_small_and_constant(client, booking_world):
