@@ -34,6 +34,7 @@ from sites.fastforms import FastBoundField
 from sites.models import Site
 from sites.widgets import FastHiddenInput, FastInputMixin, FastNumberInput, FastTextInput
 from tests.events.factories import BookingFactory, local_slot
+from tests.events.test_views_booking import form_data
 from tests.factories import SiteFactory
 
 HOSTILE = '<script>alert("x")</script> & l\'été'
@@ -423,19 +424,7 @@ def test_booking_page_and_refused_posts_keep_labels_and_descriptions_connected(
     BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
     client.force_login(w.bob)
     url = reverse("events:book", args=[w.salle_jaune.pk])
-    data = {
-        "structure": w.bleu.pk,
-        "day": timezone.localtime(start).date().isoformat(),
-        "start_time": "14:30",
-        "duration": 60,
-        "purpose": HOSTILE,
-        "people": 4,
-        "repeat": "",
-        "interval": 1,
-        "until": "",
-        "count": "",
-        "request_key": str(uuid.uuid4()),
-    }
+    data = form_data(w, start, start_time="14:30", purpose=HOSTILE)
     responses = {
         "get": client.get(url),
         "taken": client.post(url, data),
