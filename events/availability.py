@@ -42,7 +42,8 @@ def occupant_site_ids(user) -> QuerySet:
 
 def sites_for_booking(user) -> QuerySet[Site]:
     """The sites whose booking pages a user may see: occupants of the site and its managers.
-    The one place for this rule, used by every view of this module."""
+    The rule for lists of sites; for one site, booking_access() reads the same rule in one
+    written-out query (a test compares the two over a cast of users and sites)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Site.objects.none()
     return Site.objects.filter(
@@ -53,13 +54,6 @@ def sites_for_booking(user) -> QuerySet[Site]:
 def can_manage(user, site_id: int) -> bool:
     """Whether the user manages the site (Site.objects.managed_by): one query."""
     return Site.objects.managed_by(user).filter(pk=site_id).exists()
-
-
-def booking_structures(user, site: Site) -> QuerySet[Structure]:
-    """The structures a user may book for on a site: theirs, with a current occupancy there."""
-    return Structure.objects.of_member(user).filter(
-        pk__in=Occupancy.objects.current().filter(site=site).values("structure_id")
-    )
 
 
 @dataclass(frozen=True)
@@ -134,10 +128,6 @@ def get_site_for_user(user, slug: str) -> tuple[Site, Access]:
     if not access.allowed:
         raise Http404(_("Lieu introuvable."))
     return site, access
-
-
-def bookable_spaces(user) -> QuerySet[Space]:
-    return Space.objects.filter(is_bookable=True, site__in=sites_for_booking(user))
 
 
 def get_space_for_user(user, pk) -> tuple[Space, Access]:

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from events import availability
@@ -144,9 +145,10 @@ def test_sites_for_booking_are_the_occupied_and_the_managed_ones(booking_world):
     assert set(availability.sites_for_booking(w.olga)) == {w.site_a, w.site_b}
     assert set(availability.sites_for_booking(w.alice)) == set(Site.objects.all())
     assert not availability.sites_for_booking(w.uma).exists()
-    assert list(availability.booking_structures(w.bob, w.site_a)) == [w.bleu]
-    assert not availability.booking_structures(w.bob, w.site_b).exists()
-    assert not availability.booking_structures(w.mara, w.site_a).exists()
+    assert availability.get_space_to_book(w.bob, w.salle_jaune.pk)[1] == [w.bleu]
+    assert availability.get_space_to_book(w.mara, w.salle_jaune.pk)[1] == []  # a manager
+    with pytest.raises(Http404):
+        availability.get_space_to_book(w.bob, w.salle_b.pk)
 
 
 def test_ended_occupancy_gives_no_access(booking_world):
