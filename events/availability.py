@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from events.rules import bookable_space, local_tz
 from events.sql import fetch
 from occupants.models import Occupancy, Structure, StructureMember
@@ -96,8 +97,6 @@ def booking_access(user, site_id: int) -> Access:
     inactive user, who has none)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Access()
-    from accounts.models import Organisation
-
     ops = connection.ops
     sql = _ACCESS_SQL.format(
         occupancy=ops.quote_name(Occupancy._meta.db_table),
@@ -169,10 +168,11 @@ def get_space_to_book(user, pk) -> tuple[Space, list[Structure]]:
     if space is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404(_("Salle introuvable."))
     today = timezone.localdate()
+    quote = connection.ops.quote_name
     sql = _BOOKING_STRUCTURES_SQL.format(
-        structure=Structure._meta.db_table,
-        occupancy=Occupancy._meta.db_table,
-        member=StructureMember._meta.db_table,
+        structure=quote(Structure._meta.db_table),
+        occupancy=quote(Occupancy._meta.db_table),
+        member=quote(StructureMember._meta.db_table),
     )
     rows = fetch(
         Structure,

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from django.db import connections
 from django.db.models import Model
 
-# (model, columns, database alias) -> (positions of the model's fields, their converters,
-# extra columns)
+# (model, columns, database alias) -> (the model's attnames, the positions of their columns,
+# the converters, the extra columns)
 _plans: dict[tuple, tuple] = {}
 
 
@@ -33,7 +33,8 @@ def _plan(model: type[Model], columns: tuple[str, ...], connection) -> tuple:
         if functions:
             converters.append((index, functions, col))
     extras = [(name, index) for index, name in enumerate(columns) if name not in by_column]
-    return positions, converters, extras
+    names = [field.attname for field in model._meta.concrete_fields]
+    return names, positions, converters, extras
 
 
 def fetch(model: type[Model], sql: str, params: Sequence, *, using: str = "default") -> list:
@@ -50,8 +51,7 @@ def fetch(model: type[Model], sql: str, params: Sequence, *, using: str = "defau
     plan = _plans.get(key)
     if plan is None:
         plan = _plans[key] = _plan(model, columns, connection)
-    positions, converters, extras = plan
-    names = [field.attname for field in model._meta.concrete_fields]
+    names, positions, converters, extras = plan
     instances = []
     for row in rows:
         if converters:
