@@ -14,6 +14,7 @@ from events.models import Booking
 from events.rules import bookable_space, site_setups
 from tests.events.factories import BookingFactory, StructureFactory, local_slot
 from tests.events.test_views_booking import book_url, form_data
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +59,23 @@ def test_my_bookings_pages_keep_order_and_holders(client, booking_world):
         structure=w.bleu,
         start=timezone.now() - timedelta(days=9),
     )
+    partner = OrganisationFactory(name="Voisins & Cie")
+    outside = BookingFactory(
+        space=w.salle_verte,
+        structure=None,
+        organisation=partner,
+        booked_by=w.bob,
+        start=local_slot(8, 10)[0],
+    )
     response = client.get(reverse("events:mine"))
-    assert list(response.context["upcoming"].object_list) == [sooner, later]
+    assert list(response.context["upcoming"].object_list) == [sooner, later, outside]
     assert list(response.context["past"].object_list) == [older, oldest]
     html = response.content.decode()
     assert "Salle Verte" in html and "Atelier Bleu" in html
+    assert "<td>Voisins &amp; Cie</td>" in html and f"({w.site_a.name})" in html
     assert html.index(sooner.reference) < html.index(later.reference)
     # Each row links to its booking and its .ics (URLs made from one reverse() per page).
-    for booking in (sooner, later, older, oldest):
+    for booking in (sooner, later, older, oldest, outside):
         assert (
             f'<a href="{reverse("events:detail", args=[booking.pk])}">{booking.reference}' in html
         )
