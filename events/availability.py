@@ -218,8 +218,10 @@ class Slot:
     end: datetime
     state: str
     booking: object | None = None
-    # The first slot of a booking carries its description; the following ones say "suite".
+    # The first slot of a booking carries its description and spans the rows of the following
+    # ones (`rows`), which write no cell of their own.
     first: bool = False
+    rows: int = 1
     # A booking can start here: free, on the room's slot grid, within notice and horizon,
     # and the shortest allowed booking (plus the buffer after it) fits before the next one.
     selectable: bool = False
@@ -335,17 +337,19 @@ def _column_slots(
 ) -> dict[time, Slot]:
     slots: dict[time, Slot] = {}
     ordered = sorted(bookings, key=lambda b: b.start)
-    seen: set[int] = set()
     shortest = timedelta(minutes=max(rules.min_minutes, rules.slot_minutes))
+    run: Slot | None = None  # the first slot of the booking met in the row above
     for t in times:
         start = timezone.make_aware(datetime.combine(day, t))
         end = start + timedelta(minutes=grid_step)
         booking = _overlapping(ordered, start, end, blocked=False)
+        if booking is not None and run is not None and run.booking is booking:
+            run.rows += 1
+            slots[t] = Slot(space, start, end, BOOKED, booking=booking)
+            continue
+        run = None
         if booking is not None:
-            slots[t] = Slot(
-                space, start, end, BOOKED, booking=booking, first=booking.pk not in seen
-            )
-            seen.add(booking.pk)
+            slots[t] = run = Slot(space, start, end, BOOKED, booking=booking, first=True)
         elif not _covering(start, end, intervals):
             slots[t] = Slot(space, start, end, CLOSED)
         elif _overlapping(ordered, start, end) is not None:

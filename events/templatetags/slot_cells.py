@@ -13,7 +13,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from events.availability import BOOKED, FREE
+from events.availability import BOOKED, FREE, _local
 from events.models import Booking
 
 register = template.Library()
@@ -27,7 +27,6 @@ def _labels() -> dict[str, str]:
         "free": escape(gettext("Libre")),
         "you": escape(gettext("Vous")),
         "booked": escape(gettext("Réservé")),
-        "continued": escape(gettext("Réservé (suite)")),
         "pending": escape(gettext("en attente")),
     }
 
@@ -48,15 +47,18 @@ def _cell(slot, labels: dict[str, str]) -> str:
         )
     if state == BOOKED:
         booking = slot.booking
+        if not slot.first:
+            return ""  # under the rowspan of the booking's first cell
         mine = getattr(booking, "mine", False)
         css = "slot slot-booked slot-mine" if mine else "slot slot-booked"
-        if not slot.first:
-            return (
-                f'<td class="{css}"><span class="slot-continued">{labels["continued"]}</span></td>'
-            )
+        rows = f' rowspan="{slot.rows}"' if slot.rows > 1 else ""
         holder = escape(booking.holder_name) if booking.holder_name else labels["booked"]
         you = f"{labels['you']} · " if mine else ""
-        html = f'<td class="{css}"><span class="slot-who">{you}{holder}</span>'
+        when = f"{_local(booking.start):%H:%M}–{_local(booking.end):%H:%M}"
+        html = (
+            f'<td class="{css}"{rows}><span class="slot-who">{you}{holder}</span>'
+            f' <span class="slot-when">{when}</span>'
+        )
         purpose = getattr(booking, "visible_purpose", "")
         if purpose:
             html += f' <span class="slot-purpose">{escape(purpose)}</span>'

@@ -41,7 +41,19 @@ def test_week_grid_marks_free_booked_closed_and_past_slots(booking_world):
     assert [column.slots[time(10, m)].state for m in (0, 30)] == ["booked", "booked"]
     assert column.slots[time(10)].first and not column.slots[time(10, 30)].first
     assert column.slots[time(11)].booking == booking
+    assert column.slots[time(10)].rows == 3  # 10:00, 10:30 and 11:00 in one cell
     assert column.slots[time(11, 30)].state == availability.FREE
+
+
+def test_back_to_back_bookings_each_get_their_own_cell(booking_world):
+    w = booking_world
+    day = timezone.localdate() + timedelta(days=1)
+    BookingFactory(space=w.salle_jaune, structure=w.bleu, start=at(day, 10), end=at(day, 11))
+    BookingFactory(space=w.salle_jaune, structure=w.bleu, start=at(day, 11), end=at(day, 12))
+    column = week_of(w, w.salle_jaune, day, now=at(day, 8)).columns[0]
+    assert [column.slots[time(h)].first for h in (10, 11)] == [True, True]
+    assert [column.slots[time(h)].rows for h in (10, 11)] == [2, 2]
+    assert not column.slots[time(10, 30)].first and not column.slots[time(11, 30)].first
 
 
 def test_buffer_after_a_booking_is_not_selectable(booking_world):

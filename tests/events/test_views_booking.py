@@ -1,7 +1,9 @@
 """Occupants' booking pages: grids, the booking form, series, cancel, .ics, access."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -58,6 +60,63 @@ def test_week_view_shows_free_booked_and_closed_slots(client, booking_world):
     assert "Libre" in html
     assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
     assert f"?debut={(start + timedelta(hours=2)).astimezone().strftime('%Y-%m-%dT%H')}" in html
+
+
+class _GridShape(HTMLParser):
+    """The body rows of a page's slot grid: each row's cells as (text, rowspan)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell, self.in_body = [], None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self.in_body = True
+        elif self.in_body and tag == "tr":
+            self.rows.append([])
+        elif self.in_body and tag in ("td", "th"):
+            self.cell = ["", int(dict(attrs).get("rowspan") or 1)]
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self.in_body = False
+        elif self.in_body and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append((self.cell[0].strip(), self.cell[1]))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[0] += data
+
+
+def grid_rows(html):
+    parser = _GridShape()
+    parser.feed(html)
+    return parser.rows
+
+
+def test_a_booking_is_one_cell_spanning_its_rows(client, booking_world):
+    w = booking_world
+    start, end = local_slot(1, 10, minutes=90)
+    BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
+    client.force_login(w.bob)
+    response = client.get(
+        reverse("events:space_week", args=[w.salle_jaune.pk]),
+        {"du": start.date().isoformat()},
+    )
+    rows = grid_rows(response.content.decode())
+    # Every row covers the hour column and the seven days, counting the rows a cell spans.
+    covered = [0] * len(rows)
+    for index, row in enumerate(rows):
+        for _text, span in row:
+            for below in range(index, index + span):
+                covered[below] += 1
+    assert covered == [8] * len(rows)
+    spanning = [cell for row in rows for cell in row if cell[1] > 1]
+    assert len(spanning) == 1
+    text, span = spanning[0]
+    assert span == 3  # 10:00, 10:30 and 11:00
+    assert "Collectif Vert" in text and "10:00–11:30" in text
 
 
 def test_member_sees_own_structure_purpose_in_week_view(client, booking_world):
@@ -422,6 +481,20 @@ def test_my_bookings_lists_upcoming_and_past(client, booking_world):
     assert "À venir" in html and "Passée" in html and "Autre" not in html
     html = client.get(reverse("events:structure_bookings", args=[w.bleu.slug])).content.decode()
     assert "À venir" in html and "Passée" in html
+
+
+def test_my_bookings_write_the_date_the_way_each_language_does(client, booking_world):
+    w = booking_world
+    start = datetime(2030, 3, 8, 10, tzinfo=ZoneInfo("Europe/Paris"))  # a Friday
+    BookingFactory(
+        space=w.salle_jaune, structure=w.bleu, start=start, end=start + timedelta(hours=2)
+    )
+    client.force_login(w.bea)
+    html = client.get(reverse("events:mine")).content.decode()
+    assert "ven 8 mars 2030, 10:00–12:00" in html
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("events:mine")).content.decode()
+    assert "Fri 8 Mar 2030, 10:00–12:00" in html
 
 
 def test_ics_download_of_one_booking(client, booking_world):
