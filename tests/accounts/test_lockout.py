@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.factories import UserFactory
 
 PASSWORD = "motdepasse-de-test"
+WRONG = "mauvais"
 SITE_LOGIN = reverse("accounts:login")
 ADMIN_LOGIN = reverse("admin:login")
 
@@ -101,3 +102,61 @@ def test_a_password_reset_lifts_the_lock(client, olga, django_capture_on_commit_
     client.post(form_url, {"new_password1": new, "new_password2": new})
     response = client.post(SITE_LOGIN, {"username": "olga@example.org", "password": new})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_failures_from_another_address_do_not_lock_the_account_here(client, olga):
+    # The lock is per account and address: a stranger elsewhere cannot lock Olga out.
+    for _ in range(5):
+        client.post(
+            SITE_LOGIN,
+            {"username": "olga@example.org", "password": "mauvais"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    response = client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_login_starts_the_count_again(client, olga):
+    fail(client, SITE_LOGIN, 4)
+    assert (
+        client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD}).status_code
+        == 302
+    )
+    client.logout()
+    response = fail(client, SITE_LOGIN, 4)
+    assert response.status_code == 200
+    response = client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def post_through_proxy(client, forwarded_for, password=WRONG):
+    return client.post(
+        SITE_LOGIN,
+        {"username": "olga@example.org", "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_lock_follows_the_client_address_it_forwards(client, olga, settings):
+    settings.REVERSE_PROXY_COUNT = 1
+    for _ in range(5):
+        post_through_proxy(client, "203.0.113.9")
+    # Every visitor arrives from the proxy's address: another one still logs in.
+    assert post_through_proxy(client, "198.51.100.4", PASSWORD).status_code == 302
+    client.logout()
+    assert_locked(post_through_proxy(client, "203.0.113.9", PASSWORD))
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_a_forged_forwarded_address_does_not_get_around_the_lock(
+    client, olga, settings
+):
+    settings.REVERSE_PROXY_COUNT = 1
+    # The client writes its own X-Forwarded-For; the proxy appends the address it saw.
+    for attempt in range(5):
+        post_through_proxy(client, f"192.0.2.{attempt}, 203.0.113.9")
+    assert_locked(post_through_proxy(client, "192.0.2.99, 203.0.113.9", PASSWORD))
