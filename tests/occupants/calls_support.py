@@ -100,10 +100,10 @@ def pdf_file(name: str = "statuts.pdf", extra: int = 0) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES + b"0" * extra, content_type="application/pdf")
 
 
-def png_file(name: str = "kbis.png") -> SimpleUploadedFile:
+def png_file(name: str = "kbis.png", extra: int = 0) -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", (20, 10), "red").save(out, "PNG")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, out.getvalue() + b"0" * extra, content_type="image/png")
 
 
 def attach(application: Application, slug: str = "statuts") -> ApplicationDocument:

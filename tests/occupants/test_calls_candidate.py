@@ -1,12 +1,15 @@
 """The candidate's side: sign up, draft, attachments, submission, isolation."""
 
 import html
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from occupants.models import Application, ApplicationDocument, Call
 from tests.factories import SiteFactory, UserFactory
@@ -198,10 +201,28 @@ def test_pdf_and_png_attachments_are_accepted(client, call, camille):
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
+def test_an_image_attachment_is_stored_re_encoded_without_its_exif(client, call, camille):
+    exif = Image.Exif()
+    exif[0x010F] = "AppareilSecret"  # Make
+    exif.get_ifd(0x8825)[2] = (48.0, 54.0, 12.5)  # GPS latitude
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "JPEG", exif=exif)
+    photo = out.getvalue() + b"<script>alert(1)</script>"
+    application = make_application(call, camille)
+    sent = SimpleUploadedFile("kbis.jpg", photo, content_type="image/jpeg")
+    assert upload(client, application, sent, doc="kbis").status_code == 302
+    with application.documents.get().file.open("rb") as stored:
+        data = stored.read()
+    assert b"AppareilSecret" not in data and b"<script>" not in data
+    assert not Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)
+
+
 @pytest.mark.parametrize(
     ("file", "message"),
     [
         (lambda: pdf_file(extra=11 * 1024 * 1024), "Le fichier dépasse 10 Mo."),
+        # Under the 10 MB of a PDF, over the 5 MB of an image.
+        (lambda: png_file(extra=6 * 1024 * 1024), "Le fichier dépasse 5 Mo."),
         (
             lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
                 "statuts.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
@@ -221,7 +242,7 @@ def test_pdf_and_png_attachments_are_accepted(client, call, camille):
             "L'image est incomplète ou endommagée.",
         ),
     ],
-    ids=["oversized", "not-a-pdf", "svg", "broken-png"],
+    ids=["oversized", "oversized-image", "not-a-pdf", "svg", "broken-png"],
 )
 def test_bad_attachments_are_refused_with_a_clear_message(client, call, camille, file, message):
     application = make_application(call, camille)
