@@ -1,5 +1,6 @@
 """Settings read the environment strictly, and production refuses to start half-configured."""
 
+import json
 import os
 import subprocess
 import sys
@@ -98,6 +99,60 @@ def test_production_settings_pass_the_deployment_checks():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PROD_PROBE = """
+import json
+import django
+django.setup()
+from django.test import Client
+client = Client()
+https = {"HTTP_X_FORWARDED_PROTO": "https"}
+answers = {}
+for name, path, extra in [
+    ("page_http", "/compte/connexion/", {}),
+    ("health_http", "/healthz", {}),
+    ("health_https", "/healthz", https),
+    ("language_https", "/langue/en/", https),
+]:
+    response = client.get(path, **extra)
+    cookie = response.cookies.get("django_language")
+    answers[name] = {
+        "status": response.status_code,
+        "location": response.headers.get("Location"),
+        "hsts": response.headers.get("Strict-Transport-Security"),
+        "cookie": cookie and {flag: bool(cookie[flag]) for flag in ("secure", "httponly")},
+    }
+print(json.dumps(answers))
+"""
+
+
+def test_production_sends_everyone_to_https_behind_the_proxy_with_secure_cookies():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_ALLOWED_HOSTS="testserver",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PROD_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    # Plain HTTP is redirected, except the health probe the load balancer calls.
+    assert answers["page_http"]["status"] == 301
+    assert answers["page_http"]["location"] == "https://testserver/compte/connexion/"
+    assert answers["health_http"]["status"] == 200
+    # HTTPS as told by the proxy's X-Forwarded-Proto: served, with a year of HSTS.
+    assert answers["health_https"]["status"] == 200
+    assert answers["health_https"]["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert answers["language_https"]["status"] == 302
+    assert answers["language_https"]["cookie"] == {"secure": True, "httponly": True}
 
 
 def test_every_response_carries_the_security_headers(client, db):
