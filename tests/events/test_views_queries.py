@@ -101,19 +101,23 @@ def test_find_slot_queries_do_not_grow_with_bookings(client, booking_world, room
     w = booking_world
     day = next_monday()
     url = reverse("events:find")
+    # At noon: the 10 bookings (08:00–08:30) leave every room free, the 200 (08:00–18:00)
+    # fill them, and the search reads the ones within the slot and the 4 hours after it.
     params = {
         "site": w.site_a.pk,
         "day": day.isoformat(),
-        "start_time": "19:30",
+        "start_time": "12:00",
         "duration": 30,
         "people": 2,
     }
     client.force_login(w.bob)
     add_bookings(w, 10, rooms, day)
     small = count_queries(client, url, params)
+    assert len(client.get(url, params).context["results"]) == len(rooms)
     Booking.objects.all().delete()
     add_bookings(w, 200, rooms, day)
     large = count_queries(client, url, params)
+    assert client.get(url, params).context["results"] == []
     # user, the user's sites (also the form's options and their check), the site's rooms,
     # their bookings; the session and the booking setup come from the cache.
     assert small == large == 4
