@@ -130,6 +130,23 @@ def test_member_sees_own_structure_purpose_in_week_view(client, booking_world):
     assert "Secret" in response.content.decode()
 
 
+@pytest.mark.parametrize(("who", "sees_purpose"), [("bob", False), ("carl", True), ("mara", True)])
+def test_day_view_names_the_holder_to_all_and_the_purpose_to_its_structure(
+    client, booking_world, who, sees_purpose
+):
+    w = booking_world
+    start, end = local_slot(1, 10)
+    BookingFactory(space=w.salle_verte, structure=w.vert, start=start, end=end, purpose="Secret")
+    client.force_login(getattr(w, who))
+    response = client.get(
+        reverse("events:site_day", args=[w.site_a.slug]), {"date": start.date().isoformat()}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Collectif Vert" in html  # occupants of the site and its managers see who holds it
+    assert ("Secret" in html) is sees_purpose  # its members and the managers see what for
+
+
 def test_day_view_lists_every_bookable_room_of_the_site(client, booking_world):
     w = booking_world
     client.force_login(w.carl)
@@ -495,6 +512,27 @@ def test_my_bookings_write_the_date_the_way_each_language_does(client, booking_w
     client.cookies["django_language"] = "en"
     html = client.get(reverse("events:mine")).content.decode()
     assert "Fri 8 Mar 2030, 10:00–12:00" in html
+
+
+def test_a_site_manager_sees_an_occupants_booking_but_neither_lists_nor_cancels_it(
+    client, booking_world
+):
+    w = booking_world
+    start, end = local_slot(2, 14)
+    theirs = BookingFactory(
+        space=w.salle_jaune, structure=w.vert, booked_by=w.carl, start=start, end=end
+    )
+    client.force_login(w.mara)  # manages site A, member of no structure
+    response = client.get(reverse("events:mine"))
+    assert response.context["upcoming"].paginator.count == 0
+    assert theirs.reference not in response.content.decode()
+    response = client.get(reverse("events:detail", args=[theirs.pk]))
+    assert response.status_code == 200 and not response.context["can_cancel"]
+    # Managers cancel in the admin; this page's cancel is for the holder's members.
+    response = client.post(reverse("events:cancel", args=[theirs.pk]), {"scope": "one"})
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Booking.Status.CONFIRMED
 
 
 def test_ics_download_of_one_booking(client, booking_world):
