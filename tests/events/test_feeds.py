@@ -241,6 +241,17 @@ def test_unknown_token_is_404(client, w, token):
     assert client.get(reverse("events:feed_private", kwargs={"token": token})).status_code == 404
 
 
+def test_a_near_miss_of_a_real_token_is_404(client, w):
+    feed = FeedToken.objects.for_user(w.bob)
+    token = feed.token
+    assert client.get(private_url(feed)).status_code == 200
+    last = "B" if token[-1] != "B" else "C"
+    for guess in (token.swapcase(), token[:-1], token[:-1] + last, token + "A", token[:16]):
+        assert guess != token
+        url = reverse("events:feed_private", kwargs={"token": guess})
+        assert client.get(url).status_code == 404, guess
+
+
 def test_feed_of_a_deactivated_person_is_404(client, w):
     token = FeedToken.objects.for_user(w.bob)
     w.bob.is_active = False
