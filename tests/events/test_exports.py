@@ -95,6 +95,16 @@ def test_csv_filters(client, w, params, expected):
     assert references == [getattr(w, name).reference for name in expected]
 
 
+@pytest.mark.parametrize(
+    ("site", "expected"), [("site_a", ["march", "april"]), ("site_b", ["other_site"])]
+)
+def test_site_filter_keeps_that_site_only_for_a_manager_of_several(client, w, site, expected):
+    client.force_login(w.olga)  # operator staff: sites A and B
+    response = client.get(EXPORT, {"site": getattr(w, site).pk, "format": "csv"})
+    references = [row[0] for row in csv_rows(response)[1:]]
+    assert references == [getattr(w, name).reference for name in expected]
+
+
 def test_xlsx_export_has_real_dates_and_neutralised_formulas(client, w):
     client.force_login(w.olga)  # operator staff: sites A and B
     response = client.get(EXPORT, {"format": "xlsx", "start": "2026-03-01", "end": "2026-03-31"})
@@ -148,6 +158,9 @@ def test_export_page_without_format_shows_the_form(client, w):
     assert response.status_code == 200
     assert "Exporter en CSV" in response.text
     assert list(response.context["form"].fields["site"].queryset) == [w.site_a]
+    rooms = list(response.context["form"].fields["space"].queryset)
+    assert rooms == [w.salle_jaune, w.salle_verte]  # not site B's Salle du Sud
+    assert "Salle du Sud" not in response.text
 
 
 def test_export_is_for_managers_only(client, w):
