@@ -297,6 +297,15 @@ def test_minimum_notice(booking_world):
     assert _book(w, local_slot(3, 10))
 
 
+def test_managers_booking_on_behalf_skip_notice_and_horizon(booking_world):
+    w = booking_world
+    _rules(w, min_notice_minutes=48 * 60, horizon_days=14)
+    assert _book(w, local_slot(1, 10), user=w.mara, on_behalf=True)
+    assert _book(w, local_slot(20, 10), user=w.mara, on_behalf=True)
+    _refused(w, "48 h à l'avance", local_slot(1, 14))
+    _refused(w, "14 jours à l'avance", local_slot(20, 14))
+
+
 def test_past_slot_is_refused(booking_world):
     _refused(booking_world, "déjà passé", local_slot(-1, 10))
 
@@ -319,6 +328,12 @@ def test_ten_year_booking_is_refused(booking_world):
     )
 
 
+def test_too_long_purpose_or_outside_name_is_refused(booking_world):
+    w = booking_world
+    _refused(w, "200 caractères", purpose="x" * 201)
+    _refused(w, "200 caractères", user=w.mara, structure=None, outside_name="x" * 201)
+
+
 def test_naive_datetimes_are_refused(booking_world):
     start = datetime.combine(timezone.localdate() + timedelta(days=2), time(10))
     _refused(booking_world, "fuseau", (start, start + timedelta(hours=1)))
@@ -337,6 +352,7 @@ def test_buffer_between_bookings(booking_world):
 def test_capacity(booking_world):
     w = booking_world
     _refused(w, "au plus 10 personnes", people=11)
+    assert _book(w, people=10).people == 10
     _refused(w, "au moins une personne", people=0)
     _refused(w, "nombre de personnes", people="beaucoup")
 
@@ -425,6 +441,10 @@ def test_manager_refuses_with_reason(booking_world, django_capture_on_commit_cal
     assert "conseil" in mail.outbox[0].body
     # The slot is free again.
     assert _book(w, user=w.carl, structure=w.vert)
+    with pytest.raises(BookingError, match="en attente"):
+        refuse(booking, w.mara, "Deux fois")
+    booking.refresh_from_db()
+    assert "conseil" in booking.refusal_reason
 
 
 @pytest.mark.parametrize("who", ["bob", "mike", "uma", "carl"])
