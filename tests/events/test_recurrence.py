@@ -83,6 +83,11 @@ def test_monthly_crosses_the_year():
     assert days == [date(2026, 11, 2), date(2026, 12, 7), date(2027, 1, 4)]
 
 
+def test_monthly_every_other_month():
+    days = occurrence_days(date(2026, 1, 13), Recurrence(MONTHLY, interval=2, count=3))
+    assert days == [date(2026, 1, 13), date(2026, 3, 10), date(2026, 5, 12)]
+
+
 def test_nth_weekday_helper():
     assert nth_weekday(2026, 3, 0, 0) == date(2026, 3, 2)
     assert nth_weekday(2026, 3, 0, -1) == date(2026, 3, 30)
@@ -233,6 +238,25 @@ def test_series_respects_the_weekly_quota_cumulatively(booking_world):
     )
     assert [o.conflict is None for o in preview] == [True, False, True]
     assert "quota" in preview[1].conflict
+
+
+@pytest.mark.django_db
+def test_series_counts_its_own_occurrences_in_the_monthly_quota(booking_world):
+    """Four weekly hours in one calendar month, 2 hours a month: the series' own first two
+    occurrences use up the quota, the last two are refused."""
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, monthly_quota_hours=Decimal("2"))
+    today = timezone.localdate()
+    second_next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=2)
+    start, end = local_slot((second_next_month - today).days, 10)
+    rule = Recurrence(WEEKLY, count=4)
+    preview = preview_series(
+        space=w.salle_jaune, user=w.bob, structure=w.bleu, start=start, end=end, rule=rule
+    )
+    assert [o.conflict is None for o in preview] == [True, True, False, False]
+    assert "par mois" in preview[2].conflict
+    series = _series(w, start, end, rule, skip_conflicts=True)
+    assert series.bookings.count() == 2
 
 
 @pytest.mark.django_db
