@@ -295,6 +295,15 @@ def test_member_books_a_free_slot(client, booking_world, mailoutbox):
     assert booking.reference in detail and "confirmée" in detail
 
 
+def test_as_many_people_as_the_room_holds_is_accepted(client, booking_world):
+    w = booking_world
+    start, _end = local_slot(2, 14)
+    client.force_login(w.bob)
+    response = client.post(book_url(w.salle_jaune), form_data(w, start, people=10))
+    assert response.status_code == 302
+    assert Booking.objects.get().people == 10
+
+
 def test_double_submit_creates_one_booking(client, booking_world):
     w = booking_world
     start, _end = local_slot(2, 14)
@@ -337,12 +346,13 @@ def test_back_to_back_bookings_both_succeed(client, booking_world):
         ({"duration": 0}, "La fin doit suivre le début"),
         ({"duration": 10 * 365 * 24 * 60}, "durée maximale"),
         ({"start_time": "10:10"}, "Les créneaux commencent"),
-        ({"people": 500}, "au plus"),
+        ({"people": 500}, "La salle accueille 10 personnes au plus"),
         ({"people": 0}, "supérieure ou égale à 1"),
         ({"day": "2020-01-06"}, "déjà passé"),
         ({"day": "pas-une-date"}, "Saisissez une date valide"),
         ({"repeat": "weekly", "count": 10_000}, "52 réservations au plus"),
         ({"repeat": "weekly"}, "date de fin ou un nombre"),
+        ({"repeat": "weekly", "until": "2020-01-06"}, "La date de fin doit suivre la première"),
         ({"repeat": "chaque-jour", "count": 3}, "Choisissez une répétition dans la liste"),
         ({"interval": 1000, "repeat": "weekly", "count": 3}, "inférieure ou égale à 12"),
         ({"request_key": "pas-un-uuid"}, "UUID"),
@@ -415,9 +425,10 @@ def test_weekly_series_previews_conflicts_then_skips_them(client, booking_world)
     mine = Booking.objects.filter(structure=w.bleu).order_by("start")
     assert mine.count() == 3
     assert taken.start not in [b.start for b in mine]
-    # Submitted twice: still one series.
-    client.post(book_url(w.salle_jaune), data | {"confirm": "1"})
-    assert BookingSeries.objects.count() == 1
+    # Submitted twice: still one series, and the second submit lands where the first did.
+    again = client.post(book_url(w.salle_jaune), data | {"confirm": "1"})
+    assert (again.status_code, again["Location"]) == (302, response["Location"])
+    assert BookingSeries.objects.count() == 1 and mine.count() == 3
 
 
 def test_preview_hidden_fields_round_trip(client, booking_world):
