@@ -203,6 +203,35 @@ def test_guarantee_holds_with_a_pause_between_check_and_insert(
     assert Booking.objects.overlapping_pairs() == []
 
 
+def test_series_racing_for_the_same_dates_book_them_once(booking_world, monkeypatch):
+    """Different forms (keys) of different structures: one series wins, the others are refused
+    as a whole, even with a pause between each occurrence's check and its insert."""
+    w = booking_world
+    _slow_check(monkeypatch, 0.3)
+    start, end = local_slot(3, 18)
+    people = [(w.bob, w.bleu), (w.carl, w.vert)]
+
+    def attempt(i: int):
+        user, structure = people[i % 2]
+        return book_series(
+            space=w.salle_jaune,
+            user=user,
+            structure=structure,
+            start=start,
+            end=end,
+            rule=Recurrence(WEEKLY, count=2),
+            skip_conflicts=False,
+            request_key=f"series-form-{i}",
+        )
+
+    results = _race(4, attempt)
+    errors = [value for kind, value in results if kind == "error"]
+    assert errors == [], errors
+    assert _kinds(results) == {"ok": 1, "conflict": 3, "error": 0}
+    assert BookingSeries.objects.count() == 1 and Booking.objects.count() == 2
+    assert Booking.objects.overlapping_pairs() == []
+
+
 @pytest.fixture
 def without_overlap_constraint(transactional_db):
     """Drops the exclusion constraint for one test, then restores it (PostgreSQL)."""
