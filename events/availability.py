@@ -231,6 +231,11 @@ class Slot:
         return STATE_LABELS[self.state]
 
     @property
+    def hours(self) -> str:
+        """A booked slot's booking hours on the wall clock, as "10:00–11:30"."""
+        return f"{_local(self.booking.start):%H:%M}–{_local(self.booking.end):%H:%M}"
+
+    @property
     def param(self) -> str:
         """The slot's start as the booking form's ?debut= parameter (local wall-clock time)."""
         return _local(self.start).strftime("%Y-%m-%dT%H:%M")

@@ -13,7 +13,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from events.availability import BOOKED, FREE, _local
+from events.availability import BOOKED, FREE
 from events.models import Booking
 
 register = template.Library()
@@ -54,10 +54,9 @@ def _cell(slot, labels: dict[str, str]) -> str:
         rows = f' rowspan="{slot.rows}"' if slot.rows > 1 else ""
         holder = escape(booking.holder_name) if booking.holder_name else labels["booked"]
         you = f"{labels['you']} · " if mine else ""
-        when = f"{_local(booking.start):%H:%M}–{_local(booking.end):%H:%M}"
         html = (
             f'<td class="{css}"{rows}><span class="slot-who">{you}{holder}</span>'
-            f' <span class="slot-when">{when}</span>'
+            f' <span class="slot-when">{slot.hours}</span>'
         )
         purpose = getattr(booking, "visible_purpose", "")
         if purpose:
