@@ -5,8 +5,9 @@ is decided by events.services, whose errors the views put back on the form."""
 from __future__ import annotations
 
 import functools
+import re
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -18,6 +19,7 @@ from occupants.models import Structure
 from sites.fastforms import FastBoundField
 from sites.models import Site
 from sites.widgets import (
+    FastCopy,
     FastHiddenInput,
     FastInputMixin,
     FastNumberInput,
@@ -61,6 +63,37 @@ class TimeInput(FastInputMixin, forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?")
+
+
+class IsoDateField(FastCopy, forms.DateField):
+    """A DateField that reads the ISO date an <input type="date"> sends before trying the
+    locale's input formats, where it comes last (each miss costs a strptime and an exception).
+    It accepts the same values and gives the same dates."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass  # 2026-02-30: the formats below refuse it with the field's message
+        return super().to_python(value)
+
+
+class IsoTimeField(FastCopy, forms.TimeField):
+    """A TimeField that reads "HH:MM" or "HH:MM:SS" (what <input type="time"> sends) before
+    trying the locale's input formats. It accepts the same values and gives the same times."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and _ISO_TIME.fullmatch(value.strip()):
+            try:
+                return time.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return super().to_python(value)
+
+
 class _ObjectsIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -75,9 +108,10 @@ class _ObjectsIterator(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.field.objects)
 
 
-class ObjectChoiceField(forms.ModelChoiceField):
+class ObjectChoiceField(FastCopy, forms.ModelChoiceField):
     """A ModelChoiceField over objects the view has already read (`objects`): neither its
-    options nor its validation query the database again."""
+    options nor its validation query the database again. Its queryset only names the model
+    (`Model.objects.none()`) and is never evaluated."""
 
     iterator = _ObjectsIterator
     widget = FastSelect
@@ -85,6 +119,13 @@ class ObjectChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.objects: list = []
+
+    def __deepcopy__(self, memo):
+        # ModelChoiceField's clones the queryset, which this field never evaluates: shared.
+        result = forms.Field.__deepcopy__(self, memo)
+        result.objects = list(self.objects)
+        result.widget.choices = result.choices  # options read from the copy's objects
+        return result
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -113,8 +154,8 @@ class BookingForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez une de vos structures occupant ce lieu.")},
     )
-    day = forms.DateField(label=_("Date"), widget=DateInput())
-    start_time = forms.TimeField(label=_("Heure de début"), widget=TimeInput())
+    day = IsoDateField(label=_("Date"), widget=DateInput())
+    start_time = IsoTimeField(label=_("Heure de début"), widget=TimeInput())
     duration = forms.IntegerField(
         label=_("Durée"),
         error_messages={"invalid": _("Choisissez une durée dans la liste.")},
@@ -146,7 +187,7 @@ class BookingForm(forms.Form):
         help_text=_("1 pour chaque semaine, 2 pour une semaine sur deux."),
         widget=FastNumberInput,
     )
-    until = forms.DateField(label=_("Jusqu'au"), required=False, widget=DateInput())
+    until = IsoDateField(label=_("Jusqu'au"), required=False, widget=DateInput())
     count = forms.IntegerField(
         label=_("Ou nombre de fois"),
         required=False,
@@ -175,9 +216,7 @@ class BookingForm(forms.Form):
         self.capacity = capacity
         # The structures (a list or a queryset) are read once: for the options and the check.
         structures = list(structures)
-        field = self.fields["structure"]
-        field.queryset = Structure.objects.filter(pk__in=[s.pk for s in structures])
-        field.objects = structures
+        self.fields["structure"].objects = structures
         self.fields["start_time"].widget.attrs["step"] = step * 60
         self.fields["duration"].widget = FastSelect(choices=self.duration_choices())
         self.fields["people"].max_value = capacity
@@ -278,8 +317,8 @@ class FindSlotForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez un de vos lieux.")},
     )
-    day = forms.DateField(label=_("Date"), widget=DateInput())
-    start_time = forms.TimeField(label=_("Heure de début"), widget=TimeInput(attrs={"step": 900}))
+    day = IsoDateField(label=_("Date"), widget=DateInput())
+    start_time = IsoTimeField(label=_("Heure de début"), widget=TimeInput(attrs={"step": 900}))
     duration = forms.TypedChoiceField(
         label=_("Durée"),
         coerce=int,
@@ -299,10 +338,7 @@ class FindSlotForm(forms.Form):
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         # The sites (a list or a queryset) are read once: for the options and the check.
-        sites = list(sites)
-        field = self.fields["site"]
-        field.queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
-        field.objects = sites
+        self.fields["site"].objects = list(sites)
         today = timezone.localdate()
         self.fields["day"].widget.attrs["min"] = today.isoformat()
 

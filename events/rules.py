@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -64,14 +65,34 @@ def _setup_key(site_id: int) -> str:
     return f"booking-setup:{site_id}"
 
 
+# A booking page or a booking reads its site's setup several times (the rules, the opening
+# hours, the closed periods): during a request, the first read is kept for the others, so the
+# shared cache is read once. Set at request_started, dropped at request_finished
+# (EventsConfig.ready); outside a request every call reads the cache.
+_request = Local()
+
+
+def start_request(**kwargs) -> None:
+    _request.setups = {}
+
+
+def end_request(**kwargs) -> None:
+    _request.setups = None
+
+
 def site_setups(site_ids: Iterable[int]) -> dict[int, SiteSetup]:
-    """The booking setup of each site: from the cache, else three queries for the missing."""
+    """The booking setup of each site: read in this request already, else from the cache, else
+    three queries for the missing."""
     site_ids = set(site_ids)
     seconds = getattr(settings, "BOOKING_SETUP_CACHE_SECONDS", 0)
+    memo = getattr(_request, "setups", None)
     found: dict[int, SiteSetup] = {}
-    if seconds > 0 and site_ids:
-        keys = {_setup_key(site_id): site_id for site_id in site_ids}
-        found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    if memo:
+        found = {site_id: memo[site_id] for site_id in site_ids if site_id in memo}
+    wanted = site_ids - found.keys()
+    if seconds > 0 and wanted:
+        keys = {_setup_key(site_id): site_id for site_id in wanted}
+        found |= {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
     missing = site_ids - found.keys()
     if missing:
         loaded = {site_id: SiteSetup() for site_id in missing}
@@ -84,6 +105,8 @@ def site_setups(site_ids: Iterable[int]) -> dict[int, SiteSetup]:
         if seconds > 0:
             cache.set_many({_setup_key(k): v for k, v in loaded.items()}, seconds)
         found.update(loaded)
+    if memo is not None:
+        memo.update(found)
     return found
 
 
@@ -92,6 +115,9 @@ def forget_setup(site_id: int | None) -> None:
     reading the old rows in between must not leave them cached)."""
     if site_id is None:
         return
+    memo = getattr(_request, "setups", None)
+    if memo:
+        memo.pop(site_id, None)
     key = _setup_key(site_id)
     cache.delete(key)
     if transaction.get_connection().in_atomic_block:

@@ -450,3 +450,39 @@ def test_booking_page_and_refused_posts_keep_labels_and_descriptions_connected(
     form = responses["field errors"].context["form"]
     for name in form.fields:
         assert form[name].as_field_group() == BoundField.as_field_group(form[name])
+
+
+# --- ISO-first date and time fields ----------------------------------------------------------
+
+DATE_INPUTS = [
+    *("2026-12-03", " 2026-12-03 ", "2026-1-3", "2026-02-30", "2026-13-01", "0000-01-01"),
+    *("03/12/2026", "12/03/2026", "3/12/26", "03.12.2026", "20261203", "2026-W49-4"),
+    *("", "   ", "demain", "2026-12-03T10:00", "9999-12-31", "١٢٣٤-١٢-٠٣"),
+]
+TIME_INPUTS = [
+    *("10:00", "09:30", "9:30", "10:00:00", "10:00:59", "10:00:60", "24:00", "23:59"),
+    *("10:00:00.5", "10h00", "1000", "", " 10:00 ", "10:00+01:00", "T10:00", "١٠:٠٠"),
+]
+
+
+def _outcome(field, value):
+    try:
+        return ("ok", field.clean(value))
+    except forms.ValidationError as error:
+        return ("error", error.messages)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("fast", "django_field", "inputs"),
+    [
+        (event_forms.IsoDateField, forms.DateField, DATE_INPUTS),
+        (event_forms.IsoTimeField, forms.TimeField, TIME_INPUTS),
+    ],
+)
+def test_iso_first_fields_accept_and_refuse_what_djangos_do(language, fast, django_field, inputs):
+    with translation.override(language):
+        for required in (True, False):
+            for value in inputs:
+                expected = _outcome(django_field(required=required), value)
+                assert _outcome(fast(required=required), value) == expected, value

@@ -3,10 +3,11 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from events import rules
 from events.models import BookingRules, ClosedPeriod, OpeningHours
 from events.rules import (
     DEFAULT_OPENING_HOURS,
@@ -197,6 +198,56 @@ def test_the_setup_is_dropped_again_after_the_commit(
     for callback in callbacks:
         callback()
     assert effective_rules(room).slot_minutes == 15
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """How many times the shared cache is asked for booking setups."""
+    reads = []
+    backend = type(caches["default"])  # on the class: a request may use its own instance
+    get_many = backend.get_many
+
+    def counting(self, keys, *args, **kwargs):
+        reads.extend(key for key in keys if key.startswith("booking-setup:"))
+        return get_many(self, keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counting)
+    return reads
+
+
+def test_a_request_reads_a_sites_setup_from_the_cache_once(booking_world, cache_reads):
+    w = booking_world
+    room = w.salle_jaune
+    effective_rules(room)  # cached by a previous request
+    cache_reads.clear()
+    rules.start_request()  # what request_started does (its other receivers close the test db)
+    try:
+        effective_rules(room)
+        open_intervals_bulk([room], MONDAY, MONDAY)  # hours and closed periods
+        assert len(cache_reads) == 1
+        # A change made during the request is seen by the rest of it.
+        BookingRules.objects.create(site=room.site, slot_minutes=15)
+        assert effective_rules(room).slot_minutes == 15
+    finally:
+        rules.end_request()
+    cache_reads.clear()
+    effective_rules(room)
+    effective_rules(room)
+    assert len(cache_reads) == 2  # outside a request, each call asks the cache
+
+
+def test_each_request_reads_the_setup_afresh(booking_world, client, cache_reads):
+    w = booking_world
+    client.force_login(w.bob)
+    url = reverse("events:space_week", args=[w.salle_jaune.pk])
+    client.get(url)
+    cache_reads.clear()
+    client.get(url)
+    assert len(cache_reads) == 1
+    # Another process changes the rules: the shared cache holds the new setup, the next
+    # request reads it.
+    BookingRules.objects.create(site=w.salle_jaune.site, slot_minutes=60)
+    assert "créneaux de 60 min" in client.get(url).content.decode()
 
 
 # --- The booking form's room in the cache ---------------------------------------------------
