@@ -11,10 +11,12 @@ BEGIN IMMEDIATE, so the overlap check and the insert below run under the databas
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from time import monotonic, sleep
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -622,16 +624,22 @@ def _lock_quota(request: _Request) -> None:
 
 
 DEADLOCK_DETECTED = "40P01"
-RETRIES_AFTER_DEADLOCK = 5
+# How long a booking keeps retrying after deadlocks: each one costs PostgreSQL's
+# deadlock_timeout (1 s by default) to detect, and a crowd of inserts on one slot can go
+# through several before the winner commits.
+DEADLOCK_RETRY_SECONDS = 20.0
 
 
 def _in_transaction_retrying(write, *, atomic: bool = True):
     """Runs write() in a transaction of its own (atomic=False: each statement in its own, the
     autocommit). When several inserts wait on the same range of the exclusion constraint,
     PostgreSQL may end one with "deadlock detected": its transaction is rolled back and run
-    again, and then meets the winner as a plain conflict. Inside a caller's transaction
-    nothing can be retried, so the error goes up."""
-    for attempt in range(RETRIES_AFTER_DEADLOCK):
+    again after a short random pause (so that the losers do not collide again at once), and
+    then meets the winner as a plain conflict; for DEADLOCK_RETRY_SECONDS at most. Inside a
+    caller's transaction nothing can be retried, so the error goes up."""
+    deadline = monotonic() + DEADLOCK_RETRY_SECONDS
+    attempt = 0
+    while True:
         try:
             if not atomic:
                 return write()
@@ -640,9 +648,10 @@ def _in_transaction_retrying(write, *, atomic: bool = True):
         except OperationalError as exc:
             deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
             nested = transaction.get_connection().in_atomic_block
-            if not deadlock or nested or attempt == RETRIES_AFTER_DEADLOCK - 1:
+            if not deadlock or nested or monotonic() > deadline:
                 raise
-    raise AssertionError("unreachable")  # pragma: no cover
+        attempt += 1
+        sleep(random.uniform(0, min(0.02 * 2**attempt, 0.5)))
 
 
 def _checked_request(*, start, end, rules=None, **who) -> _Request:
