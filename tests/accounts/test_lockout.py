@@ -110,7 +110,7 @@ def test_failures_from_another_address_do_not_lock_the_account_here(client, olga
     for _ in range(5):
         client.post(
             SITE_LOGIN,
-            {"username": "olga@example.org", "password": "mauvais"},
+            {"username": "olga@example.org", "password": WRONG},
             REMOTE_ADDR="203.0.113.9",
         )
     response = client.post(SITE_LOGIN, {"username": "olga@example.org", "password": PASSWORD})

@@ -6,8 +6,9 @@ from django.core import mail
 
 from events.models import Booking, BookingRules
 from events.recurrence import WEEKLY, Recurrence
-from events.services import approve, book, book_series, cancel, cancel_series_from, refuse
+from events.services import approve, book, cancel, cancel_series_from, refuse
 from tests.events.factories import local_slot
+from tests.events.test_recurrence import _series as weekly_series
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +22,7 @@ def _book(w):
 
 def _series(w):
     start, end = local_slot(3, 10)
-    return book_series(
-        space=w.salle_jaune,
-        user=w.bob,
-        structure=w.bleu,
-        start=start,
-        end=end,
-        rule=Recurrence(WEEKLY, count=3),
-        skip_conflicts=False,
-    )
+    return weekly_series(w, start, end, Recurrence(WEEKLY, count=3), skip_conflicts=False)
 
 
 def _pending(w):

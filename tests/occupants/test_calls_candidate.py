@@ -224,19 +224,19 @@ def test_an_image_attachment_is_stored_re_encoded_without_its_exif(client, call,
         # Under the 10 MB of a PDF, over the 5 MB of an image.
         (lambda: png_file(extra=6 * 1024 * 1024), "Le fichier dépasse 5 Mo."),
         (
-            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+            lambda: SimpleUploadedFile(
                 "statuts.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
             ),
             "Format refusé : envoyez un PDF, un JPEG ou un PNG.",
         ),
         (
-            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+            lambda: SimpleUploadedFile(
                 "logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg"
             ),
             "Format refusé : envoyez un PDF, un JPEG ou un PNG.",
         ),
         (
-            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+            lambda: SimpleUploadedFile(
                 "photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, content_type="image/png"
             ),
             "L'image est incomplète ou endommagée.",
