@@ -11,15 +11,13 @@ BEGIN IMMEDIATE, so the overlap check and the insert below run under the databas
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from time import monotonic, sleep
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,7 +37,7 @@ from events.rules import (
 )
 from events.sql import fetch
 from occupants.models import Occupancy, Structure, StructureMember
-from sites.db import is_postgres
+from sites.db import is_postgres, retrying_deadlocks
 from sites.models import Space
 
 __all__ = [
@@ -623,37 +621,6 @@ def _lock_quota(request: _Request) -> None:
         list(Structure.objects.select_for_update().filter(pk=request.structure.pk))
 
 
-DEADLOCK_DETECTED = "40P01"
-# How long a booking keeps retrying after deadlocks: each one costs PostgreSQL's
-# deadlock_timeout (1 s by default) to detect, and a crowd of inserts on one slot can go
-# through several before the winner commits.
-DEADLOCK_RETRY_SECONDS = 20.0
-
-
-def _in_transaction_retrying(write, *, atomic: bool = True):
-    """Runs write() in a transaction of its own (atomic=False: each statement in its own, the
-    autocommit). When several inserts wait on the same range of the exclusion constraint,
-    PostgreSQL may end one with "deadlock detected": its transaction is rolled back and run
-    again after a short random pause (so that the losers do not collide again at once), and
-    then meets the winner as a plain conflict; for DEADLOCK_RETRY_SECONDS at most. Inside a
-    caller's transaction nothing can be retried, so the error goes up."""
-    deadline = monotonic() + DEADLOCK_RETRY_SECONDS
-    attempt = 0
-    while True:
-        try:
-            if not atomic:
-                return write()
-            with transaction.atomic():
-                return write()
-        except OperationalError as exc:
-            deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
-            nested = transaction.get_connection().in_atomic_block
-            if not deadlock or nested or monotonic() > deadline:
-                raise
-        attempt += 1
-        sleep(random.uniform(0, min(0.02 * 2**attempt, 0.5)))
-
-
 def _checked_request(*, start, end, rules=None, **who) -> _Request:
     """Who books what, with the rules read and the slot's shape checked (one slot, or the first
     occurrence of a series)."""
@@ -739,7 +706,7 @@ def book(
         return booking
 
     if not own_transaction:
-        return _in_transaction_retrying(write)
+        return retrying_deadlocks(write)
     # On PostgreSQL the exclusion constraint and the request_key's unique index are the
     # guarantee: unless a quota must be serialised, the check and the single INSERT need no
     # transaction around them (BEGIN and COMMIT are two round trips of every attempt). An
@@ -747,7 +714,7 @@ def book(
     atomic = not is_postgres() or _quota_applies(request)
     for _attempt in range(3):
         try:
-            return _in_transaction_retrying(write, atomic=atomic)
+            return retrying_deadlocks(write, atomic=atomic)
         except IntegrityError as exc:  # rolled back
             if not _reference_taken(exc):
                 return _after_refused_insert(exc, request, start, end, buffer, request_key)
@@ -946,7 +913,7 @@ def _write_series(
         transaction.on_commit(lambda: emails.series_created(series.pk, ids))
         return series
 
-    return _in_transaction_retrying(write)
+    return retrying_deadlocks(write)
 
 
 def _series_refusal(refused: Sequence[Occurrence]) -> str:

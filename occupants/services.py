@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from occupants.models import Invitation, Occupancy, OccupancySpace, Structure, StructureMember
 from sites import page_cache
+from sites.db import retrying_deadlocks
 from sites.models import Site, Space
 
 OVERLAP_CONSTRAINT = "occupancy_space_no_overlap"
@@ -214,10 +215,14 @@ def create_occupancy(
     if agreement is not None:
         occupancy.agreement = agreement
     occupancy.full_clean()
-    with transaction.atomic():
+
+    def write() -> Occupancy:
+        occupancy.pk, occupancy._state.adding = None, True  # again after a rolled-back attempt
         occupancy.save()
         _write_held_spaces(occupancy, spaces)
-    return occupancy
+        return occupancy
+
+    return retrying_deadlocks(write)
 
 
 def update_occupancy(occupancy: Occupancy, *, spaces: Iterable[Space] | None = None) -> Occupancy:
@@ -225,10 +230,12 @@ def update_occupancy(occupancy: Occupancy, *, spaces: Iterable[Space] | None = N
 
     `spaces` None keeps the spaces it holds. Used by the admin after its forms validated.
     """
-    with transaction.atomic():
+    chosen = None if spaces is None else list(spaces)
+
+    def write() -> Occupancy:
+        spaces = chosen
         if spaces is None:
             spaces = list(Space.objects.filter(held_by__occupancy=occupancy))
-        spaces = list(spaces)
         validate_occupancy_terms(
             site=occupancy.site,
             spaces=spaces,
@@ -240,7 +247,9 @@ def update_occupancy(occupancy: Occupancy, *, spaces: Iterable[Space] | None = N
         )
         occupancy.save()
         _write_held_spaces(occupancy, spaces)
-    return occupancy
+        return occupancy
+
+    return retrying_deadlocks(write)
 
 
 def cancel_occupancy(occupancy: Occupancy) -> Occupancy:
