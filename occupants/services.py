@@ -155,7 +155,10 @@ def _write_held_spaces(occupancy: Occupancy, spaces: list[Space]) -> None:
     existing = {row.space_id: row for row in OccupancySpace.objects.filter(occupancy=occupancy)}
     try:
         with transaction.atomic():
-            for space in spaces:
+            # In one order for every writer: on PostgreSQL each row locks its space until the
+            # commit (sites.db.lock_space_for_writes), and two writers locking two spaces in
+            # opposite orders would deadlock.
+            for space in sorted(spaces, key=lambda space: space.pk):
                 row = existing.get(space.pk) or OccupancySpace(occupancy=occupancy, space=space)
                 row.start, row.end = occupancy.start, occupancy.end
                 row.exclusive = not space_is_shared(space)

@@ -3,6 +3,12 @@
 An exclusion constraint is the real guarantee against overlapping allocations and bookings.
 SQLite has no such thing: there the constraint is left out of the schema, and the service that
 writes the rows runs its overlap check and its insert in one IMMEDIATE transaction instead.
+
+On PostgreSQL, concurrent inserts on one range of an exclusion constraint each wait for the
+other's transaction, and end in "deadlock detected" after deadlock_timeout (1 s). A trigger
+(lock_space_for_writes) therefore makes the writers of one space's rows take turns on that
+space's row: the later one waits until the earlier commits, then meets its row as a plain
+conflict. retrying_deadlocks stays for cycles that span several spaces.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from time import monotonic, sleep
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, DateTimeRangeField
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, connections, migrations, transaction
 from django.db.models import Func
 
 
@@ -87,3 +93,54 @@ def retrying_deadlocks(write, *, atomic: bool = True):
                 raise
         attempt += 1
         sleep(random.uniform(0, min(0.02 * 2**attempt, 0.5)))
+
+
+class PostgresRunSQL(migrations.RunSQL):
+    """A RunSQL that other databases skip (SQLite serialises every write already)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+LOCK_SPACE_FUNCTION = "interstices_lock_space"
+
+
+def create_lock_space_function() -> PostgresRunSQL:
+    """The trigger function: locks the row's space (sites_space, by space_id) until the end of
+    the transaction. FOR NO KEY UPDATE: readers and the foreign-key checks of other tables
+    (FOR KEY SHARE) do not wait; only the next writer of the same space's rows, and an edit of
+    the space itself, do."""
+    return PostgresRunSQL(
+        sql=f"""
+            CREATE OR REPLACE FUNCTION {LOCK_SPACE_FUNCTION}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM 1 FROM sites_space WHERE id = NEW.space_id FOR NO KEY UPDATE;
+                RETURN NEW;
+            END
+            $$
+        """,
+        reverse_sql=f"DROP FUNCTION IF EXISTS {LOCK_SPACE_FUNCTION}()",
+    )
+
+
+def lock_space_for_writes(table: str, *, columns: list[str], when: str) -> PostgresRunSQL:
+    """A trigger that runs the lock function before a row of `table` is inserted, or updated in
+    one of `columns` (those of its exclusion constraint), when the new row satisfies `when`
+    (the constraint's condition: only rows that can conflict need to take turns)."""
+    name = f"{table}_lock_space"
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    return PostgresRunSQL(
+        sql=f"""
+            CREATE TRIGGER {name}
+            BEFORE INSERT OR UPDATE OF {quoted} ON {table}
+            FOR EACH ROW WHEN ({when})
+            EXECUTE FUNCTION {LOCK_SPACE_FUNCTION}()
+        """,
+        reverse_sql=f"DROP TRIGGER IF EXISTS {name} ON {table}",
+    )

@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from events import services
 from events.models import Booking, BookingSeries
@@ -258,3 +258,79 @@ def test_control_without_the_constraint_the_race_double_books(
     assert counts["error"] == 0
     assert counts["ok"] > 1
     assert len(Booking.objects.overlapping_pairs()) >= 1
+
+
+@pytest.fixture
+def without_space_lock(transactional_db):
+    """Disables the trigger that makes one room's writers take turns, then restores it."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE events_booking DISABLE TRIGGER events_booking_lock_space")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE events_booking ENABLE TRIGGER events_booking_lock_space")
+
+
+def _crossing_writers(w) -> list[str]:
+    """Two transactions on one room. The first books 10:00–11:00 and, half a second later,
+    12:30–13:30; the second, in between, books 12:00–13:00 then 10:30–11:30. Each overlaps a
+    row of the other. Returns [first's outcome, second's]."""
+    started = threading.Event()
+    outcomes = {}
+
+    def row(hour: int, minute: int) -> Booking:
+        start, end = local_slot(3, hour, minute)
+        return Booking(
+            space=w.salle_jaune,
+            site=w.site_a,
+            structure=w.bleu,
+            booked_by=w.bob,
+            start=start,
+            end=end,
+            blocked_until=end,
+            status=Booking.Status.CONFIRMED,
+        )
+
+    def writer(name: str, first: Booking, second: Booking) -> None:
+        try:
+            with transaction.atomic():
+                first.save(force_insert=True)
+                if name == "first":
+                    started.set()
+                    time.sleep(0.5)
+                second.save(force_insert=True)
+            outcomes[name] = "ok"
+        except IntegrityError:
+            outcomes[name] = "conflict"
+        except OperationalError as exc:
+            outcomes[name] = "deadlock" if "deadlock" in str(exc) else repr(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=writer, args=("first", row(10, 0), row(12, 30))),
+        threading.Thread(target=writer, args=("second", row(12, 0), row(10, 30))),
+    ]
+    threads[0].start()
+    assert started.wait(timeout=10)
+    threads[1].start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return [outcomes.get("first"), outcomes.get("second")]
+
+
+@pytest.mark.postgres
+def test_crossing_writers_on_one_room_take_turns_instead_of_deadlocking(booking_world):
+    """The second writer waits at its first insert until the first commits, then meets the
+    first's 12:30 row as a plain conflict: no "deadlock detected", no one-second stall."""
+    assert _crossing_writers(booking_world) == ["ok", "conflict"]
+    assert Booking.objects.count() == 2
+    assert Booking.objects.overlapping_pairs() == []
+
+
+@pytest.mark.postgres
+def test_control_without_the_space_lock_crossing_writers_deadlock(
+    without_space_lock, booking_world
+):
+    """The same two writers without the trigger: each waits for the other's uncommitted row
+    and PostgreSQL ends one of them, so the test above can fail."""
+    assert sorted(_crossing_writers(booking_world)) == ["deadlock", "ok"]

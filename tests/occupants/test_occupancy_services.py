@@ -325,3 +325,32 @@ def test_postgres_rival_committing_after_our_check_gives_a_clear_error():
     assert isinstance(outcomes["b"], ValidationError), outcomes
     assert "Bureau disputé" in " ".join(outcomes["b"].messages)
     assert not Occupancy.objects.filter(structure=second).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_rivals_listing_two_offices_in_opposite_orders_take_turns(monkeypatch):
+    """Each held-space row locks its space until the commit, in the spaces' id order for every
+    writer: the later occupancy waits for the earlier and is refused, with no deadlock. The
+    deadlock retry is switched off, so that a deadlock would show as an error here."""
+    site = SiteFactory(occupancy_start=date(2025, 10, 1), occupancy_end=date(2027, 3, 31))
+    offices = [
+        SpaceFactory(site=site, name="Bureau nord"),
+        SpaceFactory(site=site, name="Bureau sud"),
+    ]
+    structures = [StructureFactory(), StructureFactory()]
+    monkeypatch.setattr(services, "retrying_deadlocks", lambda write: transaction.atomic()(write)())
+    original_save = OccupancySpace.save
+
+    def slow_save(self, *args, **kwargs):
+        original_save(self, *args, **kwargs)
+        threading.Event().wait(0.3)  # the rival inserts its first row meanwhile
+
+    monkeypatch.setattr(OccupancySpace, "save", slow_save)
+
+    def create(index):
+        return occupy(site, offices[::-1] if index else offices, structure=structures[index])
+
+    results = _run_in_threads(2, create)
+    assert sorted(type(r).__name__ for r in results) == ["Occupancy", "ValidationError"], results
+    assert OccupancySpace.objects.count() == 2
