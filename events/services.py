@@ -35,7 +35,7 @@ from events.rules import (
     local_tz,
     open_intervals_bulk,
 )
-from events.sql import fetch
+from events.sql import column_list, fetch
 from occupants.models import Occupancy, Structure, StructureMember
 from sites.db import is_postgres, retrying_deadlocks
 from sites.models import Space
@@ -489,7 +489,7 @@ def _constraint_name(exc: IntegrityError) -> str:
 # same query with the ORM costs per request. The overlap part uses the (space, start) index;
 # the request_key part its unique index.
 _CONFLICT_SQL = """
-SELECT * FROM {table}
+SELECT {columns} FROM {table}
 WHERE (status IN (%s, %s) AND space_id = %s AND "start" < %s AND blocked_until > %s){by_key}
 ORDER BY "start", id
 """
@@ -511,6 +511,7 @@ def _find_conflict(
     if request_key:
         params.append(request_key)
     sql = _CONFLICT_SQL.format(
+        columns=column_list(Booking),
         table=ops.quote_name(Booking._meta.db_table),
         by_key=" OR request_key = %s" if request_key else "",
     )

@@ -10,6 +10,7 @@ out once per model and column list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from django.db import connections
 from django.db.models import Model
@@ -17,6 +18,16 @@ from django.db.models import Model
 # (model, columns, database alias) -> (the model's attnames, the positions of their columns,
 # the converters, the extra columns)
 _plans: dict[tuple, tuple] = {}
+
+
+@cache
+def column_list(model: type[Model], alias: str = "", using: str = "default") -> str:
+    """The model's columns written out for a SELECT ("b"."id", "b"."space_id", …), rather than
+    `*`: PostgreSQL refuses to run a prepared `*` statement again once a migration has added a
+    column to the table ("cached plan must not change result type")."""
+    quote = connections[using].ops.quote_name
+    prefix = f"{quote(alias)}." if alias else ""
+    return ", ".join(f"{prefix}{quote(field.column)}" for field in model._meta.concrete_fields)
 
 
 def _plan(model: type[Model], columns: tuple[str, ...], connection) -> tuple:

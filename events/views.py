@@ -30,7 +30,7 @@ from events import availability, ics, services
 from events.forms import WEEKLY, BookingForm, CancelForm, FindSlotForm
 from events.models import Booking, BookingSeries
 from events.rules import effective_rules, effective_rules_bulk, open_intervals_bulk
-from events.sql import fetch
+from events.sql import column_list, fetch
 from occupants.models import Structure
 from sites.models import Site, Space
 
@@ -356,7 +356,7 @@ def _pk_url(name: str):
 # A page's rows with the names the table shows, written out: building the same query with the
 # ORM (select_related and only() over four relations) cost more CPU than the rest of the page.
 _PAGE_ROWS_SQL = """
-SELECT b.*, sp.name AS space_name, si.name AS site_name, st.name AS structure_name,
+SELECT {columns}, sp.name AS space_name, si.name AS site_name, st.name AS structure_name,
        org.name AS organisation_name
 FROM {booking} b
 JOIN {space} sp ON sp.id = b.space_id
@@ -376,6 +376,7 @@ def _page_rows(ids: list[int]) -> list[Booking]:
     """The bookings `ids`, in that order, with their room, site and holder's names."""
     quote = connection.ops.quote_name
     sql = _PAGE_ROWS_SQL.format(
+        columns=column_list(Booking, "b"),
         booking=quote(Booking._meta.db_table),
         space=quote(Space._meta.db_table),
         site=quote(Site._meta.db_table),

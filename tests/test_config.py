@@ -69,6 +69,31 @@ def _import_prod(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def _database_options(extra_env: dict[str, str]) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", **extra_env})
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}), default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgres_binds_parameters_on_the_server_and_prepares_repeated_statements():
+    url = {"DATABASE_URL": "postgres://app@db.example.org:5432/interstices"}
+    options = _database_options(url)
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    off = _database_options({**url, "DATABASE_PREPARED_STATEMENTS": "false"})
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    sqlite = _database_options({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"})
+    assert "server_side_binding" not in sqlite and sqlite["transaction_mode"] == "IMMEDIATE"
+
+
 def test_production_has_no_default_secret_key():
     result = _import_prod({})
     assert result.returncode != 0

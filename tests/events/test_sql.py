@@ -1,12 +1,15 @@
 """events.sql.fetch(): the same instances as the ORM, from SQL written out."""
 
+import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from events import services
 from events.models import Booking
-from events.sql import fetch
+from events.sql import column_list, fetch
 from occupants.models import Structure
 from tests.events.factories import BookingFactory, local_slot
 
@@ -57,3 +60,56 @@ def test_fetch_refuses_a_query_missing_a_column(booking_world):
     table = Structure._meta.db_table
     with pytest.raises(ValueError, match="missing"):
         fetch(Structure, f"SELECT id, name FROM {table}", [])  # noqa: S608
+
+
+def test_column_list_writes_out_every_column_of_the_model():
+    listed = column_list(Structure, "s")
+    quote = connection.ops.quote_name
+    assert listed.split(", ") == [
+        f"{quote('s')}.{quote(f.column)}" for f in Structure._meta.concrete_fields
+    ]
+    assert "*" not in column_list(Booking)
+
+
+def _on_another_connection(sql: str) -> None:
+    """Runs sql as a migration would: from another connection (a thread has its own)."""
+
+    def run():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_conflict_query_survives_a_new_column(booking_world):
+    """The conflict check runs often enough on one connection to be prepared; a migration that
+    adds a column to the table, from another connection, must not break it (a prepared
+    SELECT * fails with "cached plan must not change result type")."""
+    w = booking_world
+    start, end = local_slot(3, 10)
+    BookingFactory(space=w.salle_jaune, structure=w.bleu, start=start, end=end)
+
+    def check():
+        return services._find_conflict(w.salle_jaune, start, end, timedelta(0))
+
+    for _ in range(6):
+        assert check() is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%blocked_until%"],
+        )
+        assert cursor.fetchone()[0] >= 1
+    table = Booking._meta.db_table
+    _on_another_connection(f"ALTER TABLE {table} ADD COLUMN bench_extra integer")
+    try:
+        assert check() is not None
+    finally:
+        _on_another_connection(f"ALTER TABLE {table} DROP COLUMN IF EXISTS bench_extra")
