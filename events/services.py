@@ -486,13 +486,23 @@ def _constraint_name(exc: IntegrityError) -> str:
 
 
 # Every booking attempt runs this check: its SQL is written out, a fifth of what building the
-# same query with the ORM costs per request. The overlap part uses the (space, start) index;
-# the request_key part its unique index.
+# same query with the ORM costs per request. The request_key part uses its unique index.
 _CONFLICT_SQL = """
 SELECT {columns} FROM {table}
-WHERE (status IN (%s, %s) AND space_id = %s AND "start" < %s AND blocked_until > %s){by_key}
+WHERE ({overlap}){by_key}
 ORDER BY "start", id
 """
+# On PostgreSQL the overlap is the exclusion constraint's own test, which its GiST index on
+# (space, range) answers with the overlapping rows alone; the statuses are written out (they
+# are the index's condition) so that a prepared statement's generic plan uses it too. Comparing
+# "start" and blocked_until would read every earlier booking of the room: 0.35 ms instead of
+# 0.04 for a room with 4,400 bookings on the bench.
+_ACTIVE_SQL = ", ".join(f"'{status}'" for status in Booking.ACTIVE_STATUSES)
+_OVERLAP_POSTGRES = (
+    f"status IN ({_ACTIVE_SQL}) AND space_id = %s"
+    " AND TSTZRANGE(\"start\", blocked_until, '[)') && TSTZRANGE(%s, %s, '[)')"
+)
+_OVERLAP_SQLITE = 'status IN (%s, %s) AND space_id = %s AND "start" < %s AND blocked_until > %s'
 
 
 def _find_conflict(
@@ -502,17 +512,18 @@ def _find_conflict(
     the same query looks for the booking made by an earlier submit of the same form (whatever
     its slot and status) and returns it first."""
     ops = connection.ops
-    params = [
-        *Booking.ACTIVE_STATUSES,
-        space.pk,
-        ops.adapt_datetimefield_value(end + buffer),
-        ops.adapt_datetimefield_value(start),
-    ]
+    until = ops.adapt_datetimefield_value(end + buffer)
+    since = ops.adapt_datetimefield_value(start)
+    if connection.vendor == "postgresql":
+        overlap, params = _OVERLAP_POSTGRES, [space.pk, since, until]
+    else:
+        overlap, params = _OVERLAP_SQLITE, [*Booking.ACTIVE_STATUSES, space.pk, until, since]
     if request_key:
         params.append(request_key)
     sql = _CONFLICT_SQL.format(
         columns=column_list(Booking),
         table=ops.quote_name(Booking._meta.db_table),
+        overlap=overlap,
         by_key=" OR request_key = %s" if request_key else "",
     )
     rows = sorted(
