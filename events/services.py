@@ -514,7 +514,7 @@ def _find_conflict(
     ops = connection.ops
     until = ops.adapt_datetimefield_value(end + buffer)
     since = ops.adapt_datetimefield_value(start)
-    if connection.vendor == "postgresql":
+    if is_postgres():
         overlap, params = _OVERLAP_POSTGRES, [space.pk, since, until]
     else:
         overlap, params = _OVERLAP_SQLITE, [*Booking.ACTIVE_STATUSES, space.pk, until, since]
