@@ -7,7 +7,7 @@ it; on SQLite `events.services.book` runs its check and its insert in one IMMEDI
 from __future__ import annotations
 
 import secrets
-from datetime import time
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +37,14 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("vendredi")
     SATURDAY = 5, _("samedi")
     SUNDAY = 6, _("dimanche")
+
+
+# No rule lets a booking last longer than MAX_BOOKING_DURATION, whatever a manager set, nor
+# keep its room for more than MAX_BUFFER_MINUTES after its end: a booking holds its room for
+# LONGEST_HOLD at most, which bounds how early a booking overlapping a period can start.
+MAX_BOOKING_DURATION = timedelta(days=14)
+MAX_BUFFER_MINUTES = 240
+LONGEST_HOLD = MAX_BOOKING_DURATION + timedelta(minutes=MAX_BUFFER_MINUTES)
 
 
 class BookingRules(models.Model):
@@ -77,7 +85,7 @@ class BookingRules(models.Model):
     buffer_minutes = models.PositiveSmallIntegerField(
         _("battement entre deux réservations (minutes)"),
         default=0,
-        validators=[MaxValueValidator(240)],
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
     )
     approval_required = models.BooleanField(
         _("validation par un responsable"),
@@ -363,6 +371,13 @@ class InSubquery(models.Lookup):
 class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> BookingQuerySet:
         return self.filter(status__in=Booking.ACTIVE_STATUSES)
+
+    def holding(self, start, end) -> BookingQuerySet:
+        """The bookings that hold their room during part of [start, end): [their start,
+        blocked_until) meets it. The lower bound on their start follows from LONGEST_HOLD; it
+        lets the (space, start) index read the period's bookings only, rather than every
+        earlier booking of the room."""
+        return self.filter(start__lt=end, start__gt=start - LONGEST_HOLD, blocked_until__gt=start)
 
     def managed_by(self, user) -> BookingQuerySet:
         """Bookings of the sites a user manages (see Site.objects.managed_by)."""

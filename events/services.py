@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from accounts.models import Organisation
 from events import emails
 from events.availability import can_manage
-from events.models import Booking, BookingRules, BookingSeries
+from events.models import MAX_BOOKING_DURATION, Booking, BookingRules, BookingSeries
 from events.recurrence import MAX_OCCURRENCES, Occurrence, Recurrence, occurrences
 from events.rules import (
     at,
@@ -56,8 +56,7 @@ __all__ = [
 ]
 
 OVERLAP_CONSTRAINT = "booking_no_overlap"
-# No rule may let a booking last longer than this, whatever a manager configured.
-HARD_MAX_DURATION = timedelta(days=14)
+HARD_MAX_DURATION = MAX_BOOKING_DURATION
 
 
 class BookingError(ValidationError):
@@ -310,11 +309,8 @@ class _Checker:
         if taken is None:
             taken = (
                 Booking.objects.active()
-                .filter(
-                    space_id=self.space.pk,
-                    start__lt=last_end + buffer,
-                    blocked_until__gt=first_start,
-                )
+                .holding(first_start, last_end + buffer)
+                .filter(space_id=self.space.pk)
                 .only("pk", "start", "end", "blocked_until", "space_id")
             )
         self.taken = list(taken)
@@ -495,8 +491,9 @@ ORDER BY "start", id
 # On PostgreSQL the overlap is the exclusion constraint's own test, which its GiST index on
 # (space, range) answers with the overlapping rows alone; the statuses are written out (they
 # are the index's condition) so that a prepared statement's generic plan uses it too. Comparing
-# "start" and blocked_until would read every earlier booking of the room: 0.35 ms instead of
-# 0.04 for a room with 4,400 bookings on the bench.
+# "start" and blocked_until would read every earlier row of the room, cancelled and dead ones
+# included: 0.35 ms instead of 0.04 on the bench's room, while its (space, start) index held
+# 4,400 entries (most of them the bench's deleted bookings, awaiting vacuum).
 _ACTIVE_SQL = ", ".join(f"'{status}'" for status in Booking.ACTIVE_STATUSES)
 _OVERLAP_POSTGRES = (
     f"status IN ({_ACTIVE_SQL}) AND space_id = %s"

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Organisation
 from events import availability, ics, services
 from events.forms import WEEKLY, BookingForm, CancelForm, FindSlotForm
-from events.models import Booking, BookingSeries
+from events.models import MAX_BUFFER_MINUTES, Booking, BookingSeries
 from events.rules import effective_rules, effective_rules_bulk, open_intervals_bulk
 from events.sql import column_list, fetch
 from occupants.models import Structure
@@ -61,7 +61,8 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 def _period_bookings(spaces, start: datetime, end: datetime):
     return (
         Booking.objects.active()
-        .filter(space__in=spaces, start__lt=end, blocked_until__gt=start)
+        .holding(start, end)
+        .filter(space__in=spaces)
         .select_related("structure", "organisation")
         .order_by("start")
     )
@@ -331,9 +332,11 @@ def _free_rooms(data: dict) -> list[Space]:
         return []
     day = timezone.localtime(start).date()
     intervals = open_intervals_bulk(spaces, day, day)
-    # A booking starting within the new one's buffer matters too (buffers are at most 4 h).
-    bookings = Booking.objects.active().filter(
-        space__in=spaces, start__lt=end + timedelta(hours=4), blocked_until__gt=start
+    # A booking starting within the new one's buffer matters too.
+    bookings = (
+        Booking.objects.active()
+        .holding(start, end + timedelta(minutes=MAX_BUFFER_MINUTES))
+        .filter(space__in=spaces)
     )
     return availability.free_spaces(
         spaces,

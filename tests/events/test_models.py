@@ -6,7 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from events.models import Booking, BookingRules, ClosedPeriod, OpeningHours, new_reference
+from events.models import (
+    MAX_BOOKING_DURATION,
+    MAX_BUFFER_MINUTES,
+    Booking,
+    BookingRules,
+    ClosedPeriod,
+    OpeningHours,
+    new_reference,
+)
 from tests.events.factories import BookingFactory, RoomFactory, local_slot
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +174,39 @@ def test_feed_tokens_are_created_once_and_reset(booking_world, django_assert_max
     assert FeedToken.objects.reset_user(w.bob).token != own.token
     with pytest.raises(IntegrityError), transaction.atomic():
         FeedToken.objects.create(user=w.bob, structure=w.bleu)
+
+
+def test_holding_finds_every_booking_that_meets_the_period_even_the_longest():
+    """holding() bounds the bookings' start from below (LONGEST_HOLD): it must find exactly
+    what the unbounded test finds, for bookings of every length up to the limits, around the
+    period's edges; and a test of the bound itself fails if LONGEST_HOLD is made shorter."""
+    room = RoomFactory()
+    period_start, _ = local_slot(30, 0)
+    period_end = period_start + timedelta(days=7)
+    made = []
+    booker = BookingFactory.booked_by.get_factory()()
+    # Starts from the period's start back to beyond the longest hold (14 days 4 hours).
+    for hours_before in (0, 24, 13 * 24, 14 * 24, 14 * 24 + 2, 14 * 24 + 4, 14 * 24 + 5, 15 * 24):
+        for duration in (timedelta(hours=1), timedelta(days=13), MAX_BOOKING_DURATION):
+            for buffer in (0, 60, MAX_BUFFER_MINUTES):
+                start = period_start - timedelta(hours=hours_before)
+                end = start + duration
+                made.append(
+                    Booking(
+                        space=room,
+                        site=room.site,
+                        booked_by=booker,
+                        start=start,
+                        end=end,
+                        blocked_until=end + timedelta(minutes=buffer),
+                        status=Booking.Status.CANCELLED,  # the exclusion constraint ignores them
+                    )
+                )
+    Booking.objects.bulk_create(made)
+    unbounded = Booking.objects.filter(start__lt=period_end, blocked_until__gt=period_start)
+    found = set(Booking.objects.holding(period_start, period_end).values_list("pk", flat=True))
+    assert found == set(unbounded.values_list("pk", flat=True))
+    longest = max(
+        (b for b in Booking.objects.filter(pk__in=found)), key=lambda b: period_start - b.start
+    )
+    assert period_start - longest.start > MAX_BOOKING_DURATION  # the bound is exercised
