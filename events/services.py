@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 OVERLAP_CONSTRAINT = "booking_no_overlap"
-HARD_MAX_DURATION = MAX_BOOKING_DURATION
 
 
 class BookingError(ValidationError):
@@ -253,7 +252,7 @@ def _check_shape(request: _Request, start, end) -> None:
     rules = request.rules
     duration = elapsed(start, end)
     minutes = int(duration.total_seconds() // 60)
-    if duration > HARD_MAX_DURATION or (not request.as_manager and minutes > rules.max_minutes):
+    if duration > MAX_BOOKING_DURATION or (not request.as_manager and minutes > rules.max_minutes):
         raise BookingError(
             _("Une réservation dure au plus %(d)s.")
             % {"d": format_minutes(rules.max_minutes if not request.as_manager else 14 * 24 * 60)}

@@ -18,7 +18,7 @@ from events import services
 from events.models import Booking, BookingSeries
 from events.recurrence import WEEKLY, Recurrence
 from events.services import BookingError, book, book_series
-from tests.events.factories import local_slot
+from tests.events.factories import BookingFactory, local_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -279,15 +279,8 @@ def _crossing_writers(w) -> list[str]:
 
     def row(hour: int, minute: int) -> Booking:
         start, end = local_slot(3, hour, minute)
-        return Booking(
-            space=w.salle_jaune,
-            site=w.site_a,
-            structure=w.bleu,
-            booked_by=w.bob,
-            start=start,
-            end=end,
-            blocked_until=end,
-            status=Booking.Status.CONFIRMED,
+        return BookingFactory.build(
+            space=w.salle_jaune, structure=w.bleu, booked_by=w.bob, start=start, end=end
         )
 
     def writer(name: str, first: Booking, second: Booking) -> None:

@@ -192,9 +192,9 @@ def test_holding_finds_every_booking_that_meets_the_period_even_the_longest():
                 start = period_start - timedelta(hours=hours_before)
                 end = start + duration
                 made.append(
-                    Booking(
+                    BookingFactory.build(
                         space=room,
-                        site=room.site,
+                        structure=None,
                         booked_by=booker,
                         start=start,
                         end=end,
