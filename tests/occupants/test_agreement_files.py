@@ -163,3 +163,24 @@ def test_migration_leaves_already_private_agreements_alone_and_reverses(
     assert signed.occ_x.agreement.name.startswith("occupancies/")
     assert (Path(settings.MEDIA_ROOT) / signed.occ_x.agreement.name).read_bytes() == PDF
     assert not (Path(settings.PRIVATE_MEDIA_ROOT) / private_name).exists()
+
+
+def test_a_view_only_admin_shows_the_agreement_as_a_download_link(rf, signed):
+    """A role that may only read occupancies gets the link too, never the file's own URL
+    (which a private file does not have)."""
+    from django.contrib import admin
+
+    from occupants.admin import OccupancyAdmin
+
+    class ReadOnlyOccupancyAdmin(OccupancyAdmin):
+        role_permissions = frozenset({"view"})
+
+    model_admin = ReadOnlyOccupancyAdmin(Occupancy, admin.site)
+    request = rf.get("/")
+    request.user = signed.mara
+
+    fields = model_admin.get_fields(request, signed.occ_x)
+
+    assert "agreement" not in fields and "agreement_link" in fields
+    link = model_admin.agreement_link(signed.occ_x)
+    assert f'href="{signed.occ_x.get_agreement_url()}"' in link
