@@ -11,10 +11,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,27 @@ class SpaceChoiceField(forms.ModelMultipleChoiceField):
         return f"{space.site.name} — {space.name} ({space.surface:g} m²)"
 
 
+class _AgreementLink:
+    def __init__(self, url: str, label: str) -> None:
+        self.url, self.label = url, label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AgreementWidget(AdminFileWidget):
+    """The current agreement links the download view, which checks access: a private file has
+    no URL of its own."""
+
+    link: _AgreementLink | None = None
+
+    def is_initial(self, value) -> bool:
+        return bool(value) and self.link is not None
+
+    def format_value(self, value):
+        return self.link if self.is_initial(value) else None
+
+
 class OccupancyAdminForm(forms.ModelForm):
     """An occupancy with its spaces as one field; the overlap rule is checked in clean() (and
     again, under lock, by services.update_occupancy when saving)."""
@@ -82,9 +105,14 @@ class OccupancyAdminForm(forms.ModelForm):
             "agreement",
             "notes",
         ]
+        widgets = {"agreement": AgreementWidget}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.agreement:
+            self.fields["agreement"].widget.link = _AgreementLink(
+                self.instance.get_agreement_url(), self.instance.agreement_filename
+            )
         request = getattr(self, "request", None)
         spaces = Space.objects.select_related("site").order_by("site__name", "level", "name")
         if request is not None and not request.user.is_superuser:
@@ -252,10 +280,30 @@ class OccupiedSiteFilter(ManagedSiteFilter):
         )
 
 
+class AgreementLinkMixin:
+    """Who may only read an occupancy sees its agreement as a link to the download view too."""
+
+    readonly_fields = ("agreement_link",)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [("agreement_link" if field == "agreement" else field) for field in fields]
+
+    @admin.display(description=_("convention signée (PDF)"))
+    def agreement_link(self, occupancy: Occupancy) -> str:
+        if not occupancy.agreement:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', occupancy.get_agreement_url(), occupancy.agreement_filename
+        )
+
+
 # --- Structures ---------------------------------------------------------------------------------
 
 
-class OccupancyInline(ScopedAdminMixin, admin.StackedInline):
+class OccupancyInline(AgreementLinkMixin, ScopedAdminMixin, admin.StackedInline):
     model = Occupancy
     form = OccupancyAdminForm
     extra = 0
@@ -395,7 +443,9 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
 
 
 @admin.register(Occupancy)
-class OccupancyAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+class OccupancyAdmin(
+    AgreementLinkMixin, RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     form = OccupancyAdminForm
     list_display = ("structure", "site", "start", "end", "status", "monthly_fee_display")
     list_filter = (ManagedSiteFilter, "status", "fee_basis")

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from occupants import calls_services
 from occupants.calls_forms import ApplicationForm, DocumentForm, SignupForm
+from occupants.downloads import private_file_response
 from occupants.models import Application, ApplicationDocument, Call, Lot
 from sites.page_cache import public_page
 
@@ -228,11 +229,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 
 
 def document_response(document: ApplicationDocument) -> FileResponse:
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Ce fichier est introuvable.")) from None
-    return FileResponse(handle, as_attachment=True, filename=document.original_name)
+    return private_file_response(document.file, document.original_name)
 
 
 @login_required

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from occupants.validators import PHONE_VALIDATOR, validate_pdf, validate_siret
@@ -168,6 +171,34 @@ class StructureMember(models.Model):
         return f"{self.user} — {self.structure}"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files that are never published: stored outside MEDIA_ROOT (which the web server may serve)
+    under random names, and read only through views that check who asks. They have no URL, so
+    that no template or admin widget can link one by mistake."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs) -> None:
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name):
+        raise ValueError("A private file has no public URL: link the view that serves it.")
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
+
+
+def agreement_path(instance, filename: str) -> str:
+    """A name that says nothing of the structure or the signatories, and cannot be guessed."""
+    return f"agreements/{uuid.uuid4().hex}.pdf"
+
+
 class OccupancyQuerySet(models.QuerySet["Occupancy"]):
     def current(self, on=None) -> OccupancyQuerySet:
         from django.utils import timezone
@@ -177,6 +208,16 @@ class OccupancyQuerySet(models.QuerySet["Occupancy"]):
 
     def managed_by(self, user) -> OccupancyQuerySet:
         return self.filter(site_id__in=Site.objects.managed_by(user).values("pk"))
+
+    def visible_to(self, user) -> OccupancyQuerySet:
+        """What a user may read, the signed agreement included: their structures' occupancies
+        and those of the sites they manage (every one for a superuser)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(
+            Q(structure_id__in=Structure.objects.of_member(user).values("pk"))
+            | Q(site_id__in=Site.objects.managed_by(user).values("pk"))
+        )
 
 
 class Occupancy(models.Model):
@@ -225,7 +266,8 @@ class Occupancy(models.Model):
     )
     agreement = models.FileField(
         _("convention signée (PDF)"),
-        upload_to="occupancies/",
+        upload_to=agreement_path,
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )
@@ -254,6 +296,13 @@ class Occupancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.structure} — {self.site} ({self.start:%d/%m/%Y} → {self.end:%d/%m/%Y})"
+
+    def get_agreement_url(self) -> str:
+        return reverse("occupants:agreement", kwargs={"slug": self.structure.slug, "pk": self.pk})
+
+    @property
+    def agreement_filename(self) -> str:
+        return f"convention-{self.structure.slug}-{self.start:%Y-%m-%d}.pdf"
 
     def surface_held(self) -> Decimal:
         # Uses prefetched spaces when the caller prefetched them.
@@ -359,21 +408,7 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
 
-def private_storage():
-    """Candidates' documents never live under MEDIA_ROOT, which the web server may publish:
-    they are read only through views that check who asks."""
-    from pathlib import Path
-
-    from django.core.files.storage import FileSystemStorage
-
-    root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
-        Path(settings.MEDIA_ROOT).parent / f"{Path(settings.MEDIA_ROOT).name}-private"
-    )
-    return FileSystemStorage(location=root, base_url=None)
-
-
 def application_document_path(instance, filename: str) -> str:
-    import uuid
     from pathlib import PurePath
 
     suffix = PurePath(filename).suffix.lower()[:6] or ".bin"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/modifier/", views.structure_edit, name="edit"),
     path("<slug:slug>/membres/", views.members, name="members"),
     path("<slug:slug>/membres/<int:pk>/retirer/", views.member_remove, name="member_remove"),
+    path("<slug:slug>/conventions/<int:pk>/", views.agreement_download, name="agreement"),
     path("invitation/accepter/", views.invitation_accept, name="invitation_accept"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

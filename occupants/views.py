@@ -7,14 +7,15 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from occupants import services
+from occupants.downloads import private_file_response
 from occupants.forms import AcceptInvitationForm, InvitationForm, StructureProfileForm
 from occupants.models import Invitation, Occupancy, Space, StructureMember
 
@@ -37,7 +38,7 @@ def occupancies_for(structures) -> list[Occupancy]:
     return list(
         Occupancy.objects.filter(structure__in=structures)
         .exclude(status=Occupancy.Status.CANCELLED)
-        .select_related("site")
+        .select_related("site", "structure")
         .prefetch_related(Prefetch("spaces", queryset=Space.objects.order_by("level", "name")))
         .order_by("site__name", "-start", "pk")
     )
@@ -61,6 +62,20 @@ def structure_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "members": members,
     }
     return render(request, "occupants/structure_detail.html", context)
+
+
+@login_required
+@require_GET
+def agreement_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The signed agreement, for the structure's members and the site's managers; 404 for others."""
+    occupancy = get_object_or_404(
+        Occupancy.objects.visible_to(request.user)
+        .select_related("structure")
+        .exclude(agreement=""),
+        pk=pk,
+        structure__slug=slug,
+    )
+    return private_file_response(occupancy.agreement, occupancy.agreement_filename)
 
 
 @login_required

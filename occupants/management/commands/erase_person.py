@@ -16,7 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from occupants.models import Invitation, Structure, StructureMember
+from events.models import Booking, BookingSeries
+from occupants.models import (
+    Application,
+    ApplicationDocument,
+    Invitation,
+    Structure,
+    StructureMember,
+)
 
 ERASED = "[effacé]"
 
@@ -27,8 +34,9 @@ class DryRun(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Anonymise a person everywhere: account, structure contacts, invitations, applications, "
-        "admin history and login-throttling records. Prints what it changed."
+        "Anonymise a person everywhere: account, structure contacts, invitations, applications "
+        "(contacts, texts and documents), booking purposes, admin history and login-throttling "
+        "records. Prints what it changed."
     )
 
     def add_arguments(self, parser):
@@ -63,11 +71,24 @@ def erase_person(email: str) -> list[str]:
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
     names: list[str] = [email]
+    history_names = names
     log_filter = Q(object_repr__icontains=email) | Q(change_message__icontains=email)
 
     if user is not None:
         if user.full_name:
             names.append(user.full_name)
+            log_filter |= Q(object_repr__icontains=user.full_name)
+            log_filter |= Q(change_message__icontains=user.full_name)
+        # The admin names an application by the structure it describes, often the person's own.
+        applications = dict(
+            Application.objects.filter(applicant=user).values_list("pk", "structure_name")
+        )
+        history_names = names + [name for name in applications.values() if name]
+        if applications:
+            log_filter |= Q(
+                content_type=ContentType.objects.get_for_model(Application),
+                object_id__in=[str(pk) for pk in applications],
+            )
         member_ids = list(StructureMember.objects.filter(user=user).values_list("pk", flat=True))
         log_filter |= Q(
             content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
@@ -82,7 +103,7 @@ def erase_person(email: str) -> list[str]:
     entries = 0
     for entry in LogEntry.objects.filter(log_filter):
         repr_, message = entry.object_repr, entry.change_message
-        for name in names:
+        for name in history_names:
             repr_ = _replace_ci(repr_, name, ERASED)
             message = _replace_ci(message, name, ERASED)
         if (repr_, message) != (entry.object_repr, entry.change_message):
@@ -130,6 +151,8 @@ def erase_person(email: str) -> list[str]:
         changes.append(f"invitations anonymised: {len(invitations)}")
 
     changes += _erase_applications(email, user)
+    if user is not None:
+        changes += _erase_booking_texts(user, names)
     changes += _erase_login_records(email)
     return changes
 
@@ -148,16 +171,50 @@ def _replace_ci(text: str, needle: str, replacement: str) -> str:
 
 
 def _erase_applications(email: str, user) -> list[str]:
-    try:
-        application = apps.get_model("occupants", "Application")
-    except LookupError:
-        return []
-    query = Q(contact_email__iexact=email)
+    changes: list[str] = []
+    contacts = Application.objects.filter(contact_email__iexact=email)
     if user is not None:
-        query |= Q(applicant=user)
-    rows = application.objects.filter(query)
-    count = rows.update(contact_name="", contact_email="", contact_phone="")
-    return [f"application contacts erased: {count}"] if count else []
+        contacts |= Application.objects.filter(applicant=user)
+    count = contacts.update(contact_name="", contact_email="", contact_phone="")
+    if count:
+        changes.append(f"application contacts erased: {count}")
+    if user is None:
+        return changes
+
+    # What the person sent with their own applications: documents and prose. The rows stay,
+    # with call, status, dates, sectors and place, for the call's figures.
+    own = Application.objects.filter(applicant=user)
+    documents = ApplicationDocument.objects.filter(application__in=own)
+    files = [document.file for document in documents if document.file]
+    deleted = documents.delete()[0]
+
+    def delete_files() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    if deleted:
+        # After the commit: a dry run, or a failure further on, rolls back and keeps the files.
+        transaction.on_commit(delete_files)
+        changes.append(f"application documents deleted: {deleted}")
+    texts = own.update(siret="", project="", manager_comment="")
+    own.exclude(structure_name="").update(structure_name=ERASED)
+    if texts:
+        changes.append(f"application texts erased: {texts}")
+    return changes
+
+
+def _erase_booking_texts(user, names: list[str]) -> list[str]:
+    """The person's name in what they wrote when booking a room; the booking stays."""
+    changed = 0
+    for model in (Booking, BookingSeries):
+        for row in model.objects.filter(booked_by=user).exclude(purpose=""):
+            purpose = row.purpose
+            for name in names:
+                purpose = _replace_ci(purpose, name, ERASED)
+            if purpose != row.purpose:
+                model.objects.filter(pk=row.pk).update(purpose=purpose)
+                changed += 1
+    return [f"booking purposes anonymised: {changed}"] if changed else []
 
 
 def _erase_login_records(email: str) -> list[str]:
