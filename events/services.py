@@ -35,6 +35,7 @@ from events.rules import (
     elapsed,
     local_tz,
     open_intervals_bulk,
+    quota_scope,
 )
 from events.sql import column_list, fetch
 from occupants.models import Occupancy, Structure, StructureMember
@@ -346,8 +347,9 @@ class _Checker:
         self.quota_usage: dict[tuple[str, date], Decimal] = {}
         self._load_quota(first_start, last_end)
 
-    # Quotas count the hours of a structure's active bookings on all spaces of the site,
-    # per Monday-to-Sunday week and per calendar month of their start (Paris time).
+    # Quotas count the hours of a structure's active bookings in the rooms that the quota's
+    # rules govern (events.rules.quota_scope), per Monday-to-Sunday week and per calendar
+    # month of their start (Paris time).
     def _quota_applies(self) -> bool:
         return (
             not self.request.as_manager
@@ -373,7 +375,7 @@ class _Checker:
         rows = (
             Booking.objects.active()
             .filter(
-                site_id=self.space.site_id,
+                quota_scope(self.rules),
                 structure_id=self.request.structure.pk,
                 start__gte=datetime.combine(first_day, time(0), tzinfo=tz),
                 start__lt=datetime.combine(last_day, time(0), tzinfo=tz),
@@ -657,7 +659,9 @@ def _quota_applies(request: _Request) -> bool:
 
 def _lock_quota(request: _Request) -> None:
     """Serialises one structure's bookings while a quota applies, so that two members cannot
-    both take the last hours (PostgreSQL; SQLite already holds the write lock)."""
+    both take the last hours (PostgreSQL; SQLite already holds the write lock). Taken before
+    the hours are counted. Every room of a quota's scope (events.rules.quota_scope) follows the
+    rules that carry it, so every booking counted in that quota takes this lock first."""
     if _quota_applies(request):
         list(Structure.objects.select_for_update().filter(pk=request.structure.pk))
 
