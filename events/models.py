@@ -49,7 +49,9 @@ LONGEST_HOLD = MAX_BOOKING_DURATION + timedelta(minutes=MAX_BUFFER_MINUTES)
 
 class BookingRules(models.Model):
     """The booking rules of a site (space empty) or of one of its spaces (an override that
-    replaces the site's rules as a whole). Without any row, `events.rules.DEFAULT_RULES` apply."""
+    replaces the site's rules as a whole). Without any row, `events.rules.DEFAULT_RULES` apply.
+    Its quotas cover the rooms it governs (events.rules.quota_scope): the site's rows, every
+    room of the site without rules of its own; a room's row, that room."""
 
     site = models.ForeignKey(
         Site, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="booking_rules"
@@ -99,7 +101,12 @@ class BookingRules(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("Partagé par tous les membres de la structure. Vide : sans limite."),
+        help_text=_(
+            "Heures que chaque structure réserve au plus par semaine (du lundi au dimanche), "
+            "tous ses membres ensemble, dans les salles que régissent ces règles : toutes "
+            "celles du lieu qui n'ont pas leurs propres règles, ou la seule salle choisie. "
+            "Vide : sans limite."
+        ),
     )
     monthly_quota_hours = models.DecimalField(
         _("quota d'heures par structure et par mois"),
@@ -108,7 +115,11 @@ class BookingRules(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("Partagé par tous les membres de la structure. Vide : sans limite."),
+        help_text=_(
+            "Heures que chaque structure réserve au plus par mois, tous ses membres ensemble, "
+            "dans les salles que régissent ces règles : toutes celles du lieu qui n'ont pas "
+            "leurs propres règles, ou la seule salle choisie. Vide : sans limite."
+        ),
     )
     outside_allowed = models.BooleanField(
         _("location à des organisations extérieures"),

@@ -23,6 +23,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 
 from events.models import BookingRules, ClosedPeriod, OpeningHours
 from sites.models import Site, Space
@@ -189,6 +190,19 @@ def effective_rules_bulk(spaces: Sequence[Space]) -> dict[int, BookingRules]:
         or default_rules(space.site_id)
         for space in spaces
     }
+
+
+def quota_scope(rules: BookingRules) -> Q:
+    """The bookings (of every structure) that the quotas of a rules row count: those of the
+    rooms these rules govern, the only rooms whose bookings check that quota. A room's own
+    rules: that room alone. A site's rules: every room of the site that has no rules of its
+    own (such a room follows its own rules, quota included, as it does for everything else).
+    Whichever room of the scope is booked, the same rules row, hence the same quota, applies."""
+    if rules.space_id is not None:
+        return Q(space_id=rules.space_id)
+    setup = site_setups([rules.site_id])[rules.site_id]
+    own_rules = [row.space_id for row in setup.rules if row.space_id]
+    return Q(site_id=rules.site_id) & ~Q(space_id__in=own_rules)
 
 
 def set_opening_hours(

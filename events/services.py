@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +35,7 @@ from events.rules import (
     elapsed,
     local_tz,
     open_intervals_bulk,
+    quota_scope,
 )
 from events.sql import column_list, fetch
 from occupants.models import Occupancy, Structure, StructureMember
@@ -231,14 +233,31 @@ def _prepare(
         if not StructureMember.objects.filter(structure_id=structure.pk, user_id=user.pk).exists():
             raise BookingError(_("Vous n'êtes pas membre de cette structure."))
     if not occupancies.exists():
-        raise BookingError(
-            _(
-                "« %(structure)s » n'occupe pas le lieu de l'espace « %(space)s » à cette date : "
-                "seuls ses occupants le réservent."
-            )
-            % {"structure": structure.name, "space": space.name}
-        )
+        raise BookingError(_not_occupying(structure, space))
     return _Request(space, user, rules, structure, None, "", people, purpose, on_behalf)
+
+
+def _not_occupying(structure: Structure, space: Space) -> str:
+    """Only the occupants of a site book its rooms, for a date within their occupancy."""
+    return _(
+        "« %(structure)s » n'occupe pas le lieu de l'espace « %(space)s » à cette date : "
+        "seuls ses occupants le réservent."
+    ) % {"structure": structure.name, "space": space.name}
+
+
+def _occupancy_days(request: _Request, slots) -> list[tuple[date, date]] | None:
+    """The (start, end) days of the structure's occupancies of the site that run during the
+    slots' days (one query), or None for an outside organisation, which occupies nothing."""
+    if request.structure is None:
+        return None
+    tz = local_tz()
+    return list(
+        Occupancy.objects.during(
+            slots[0][0].astimezone(tz).date(), slots[-1][0].astimezone(tz).date()
+        )
+        .filter(site_id=request.space.site_id, structure_id=request.structure.pk)
+        .values_list("start", "end")
+    )
 
 
 def _check_shape(request: _Request, start, end) -> None:
@@ -284,10 +303,21 @@ def _example_times(step: int) -> str:
 
 class _Checker:
     """Loads once what the rules of a series of slots need (opening hours, closed periods,
-    the space's bookings, the structure's hours), then judges each slot in memory."""
+    the space's bookings, the structure's hours), then judges each slot in memory.
+    `occupancy`: the (start, end) days of the structure's occupancies of the site, when each
+    slot's day must be checked against them (a series; one slot's day is checked by
+    _prepare())."""
 
-    def __init__(self, request: _Request, first_start: datetime, last_end: datetime, taken=None):
+    def __init__(
+        self,
+        request: _Request,
+        first_start: datetime,
+        last_end: datetime,
+        taken=None,
+        occupancy: Sequence[tuple[date, date]] | None = None,
+    ):
         self.request = request
+        self.occupancy = occupancy
         self.rules = request.rules
         self.space = request.space
         self.now = timezone.now()
@@ -317,8 +347,9 @@ class _Checker:
         self.quota_usage: dict[tuple[str, date], Decimal] = {}
         self._load_quota(first_start, last_end)
 
-    # Quotas count the hours of a structure's active bookings on all spaces of the site,
-    # per Monday-to-Sunday week and per calendar month of their start (Paris time).
+    # Quotas count the hours of a structure's active bookings in the rooms that the quota's
+    # rules govern (events.rules.quota_scope), per Monday-to-Sunday week and per calendar
+    # month of their start (Paris time).
     def _quota_applies(self) -> bool:
         return (
             not self.request.as_manager
@@ -344,7 +375,7 @@ class _Checker:
         rows = (
             Booking.objects.active()
             .filter(
-                site_id=self.space.site_id,
+                quota_scope(self.rules),
                 structure_id=self.request.structure.pk,
                 start__gte=datetime.combine(first_day, time(0), tzinfo=tz),
                 start__lt=datetime.combine(last_day, time(0), tzinfo=tz),
@@ -409,6 +440,10 @@ class _Checker:
                     "On réserve au plus %(n)d jours à l'avance.",
                     rules.horizon_days,
                 ) % {"n": rules.horizon_days}
+        if self.occupancy is not None:
+            day = _local(start).date()
+            if not any(first <= day <= last for first, last in self.occupancy):
+                return _not_occupying(self.request.structure, self.space)
         for period in self.closed:
             if period.start < end and period.end > start:
                 message = _("L'espace « %(space)s » est fermé %(slot)s.") % {
@@ -624,7 +659,9 @@ def _quota_applies(request: _Request) -> bool:
 
 def _lock_quota(request: _Request) -> None:
     """Serialises one structure's bookings while a quota applies, so that two members cannot
-    both take the last hours (PostgreSQL; SQLite already holds the write lock)."""
+    both take the last hours (PostgreSQL; SQLite already holds the write lock). Taken before
+    the hours are counted. Every room of a quota's scope (events.rules.quota_scope) follows the
+    rules that carry it, so every booking counted in that quota takes this lock first."""
     if _quota_applies(request):
         list(Structure.objects.select_for_update().filter(pk=request.structure.pk))
 
@@ -781,10 +818,22 @@ def _series_request(
 
 
 def _judge(request: _Request, slots) -> list[Occurrence]:
-    checker = _Checker(request, slots[0][0], slots[-1][1])
+    """Each occurrence with why it cannot be booked, if so: every rule a single booking on its
+    date meets (its shape, the structure's occupancy on that date, notice, horizon, closed
+    periods, opening hours, conflicts, quota), not the first occurrence's answer."""
+    checker = _Checker(
+        request, slots[0][0], slots[-1][1], occupancy=_occupancy_days(request, slots)
+    )
     result = []
     for start, end in slots:
-        problem = checker.problem(start, end)
+        try:
+            # The same wall-clock times each day, but not always the same length (a night
+            # that changes the clocks).
+            _check_shape(request, start, end)
+        except BookingError as error:
+            problem = error.messages[0]
+        else:
+            problem = checker.problem(start, end)
         if problem is None:
             checker.accept(start, end)
         result.append(Occurrence(start, end, problem))
@@ -930,7 +979,10 @@ def _series_refusal(refused: Sequence[Occurrence]) -> str:
         "%(n)d occurrences ne peuvent pas être réservées :",
         len(refused),
     ) % {"n": len(refused)}
-    details = " ".join(o.conflict for o in refused[:3])
+    details = " ".join(
+        _("%(day)s : %(reason)s") % {"day": capfirst(format_day(o.start)), "reason": o.conflict}
+        for o in refused[:3]
+    )
     more = " " + _("Et %(n)d autres.") % {"n": len(refused) - 3} if len(refused) > 3 else ""
     return f"{head} {details}{more}"
 

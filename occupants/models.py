@@ -204,7 +204,14 @@ class OccupancyQuerySet(models.QuerySet["Occupancy"]):
         from django.utils import timezone
 
         day = on or timezone.localdate()
-        return self.exclude(status=Occupancy.Status.CANCELLED).filter(start__lte=day, end__gte=day)
+        return self.during(day, day)
+
+    def during(self, first_day, last_day) -> OccupancyQuerySet:
+        """The occupancies (not cancelled) running on at least one day of [first_day,
+        last_day]; current(on=day) is during(day, day)."""
+        return self.exclude(status=Occupancy.Status.CANCELLED).filter(
+            start__lte=last_day, end__gte=first_day
+        )
 
     def managed_by(self, user) -> OccupancyQuerySet:
         return self.filter(site_id__in=Site.objects.managed_by(user).values("pk"))

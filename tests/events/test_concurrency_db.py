@@ -177,6 +177,65 @@ def test_members_racing_for_the_last_quota_hours_get_them_once(booking_world):
     assert counts == {"ok": 1, "conflict": 7, "error": 0}
 
 
+def _slow_quota_count(monkeypatch, pause: float) -> None:
+    """Injects a pause between counting the structure's hours and the insert (test-only)."""
+    original = services._Checker._load_quota
+
+    def count_then_wait(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        time.sleep(pause)
+
+    monkeypatch.setattr(services._Checker, "_load_quota", count_then_wait)
+
+
+def _quota_race(w) -> tuple[dict[str, int], float]:
+    """Nine bookings of one hour for Atelier Bleu, at nine different hours of one day, spread
+    over the three rooms of site A, whose rules give 3 hours a week: returns the outcomes and
+    the hours Atelier Bleu holds that week afterwards."""
+    from decimal import Decimal
+
+    from events.models import BookingRules
+    from tests.events.factories import RoomFactory
+
+    BookingRules.objects.create(site=w.site_a, weekly_quota_hours=Decimal("3"))
+    rooms = [w.salle_jaune, w.salle_verte, RoomFactory(site=w.site_a, name="Salle Rose")]
+    day = 7 - local_slot(0, 0)[0].weekday() + 1  # Tuesday of next week
+
+    def attempt(i: int):
+        start, end = local_slot(day, 9 + i)
+        return book(
+            space=rooms[i % 3], user=(w.bob, w.bea)[i % 2], structure=w.bleu, start=start, end=end
+        )
+
+    counts = _kinds(_race(9, attempt))
+    held = Booking.objects.active().filter(structure=w.bleu)
+    hours = sum((b.end - b.start).total_seconds() / 3600 for b in held)
+    return counts, hours
+
+
+def test_concurrent_bookings_in_every_room_of_the_quota_never_exceed_it(booking_world, monkeypatch):
+    """Even with a pause between the count and the insert, the writers of the structure's
+    quota take turns on the structure's row whichever room they book: 3 hours, no more."""
+    _slow_quota_count(monkeypatch, 0.2)
+    counts, hours = _quota_race(booking_world)
+    assert counts == {"ok": 3, "conflict": 6, "error": 0}
+    assert hours == 3
+
+
+@pytest.mark.postgres
+def test_control_without_the_quota_lock_the_race_exceeds_the_quota(booking_world, monkeypatch):
+    """The same race without the lock on the structure's row: every writer counts the hours
+    before any other has committed, and the structure ends past its quota, so the test above
+    would fail if the lock were missing. (SQLite's BEGIN IMMEDIATE serialises writers
+    anyway.)"""
+    _slow_quota_count(monkeypatch, 0.2)
+    monkeypatch.setattr(services, "_lock_quota", lambda request: None)
+    counts, hours = _quota_race(booking_world)
+    assert counts["error"] == 0
+    assert counts["ok"] > 3
+    assert hours > 3
+
+
 def _slow_check(monkeypatch, pause: float) -> None:
     """Injects a pause between the overlap check and the insert (test-only)."""
     original = services._find_conflict

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from events.models import Booking, BookingRules, BookingSeries
+from events.models import Booking, BookingRules, BookingSeries, OpeningHours
 from events.recurrence import (
     MONTHLY,
     WEEKLY,
@@ -25,6 +25,7 @@ from events.services import (
     cancel_series_from,
     preview_series,
 )
+from occupants.models import Occupancy
 from tests.events.factories import PARIS, local_slot
 
 UTC_OFFSET = {"winter": timedelta(hours=1), "summer": timedelta(hours=2)}
@@ -313,3 +314,100 @@ def test_preview_query_count_does_not_grow_with_occurrences(
             rule=Recurrence(WEEKLY, count=count),
         )
     assert len(preview) == count
+
+
+# --- Every occurrence meets the rules of a single booking on its own date ------------------
+
+
+def _december_case(w):
+    """The finding's dates: Atelier Bleu's occupancy of site A ends on 16 December; a weekly
+    series from 8 December at 10:00 has four dates (8, 15, 22 and 29 December). The next such
+    December, with a horizon that reaches it."""
+    today = timezone.localdate()
+    year = today.year if today < date(today.year, 12, 8) else today.year + 1
+    BookingRules.objects.create(site=w.site_a, horizon_days=400)
+    Occupancy.objects.filter(structure=w.bleu, site=w.site_a).update(end=date(year, 12, 16))
+    start = datetime.combine(date(year, 12, 8), time(10), tzinfo=PARIS)
+    return start, start + timedelta(hours=1), Recurrence(WEEKLY, count=4)
+
+
+@pytest.mark.django_db
+def test_series_dates_after_the_occupancy_ends_are_refused_like_a_single_booking(booking_world):
+    w = booking_world
+    start, end, rule = _december_case(w)
+    # A single booking on Monday 21 December is refused...
+    with pytest.raises(BookingError, match="n'occupe pas le lieu"):
+        book(
+            space=w.salle_jaune,
+            user=w.bob,
+            structure=w.bleu,
+            start=start + timedelta(days=13),
+            end=end + timedelta(days=13),
+        )
+    # ...and so are the series' dates after the 16th, each on its own date.
+    preview = preview_series(
+        space=w.salle_jaune, user=w.bob, structure=w.bleu, start=start, end=end, rule=rule
+    )
+    assert [o.start.astimezone(PARIS).day for o in preview] == [8, 15, 22, 29]
+    assert [o.conflict is None for o in preview] == [True, True, False, False]
+    assert all("« Atelier Bleu » n'occupe pas le lieu" in o.conflict for o in preview[2:])
+
+
+@pytest.mark.django_db
+def test_all_or_nothing_series_past_the_occupancy_is_refused_naming_the_dates(booking_world):
+    w = booking_world
+    start, end, rule = _december_case(w)
+    with pytest.raises(BookingError) as refused:
+        _series(w, start, end, rule, skip_conflicts=False)
+    message = refused.value.messages[0]
+    assert message.startswith("2 occurrences ne peuvent pas être réservées")
+    assert "22 décembre : « Atelier Bleu » n'occupe pas le lieu" in message
+    assert "29 décembre : « Atelier Bleu » n'occupe pas le lieu" in message
+    assert not Booking.objects.exists() and not BookingSeries.objects.exists()
+
+
+@pytest.mark.django_db
+def test_series_skipping_refusals_books_only_the_dates_within_the_occupancy(booking_world):
+    w = booking_world
+    start, end, rule = _december_case(w)
+    series = _series(w, start, end, rule, skip_conflicts=True)
+    days = [b.start.astimezone(PARIS).day for b in series.bookings.order_by("start")]
+    assert days == [8, 15]
+
+
+@pytest.mark.django_db
+def test_manager_series_for_a_structure_stops_at_its_occupancy_too(booking_world):
+    w = booking_world
+    start, end, rule = _december_case(w)
+    preview = preview_series(
+        space=w.salle_jaune,
+        user=w.mara,
+        structure=w.bleu,
+        start=start,
+        end=end,
+        rule=rule,
+        on_behalf=True,
+    )
+    assert [o.conflict is None for o in preview] == [True, True, False, False]
+
+
+@pytest.mark.django_db
+def test_series_date_longer_than_the_maximum_across_a_clock_change_is_refused(booking_world):
+    """00:00–08:00 lasts 8 hours, 9 on the night the clocks go back: with 8 hours at most,
+    that date is refused as a single booking of 9 hours would be."""
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, horizon_days=400, max_minutes=8 * 60)
+    for weekday in range(7):
+        OpeningHours.objects.create(site=w.site_a, weekday=weekday, opens=time(0), closes=time(0))
+    change = _next_sunday_change(10)
+    start = datetime.combine(change - timedelta(days=7), time(0), tzinfo=PARIS)
+    preview = preview_series(
+        space=w.salle_jaune,
+        user=w.bob,
+        structure=w.bleu,
+        start=start,
+        end=start + timedelta(hours=8),
+        rule=Recurrence(WEEKLY, count=2),
+    )
+    assert [o.conflict is None for o in preview] == [True, False]
+    assert "dure au plus 8 h" in preview[1].conflict

@@ -388,6 +388,74 @@ def test_cancelled_bookings_do_not_count_in_quota(booking_world):
     assert _book(w, local_slot(2, 14, minutes=120))
 
 
+def _next_tuesday() -> int:
+    """Days from today to Tuesday of next week: that day and the next two share a week."""
+    return 7 - timezone.localdate().weekday() + 1
+
+
+def test_site_quota_is_enforced_whichever_of_its_rooms_is_booked(booking_world):
+    """Both rooms follow the site's rules: 2 hours in one, then 2 hours in the other pass the
+    3-hour quota, whichever room carries the booking."""
+    w = booking_world
+    _rules(w, weekly_quota_hours=Decimal("3"))
+    day = _next_tuesday()
+    _book(w, local_slot(day, 10, minutes=120), space=w.salle_jaune)
+    _refused(
+        w,
+        "« Atelier Bleu » a déjà réservé 2 h cette semaine-là ; son quota est de 3 h par semaine",
+        local_slot(day + 1, 10, minutes=120),
+        space=w.salle_verte,
+        user=w.bea,
+    )
+    assert _book(w, local_slot(day + 1, 10, minutes=60), space=w.salle_verte, user=w.bea)
+    _refused(w, "quota est de 3 h", local_slot(day + 2, 10, minutes=30), space=w.salle_jaune)
+
+
+def test_a_rooms_own_quota_counts_the_hours_in_that_room_only(booking_world):
+    """Salle Verte's own rules carry a 3-hour quota; Salle Jaune follows the site's rules,
+    which have none. Hours in Salle Jaune neither count in Salle Verte's quota nor are capped
+    by it."""
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, space=w.salle_verte, weekly_quota_hours=Decimal("3"))
+    day = _next_tuesday()
+    assert _book(w, local_slot(day, 10, minutes=240), space=w.salle_jaune)
+    assert _book(w, local_slot(day, 10, minutes=120), space=w.salle_verte)
+    assert _book(w, local_slot(day + 1, 10, minutes=60), space=w.salle_verte, user=w.bea)
+    _refused(w, "quota est de 3 h", local_slot(day + 2, 10, minutes=30), space=w.salle_verte)
+    assert _book(w, local_slot(day + 2, 10, minutes=240), space=w.salle_jaune)
+
+
+def test_a_room_with_its_own_rules_is_outside_the_sites_quota(booking_world):
+    """The site's 3-hour quota covers the rooms that follow the site's rules: Salle Verte has
+    rules of its own (without a quota), so its hours do not use up the site's quota."""
+    w = booking_world
+    _rules(w, weekly_quota_hours=Decimal("3"))
+    BookingRules.objects.create(site=w.site_a, space=w.salle_verte, buffer_minutes=15)
+    day = _next_tuesday()
+    assert _book(w, local_slot(day, 10, minutes=240), space=w.salle_verte)
+    assert _book(w, local_slot(day, 10, minutes=180), space=w.salle_jaune)
+    _refused(w, "quota est de 3 h", local_slot(day + 1, 10, minutes=30), space=w.salle_jaune)
+
+
+def test_series_in_another_room_of_the_scope_counts_in_the_quota(booking_world):
+    w = booking_world
+    _rules(w, weekly_quota_hours=Decimal("2"))
+    day = _next_tuesday()
+    _book(w, local_slot(day, 10, minutes=90), space=w.salle_jaune)
+    start, end = local_slot(day + 1, 10, minutes=60)
+    with pytest.raises(BookingError, match="quota est de 2 h"):
+        services.book_series(
+            space=w.salle_verte,
+            user=w.bea,
+            structure=w.bleu,
+            start=start,
+            end=end,
+            rule=services.Recurrence(count=2),
+            skip_conflicts=False,
+        )
+    assert Booking.objects.count() == 1
+
+
 def test_approval_required_gives_pending_and_asks_managers(
     booking_world, django_capture_on_commit_callbacks
 ):

@@ -1,7 +1,7 @@
 """Occupants' booking pages: grids, the booking form, series, cancel, .ics, access."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Booking, BookingSeries
-from occupants.models import Structure
+from events.models import Booking, BookingRules, BookingSeries
+from occupants.models import Occupancy, Structure
 from sites.models import Space
 from tests.events.factories import BookingFactory, MemberFactory, local_slot
 from tests.factories import UserFactory
@@ -429,6 +429,26 @@ def test_weekly_series_previews_conflicts_then_skips_them(client, booking_world)
     again = client.post(book_url(w.salle_jaune), data | {"confirm": "1"})
     assert (again.status_code, again["Location"]) == (302, response["Location"])
     assert BookingSeries.objects.count() == 1 and mine.count() == 3
+
+
+def test_series_preview_refuses_the_dates_after_the_occupancy_ends(client, booking_world):
+    """The occupancy ends on 16 December: of a weekly series from 8 December, the 22nd and the
+    29th are shown refused, and confirming books the 8th and the 15th only."""
+    w = booking_world
+    today = timezone.localdate()
+    year = today.year if today < date(today.year, 12, 8) else today.year + 1
+    BookingRules.objects.create(site=w.site_a, horizon_days=400)
+    Occupancy.objects.filter(structure=w.bleu, site=w.site_a).update(end=date(year, 12, 16))
+    start = datetime(year, 12, 8, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    client.force_login(w.bob)
+    data = form_data(w, start, repeat="weekly", count=4)
+    html = client.post(book_url(w.salle_jaune), data).content.decode()
+    assert "2 dates ne peuvent pas être réservées" in html
+    assert html.count("n&#x27;occupe pas le lieu") == 2
+    response = client.post(book_url(w.salle_jaune), data | {"confirm": "1"})
+    assert response.status_code == 302
+    days = [b.start.astimezone(ZoneInfo("Europe/Paris")).day for b in Booking.objects.all()]
+    assert sorted(days) == [8, 15]
 
 
 def test_preview_hidden_fields_round_trip(client, booking_world):
