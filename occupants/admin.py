@@ -1,9 +1,11 @@
 """Admin for structures, members, invitations and occupancies.
 
-A manager sees the structures occupying (or applying to) their sites
-(Structure.objects.managed_by), the occupancies of their sites and picks spaces of their sites
-only. Occupancies are written through occupants.services so that overlaps are refused the same
-way everywhere. Occupants and candidates are not staff: the admin is closed to them.
+A manager reads the structures that occupy or occupied their sites
+(Structure.objects.visible_to_manager) and changes only those occupying one of them now, with their
+members and invitations (Structure.objects.administered_by); the others are read-only history.
+They see the occupancies of their sites and pick spaces of their sites only. Occupancies are
+written through occupants.services so that overlaps are refused the same way everywhere. Occupants
+and candidates are not staff: the admin is closed to them.
 """
 
 from __future__ import annotations
@@ -36,8 +38,34 @@ from sites.admin_scope import ScopedAdminMixin, managed_sites
 from sites.models import Site, Space
 
 
-def managed_structures(request: HttpRequest) -> QuerySet[Structure]:
-    return Structure.objects.managed_by(request.user)
+def visible_structures(request: HttpRequest) -> QuerySet[Structure]:
+    return Structure.objects.visible_to_manager(request.user)
+
+
+def administered_structures(request: HttpRequest) -> QuerySet[Structure]:
+    return Structure.objects.administered_by(request.user)
+
+
+def administers(request: HttpRequest, structure_id: int) -> bool:
+    """Whether request.user may change this structure, its members and invitations (read once per
+    structure and request: the admin asks for each permission several times per page)."""
+    if request.user.is_superuser:
+        return True
+    cache = request.__dict__.setdefault("_ix_administered_structures", {})
+    if structure_id not in cache:
+        cache[structure_id] = administered_structures(request).filter(pk=structure_id).exists()
+    return cache[structure_id]
+
+
+def _not_administered_message(request: HttpRequest, names: list[str]) -> None:
+    messages.warning(
+        request,
+        gettext(
+            "Rien n'a été envoyé pour : %(names)s. Ces structures n'occupent aucun de vos lieux "
+            "aujourd'hui : vous pouvez les consulter, pas les administrer."
+        )
+        % {"names": ", ".join(names)},
+    )
 
 
 def _add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -321,6 +349,11 @@ class OccupancyInline(AgreementLinkMixin, ScopedAdminMixin, admin.StackedInline)
     def scope_queryset(self, request, queryset):
         return queryset.filter(site__in=managed_sites(request))
 
+    @admin.display(description=_("espaces occupés"))
+    def held_spaces(self, occupancy: Occupancy) -> str:
+        # Shown in place of the form field when the structure's page is read-only.
+        return ", ".join(space.name for space in occupancy.spaces.all())
+
     def get_min_num(self, request, obj=None, **kwargs):
         # A manager's new structure must occupy one of their sites, or it would leave their view.
         return 1 if obj is None and not request.user.is_superuser else 0
@@ -339,8 +372,9 @@ class MemberInline(ScopedAdminMixin, admin.TabularInline):
     role_permissions = frozenset({"view", "change"})
     verbose_name_plural = _("membres (pour ajouter quelqu'un, envoyez une invitation)")
 
+    # Editable only where StructureAdmin lets the structure be changed.
     def scope_queryset(self, request, queryset):
-        return queryset.filter(structure__in=managed_structures(request))
+        return queryset.filter(structure__in=visible_structures(request))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -385,7 +419,12 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
     role_permissions = frozenset({"view", "add", "change"})
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=managed_structures(request).values("pk"))
+        return queryset.filter(pk__in=visible_structures(request).values("pk"))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not administers(request, obj.pk):
+            return False  # a past occupant: its page is read-only, inlines included
+        return super().has_change_permission(request, obj)
 
     def export_table(self, queryset):
         return exports.structure_table(queryset)
@@ -393,6 +432,12 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
     @admin.action(description=_("Inviter le contact comme responsable (e-mail avec un lien)"))
     def invite_contact(self, request, queryset):
         sent, skipped = 0, []
+        if not request.user.is_superuser:
+            administered = administered_structures(request).values("pk")
+            outside = list(queryset.exclude(pk__in=administered).values_list("name", flat=True))
+            if outside:
+                _not_administered_message(request, outside)
+            queryset = queryset.filter(pk__in=administered)
         for structure in queryset:
             if not structure.contact_email:
                 skipped.append(structure.name)
@@ -464,7 +509,9 @@ class OccupancyAdmin(
         "agreement",
         "notes",
     )
-    scoped_choices = {"structure": managed_structures}
+    # A new occupancy is for a structure the manager administers: giving one to any other
+    # structure would make them its administrator.
+    scoped_choices = {"structure": administered_structures}
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(site__in=managed_sites(request))
@@ -473,8 +520,12 @@ class OccupancyAdmin(
         return super().get_queryset(request).prefetch_related("spaces")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return _form_with_request(form, request)
+        form = _form_with_request(super().get_form(request, obj, change=change, **kwargs), request)
+        if obj is not None and not request.user.is_superuser and "structure" in form.base_fields:
+            # A past occupancy of the site keeps its structure (history can be annotated).
+            field = form.base_fields["structure"]
+            field.queryset = field.queryset | Structure.objects.filter(pk=obj.structure_id)
+        return form
 
     def save_model(self, request, obj, form, change):
         save_occupancy_form(request, form)
@@ -520,7 +571,17 @@ class StructureMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     role_permissions = frozenset({"view", "change", "delete"})
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(structure__in=managed_structures(request))
+        return queryset.filter(structure__in=visible_structures(request))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not administers(request, obj.structure_id):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not administers(request, obj.structure_id):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -533,7 +594,7 @@ class StructureMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
             new_role = obj.role
             obj.role = form.initial.get("role", obj.role)
             try:
-                services.change_member_role(obj, new_role)
+                services.change_member_role(obj, new_role, by=request.user)
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
@@ -541,7 +602,7 @@ class StructureMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         try:
-            services.remove_member(obj)
+            services.remove_member(obj, by=request.user)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
@@ -572,12 +633,12 @@ class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("email", "structure__name")
     readonly_fields = ("invited_by", "created_at", "expires_at", "accepted_at")
     actions = ("send_again",)
-    scoped_choices = {"structure": managed_structures}
+    scoped_choices = {"structure": administered_structures}
     # An invitation is sent, not edited: send a new one instead.
     role_permissions = frozenset({"view", "add", "delete"})
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(structure__in=managed_structures(request))
+        return queryset.filter(structure__in=visible_structures(request))
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -586,6 +647,11 @@ class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not administers(request, obj.structure_id):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         # The service creates the row (hashed token) and e-mails the link after commit.
@@ -596,6 +662,14 @@ class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Envoyer l'invitation (un nouveau lien remplace l'ancien)"))
     def send_again(self, request, queryset):
         sent = 0
+        if not request.user.is_superuser:
+            administered = administered_structures(request)
+            outside = queryset.exclude(structure__in=administered).values_list(
+                "structure__name", flat=True
+            )
+            if outside:
+                _not_administered_message(request, sorted(set(outside)))
+            queryset = queryset.filter(structure__in=administered)
         for invitation in queryset.filter(accepted_at__isnull=True).select_related("structure"):
             try:
                 services.invite(

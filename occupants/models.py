@@ -53,21 +53,27 @@ class StructureQuerySet(models.QuerySet["Structure"]):
             pk__in=StructureMember.objects.filter(user_id=user.pk).values("structure_id")
         )
 
-    def managed_by(self, user) -> StructureQuerySet:
-        """Structures occupying a site the user manages (applications extend this rule)."""
+    def administered_by(self, user) -> StructureQuerySet:
+        """Structures a site manager administers (the structure, its members, invitations and
+        roles): those holding a current occupancy (Occupancy.objects.current()) on a site they
+        manage. The right ends with the occupancy, and an application never grants it."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
-        sites = Site.objects.managed_by(user).values("pk")
         return self.filter(
-            Q(pk__in=Occupancy.objects.filter(site_id__in=sites).values("structure_id"))
-            | Q(pk__in=self.applying_to(sites).values("structure_id"))
+            pk__in=Occupancy.objects.current().managed_by(user).values("structure_id")
         )
 
-    def applying_to(self, sites):
-        """Submitted applications naming a structure, to the given sites (a queryset of pks)."""
-        return Application.objects.filter(
-            call__site_id__in=sites, structure_id__isnull=False
-        ).exclude(status=Application.Status.DRAFT)
+    def visible_to_manager(self, user) -> StructureQuerySet:
+        """Structures a site manager may read: every non-cancelled occupant of their sites, past,
+        current or upcoming (the site's history). Only administered_by() may be changed; an
+        application opens the application (Application.objects.managed_by), not the structure."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        return self.filter(
+            pk__in=Occupancy.objects.exclude(status=Occupancy.Status.CANCELLED)
+            .managed_by(user)
+            .values("structure_id")
+        )
 
 
 class Structure(models.Model):

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -268,6 +268,24 @@ def cancel_occupancy(occupancy: Occupancy) -> Occupancy:
 # --- Members --------------------------------------------------------------------------------
 
 
+def may_administer(structure: Structure, user) -> bool:
+    """Whether `user` may change the structure's people: one of its responsables, or a site
+    manager administering it (Structure.objects.administered_by: a current occupant of their
+    site). A manager who only sees it (past occupant, applicant) may not."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    lead = StructureMember.objects.filter(
+        structure_id=structure.pk, user_id=user.pk, role=StructureMember.Role.LEAD
+    )
+    return lead.exists() or Structure.objects.administered_by(user).filter(pk=structure.pk).exists()
+
+
+def _require_administer(structure: Structure, by) -> None:
+    """`by` None is the platform itself (an accepted application, the demo seed)."""
+    if by is not None and not may_administer(structure, by):
+        raise PermissionDenied
+
+
 def add_member(
     structure: Structure, user, role: str = StructureMember.Role.MEMBER
 ) -> StructureMember:
@@ -290,8 +308,9 @@ def _other_leads(member: StructureMember):
     ).exclude(pk=member.pk)
 
 
-def remove_member(member: StructureMember) -> None:
+def remove_member(member: StructureMember, *, by=None) -> None:
     """A structure always keeps at least one responsable."""
+    _require_administer(member.structure, by)
     with transaction.atomic():
         if member.role == StructureMember.Role.LEAD and not _other_leads(member).exists():
             raise ValidationError(
@@ -300,7 +319,8 @@ def remove_member(member: StructureMember) -> None:
         member.delete()
 
 
-def change_member_role(member: StructureMember, role: str) -> StructureMember:
+def change_member_role(member: StructureMember, role: str, *, by=None) -> StructureMember:
+    _require_administer(member.structure, by)
     if role not in StructureMember.Role.values:
         raise ValidationError({"role": _("Rôle inconnu.")})
     with transaction.atomic():
@@ -326,9 +346,10 @@ def invite(
     structure: Structure, email: str, role: str = StructureMember.Role.MEMBER, invited_by=None
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its one-time link after commit. Returns the clear token,
-    which is never stored (only its hash is)."""
+    which is never stored (only its hash is). `invited_by` must administer the structure."""
     from occupants.emails import send_invitation
 
+    _require_administer(structure, invited_by)
     email = (email or "").strip().lower()
     try:
         validate_email(email)

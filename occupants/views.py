@@ -136,7 +136,7 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         StructureMember.objects.select_related("user"), pk=pk, structure_id=membership.structure_id
     )
     try:
-        services.remove_member(member)
+        services.remove_member(member, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

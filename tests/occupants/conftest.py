@@ -6,7 +6,8 @@ import pytest
 @pytest.fixture
 def crew(cast):
     """The cast plus two structures: "Atelier X" on site A (lea responsable, max member) and
-    "Collectif Y" on site C (yann responsable). Each holds one office under a signed occupancy."""
+    "Collectif Y" on site C (yann responsable). Each holds one office under a signed occupancy,
+    current until the end of the sites' window (a manager administers only current occupants)."""
     from datetime import date
 
     from occupants import services
@@ -28,7 +29,7 @@ def crew(cast):
         site=cast.site_a,
         spaces=[office_a],
         start=date(2026, 1, 1),
-        end=date(2026, 12, 31),
+        end=date(2027, 3, 31),
         fee_basis="m2_mois",
         fee_amount=8,
     )
@@ -37,7 +38,7 @@ def crew(cast):
         site=cast.site_c,
         spaces=[office_c],
         start=date(2026, 1, 1),
-        end=date(2026, 12, 31),
+        end=date(2027, 3, 31),
         fee_basis="mois",
         fee_amount=250,
     )

@@ -144,7 +144,7 @@ def test_manager_creates_a_structure_with_its_first_occupancy(crew, client):
         "occupancies-0-site": crew.site_a.pk,
         "occupancies-0-held_spaces": [space.pk],
         "occupancies-0-start": "2026-02-01",
-        "occupancies-0-end": "2026-12-31",
+        "occupancies-0-end": "2027-03-31",
         "occupancies-0-fee_basis": "mois",
         "occupancies-0-fee_amount": "120",
         "occupancies-0-charges": "0",
@@ -162,7 +162,7 @@ def test_manager_creates_a_structure_with_its_first_occupancy(crew, client):
     assert response.status_code == 302
     structure = Structure.objects.get(slug="reliure-z")
     assert OccupancySpace.objects.get(occupancy__structure=structure).space == space
-    assert structure in Structure.objects.managed_by(crew.mara)
+    assert structure in Structure.objects.administered_by(crew.mara)
 
 
 def test_manager_invites_by_email_once_after_commit(

@@ -133,12 +133,14 @@ def test_lot_of_another_site_is_refused_in_the_admin(client, board):
     assert not Lot.objects.filter(name="Lot B").exists()
 
 
-def test_structures_applying_to_a_managed_site_are_visible_to_its_manager(board):
+def test_an_application_opens_the_application_to_the_manager_not_the_structure(board):
     structure = StructureFactory(name="Candidate existante")
     board.app_a.structure = structure
     board.app_a.save()
-    assert structure in Structure.objects.managed_by(board.mara)
-    assert structure not in Structure.objects.managed_by(board.oscar)
+    assert board.app_a in Application.objects.managed_by(board.mara)
+    assert board.app_a not in Application.objects.managed_by(board.oscar)
+    assert structure not in Structure.objects.visible_to_manager(board.mara)
+    assert structure not in Structure.objects.administered_by(board.mara)
 
 
 # --- Bulk decisions -------------------------------------------------------------------------
