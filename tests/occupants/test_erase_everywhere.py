@@ -100,7 +100,7 @@ def zelie(cast, media):
         booked_by=person,
         purpose=f"Atelier portes ouvertes de {NAME}",
     )
-    services.invite(StructureFactory(name="Autre collectif"), EMAIL, "membre", cast.mara)
+    services.invite(StructureFactory(name="Autre collectif"), EMAIL, "membre", cast.alice)
     AccessAttempt.objects.create(
         username=EMAIL, ip_address="203.0.113.5", user_agent="test", failures_since_start=1
     )
