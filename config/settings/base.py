@@ -132,6 +132,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 REVERSE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_VERBOSE = False
+# Besides the (account, address) lock: this many failures from one client IP within
+# AXES_COOLOFF_TIME, whatever the accounts, block every login from it (accounts.login_throttle).
+AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
+LOGIN_IP_FAILURE_LIMIT = 30
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"
