@@ -137,6 +137,15 @@ AXES_VERBOSE = False
 AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
 LOGIN_IP_FAILURE_LIMIT = 30
 
+# --- E-mails a visitor can trigger (accounts.throttle) -----------------------------------
+# Sign-ups, password resets, new verification links: at most this many per address and per
+# client IP in each window; past that the answer looks the same and nothing is sent.
+EMAIL_THROTTLE_PER_ADDRESS = 5
+EMAIL_THROTTLE_PER_IP = 20
+EMAIL_THROTTLE_WINDOW_SECONDS = 3600
+# How long the link that verifies a new account's address stays valid.
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
+
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
