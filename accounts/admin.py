@@ -40,7 +40,7 @@ class UserAdmin(BaseUserAdmin):
                 ),
             },
         ),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
     add_fieldsets = (
         (

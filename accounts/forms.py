@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -50,7 +53,19 @@ class AdminLoginForm(_LowerCaseLoginMixin, AdminAuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Sends the reset link once the request's transaction has committed."""
+    """Sends the reset link once the request's transaction has committed, built from SITE_URL:
+    Django would otherwise take the domain from the request's Host header, which the visitor
+    writes, and could mail a victim a link to someone else's server."""
+
+    def save(self, **kwargs) -> None:
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        kwargs["extra_email_context"] = {
+            **(kwargs.get("extra_email_context") or {}),
+            "site_url": settings.SITE_URL,
+        }
+        super().save(**kwargs)
 
     def send_mail(self, *args, **kwargs) -> None:
         transaction.on_commit(lambda: super(PasswordResetForm, self).send_mail(*args, **kwargs))

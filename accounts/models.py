@@ -25,6 +25,7 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra["is_staff"] = True
         extra["is_superuser"] = True
+        extra.setdefault("email_verified_at", timezone.now())
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -42,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Empty until the person proves they read this mailbox (sign-up link, password reset,
+    # invitation): until then nothing they do reaches other people (accounts.verification).
+    email_verified_at = models.DateTimeField(_("adresse vérifiée le"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -60,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

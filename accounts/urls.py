@@ -25,4 +25,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("mon-espace/", views.dashboard, name="dashboard"),
+    # Before the token route, which would otherwise take "renvoyer" for a token.
+    path("verifier/renvoyer/", views.email_verification_resend, name="email_verification_resend"),
+    path("verifier/<str:token>/", views.email_verify, name="email_verify"),
 ]

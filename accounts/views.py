@@ -1,11 +1,16 @@
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import services, throttle
 from accounts.forms import LoginForm, PasswordResetForm
 from occupants import models as occupant_models
 from occupants.views import occupancies_for
@@ -24,15 +29,79 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_name": settings.PLATFORM_NAME}
 
+    def form_valid(self, form):
+        # Past the limit the visitor sees the same page as always, and nothing is sent.
+        if not throttle.allow_email(self.request, "password_reset", form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # Whoever proved they own the mailbox may log in again at once, lock or not.
+        # Whoever proved they own the mailbox may log in again at once, lock or not, and their
+        # address counts as verified.
         axes_reset(username=form.user.email)
+        services.mark_email_verified(form.user)
         return response
+
+
+@require_http_methods(["GET", "POST"])
+def email_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation e-mail. Opening it shows a button; only the button (a POST)
+    verifies, so that a mail filter fetching links cannot confirm an address for someone who
+    signed up with another person's e-mail."""
+    try:
+        user = (
+            services.email_verify(token=token)
+            if request.method == "POST"
+            else services.user_for_verification_token(token)
+        )
+    except services.VerificationError as exc:
+        return render(request, "accounts/email_verify.html", {"error": exc.messages[0]}, status=410)
+    if request.method == "GET":
+        return render(request, "accounts/email_verify.html", {"account": user})
+    messages.success(
+        request, _("Merci : votre adresse %(email)s est confirmée.") % {"email": user.email}
+    )
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect("accounts:dashboard")
+    return redirect("accounts:login")
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def email_verification_resend(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.email_verified:
+        messages.info(request, _("Votre adresse e-mail est déjà confirmée."))
+    elif throttle.allow_email(request, "email_verification", user.email):
+        services.email_verification_send(user=user)
+        messages.success(
+            request,
+            _("Un nouveau lien de confirmation vient d'être envoyé à %(email)s.")
+            % {"email": user.email},
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Plusieurs liens vous ont déjà été envoyés : réessayez dans une heure, et "
+                "regardez dans vos courriers indésirables."
+            ),
+        )
+    return redirect(_safe_next(request, reverse("accounts:dashboard")))
 
 
 def _my_applications(user) -> list | None:

@@ -48,12 +48,9 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("Un compte existe déjà pour cette adresse : connectez-vous."), code="exists"
-            )
-        return email
+        # Whether the address has an account is never said here: accounts.services.account_signup
+        # e-mails the address instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -67,13 +64,6 @@ class SignupForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-    def save(self):
-        return get_user_model().objects.create_user(
-            email=self.cleaned_data["email"],
-            password=self.cleaned_data["password1"],
-            full_name=self.cleaned_data["full_name"],
-        )
 
 
 class ApplicationForm(forms.ModelForm):

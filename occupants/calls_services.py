@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.services import require_verified_email
 from occupants import calls_emails
 from occupants.models import (
     Application,
@@ -82,6 +83,9 @@ def submission_problems(application: Application, now=None) -> list[str]:
 
 
 def application_submit(*, application: Application, user, now=None) -> Application:
+    # Managers read what is submitted and the address gets a confirmation: the candidate must
+    # have shown that the address is theirs.
+    require_verified_email(user)
     with transaction.atomic():
         locked = (
             Application.objects.of_candidate(user)

@@ -7,6 +7,7 @@ app_name = "calls"
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("inscription/", views.signup, name="signup"),
+    path("inscription/envoyee/", views.signup_done, name="signup_done"),
     path("mes-candidatures/", views.my_applications, name="mine"),
     path("mes-candidatures/<int:pk>/", views.application_detail, name="application"),
     path("mes-candidatures/<int:pk>/pieces/", views.document_upload, name="document_upload"),

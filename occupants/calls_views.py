@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,10 +10,12 @@ from django.db.models import Count, Max, Min, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import throttle
+from accounts.services import account_signup
 from occupants import calls_services
 from occupants.calls_forms import ApplicationForm, DocumentForm, SignupForm
 from occupants.downloads import private_file_response
@@ -79,17 +80,30 @@ def _safe_next(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """A valid form always gets the same answer, whether the address is new, already has an
+    account or went past the throttle: the e-mail says which, the page never does. So nobody is
+    logged in here; the new account logs in with its password, and its address must be
+    confirmed through the e-mailed link before it can submit an application."""
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Votre compte est créé et vous êtes connecté·e."))
-        return redirect(_safe_next(request))
+        data = form.cleaned_data
+        # Past the limit nothing is created or sent.
+        if throttle.allow_email(request, "signup", data["email"]):
+            account_signup(
+                email=data["email"], password=data["password1"], full_name=data["full_name"]
+            )
+        done = reverse("calls:signup_done") + "?" + urlencode({"next": _safe_next(request)})
+        return redirect(done)
     return render(
         request, "occupants/calls/signup.html", {"form": form, "next": _safe_next(request)}
     )
+
+
+@require_GET
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "occupants/calls/signup_done.html", {"next": _safe_next(request)})
 
 
 def _get_application_for_user(request: HttpRequest, pk: int) -> Application:

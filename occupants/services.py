@@ -430,8 +430,12 @@ def accept_invitation(
                 errors["password"] = list(exc.messages)
             if errors:
                 raise ValidationError(errors)
+            # The link came to this address: the account starts verified.
             user = User.objects.create_user(
-                email=invitation.email, password=password, full_name=full_name
+                email=invitation.email,
+                password=password,
+                full_name=full_name,
+                email_verified_at=timezone.now(),
             )
         elif not user.is_active:
             raise ValidationError(_("Ce compte est désactivé."))

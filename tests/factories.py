@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation, User
@@ -18,6 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"personne{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Personne {n}")
     password = factory.django.Password("motdepasse-de-test")
+    # Verified, as every account made by an admin, an invitation or before verification existed;
+    # pass email_verified_at=None for a fresh sign-up.
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

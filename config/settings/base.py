@@ -132,6 +132,19 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 REVERSE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_VERBOSE = False
+# Besides the (account, address) lock: this many failures from one client IP within
+# AXES_COOLOFF_TIME, whatever the accounts, block every login from it (accounts.login_throttle).
+AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
+LOGIN_IP_FAILURE_LIMIT = 30
+
+# --- E-mails a visitor can trigger (accounts.throttle) -----------------------------------
+# Sign-ups, password resets, new verification links: at most this many per address and per
+# client IP in each window; past that the answer looks the same and nothing is sent.
+EMAIL_THROTTLE_PER_ADDRESS = 5
+EMAIL_THROTTLE_PER_IP = 20
+EMAIL_THROTTLE_WINDOW_SECONDS = 3600
+# How long the link that verifies a new account's address stays valid.
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"

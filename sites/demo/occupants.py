@@ -384,6 +384,9 @@ def _seed_calls(ctx, sector_rows) -> None:
             if user.has_usable_password():
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
+            if user.email_verified_at is None:
+                user.email_verified_at = user.date_joined
+                user.save(update_fields=["email_verified_at"])
         application, _c = Application.objects.update_or_create(
             call=call,
             applicant=user,

@@ -141,6 +141,9 @@ def seed_accounts(ctx: DemoContext) -> None:
         if created or not user.check_password(data.DEMO_PASSWORD):
             user.set_password(data.DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        if user.email_verified_at is None:
+            user.email_verified_at = user.date_joined
+            user.save(update_fields=["email_verified_at"])
         ctx.users[key] = user
     ctx.organisations["cooperative-interstices"].staff.add(ctx.users["equipe"])
     ctx.sites["la-boussole-asnieres"].managers.add(ctx.users["responsable"])

@@ -160,3 +160,91 @@ def test_behind_a_proxy_a_forged_forwarded_address_does_not_get_around_the_lock(
     for attempt in range(5):
         post_through_proxy(client, f"192.0.2.{attempt}, 203.0.113.9")
     assert_locked(post_through_proxy(client, "192.0.2.99, 203.0.113.9", PASSWORD))
+
+
+# --- The IP-wide limit: one address spraying a password over many accounts ------------------
+
+SPRAYER = "203.0.113.50"
+
+
+def spray(client, accounts, ip=SPRAYER):
+    responses = [
+        client.post(SITE_LOGIN, {"username": user.email, "password": WRONG}, REMOTE_ADDR=ip)
+        for user in accounts
+    ]
+    assert all(response.status_code == 200 for response in responses[:-1])
+    return responses[-1]
+
+
+def assert_ip_locked(response):
+    assert response.status_code == 429
+    assert "depuis votre adresse réseau" in response.text
+    assert "15 minutes" in response.text
+
+
+@pytest.mark.django_db
+def test_thirty_failures_over_thirty_accounts_block_every_login_from_that_ip(client):
+    # Like an account's fifth failure, the address's 30th is answered with the lock page.
+    assert_ip_locked(spray(client, UserFactory.create_batch(30)))
+    fresh = UserFactory(email="fresh@example.org")
+    response = client.post(
+        SITE_LOGIN, {"username": fresh.email, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+    )
+    assert_ip_locked(response)
+    assert "_auth_user_id" not in client.session
+    assert_ip_locked(
+        client.post(
+            ADMIN_LOGIN, {"username": fresh.email, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_twenty_nine_failures_over_many_accounts_still_let_the_right_password_in(client):
+    spray(client, UserFactory.create_batch(29))
+    fresh = UserFactory(email="fresh@example.org")
+    response = client.post(
+        SITE_LOGIN, {"username": fresh.email, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_ip_wide_block_leaves_other_addresses_free(client):
+    accounts = UserFactory.create_batch(30)
+    spray(client, accounts)
+    response = client.post(
+        SITE_LOGIN,
+        {"username": accounts[0].email, "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_ip_wide_block_lifts_when_the_failures_are_15_minutes_old(client):
+    spray(client, UserFactory.create_batch(30))
+    fresh = UserFactory(email="fresh@example.org")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = client.post(
+        SITE_LOGIN, {"username": fresh.email, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_logging_into_ones_own_account_does_not_reset_the_ip_wide_count(client):
+    own = UserFactory(email="own@example.org")
+    spray(client, UserFactory.create_batch(29))
+    assert (
+        client.post(
+            SITE_LOGIN, {"username": own.email, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+        ).status_code
+        == 302
+    )
+    client.logout()
+    assert_ip_locked(spray(client, UserFactory.create_batch(1)))
+    response = client.post(
+        SITE_LOGIN, {"username": own.email, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+    )
+    assert_ip_locked(response)

@@ -102,3 +102,25 @@ def test_the_email_is_sent_only_when_the_transaction_commits(
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_reset_asked_through_a_forged_host_mails_a_link_to_site_url(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # Django would build the link from the Host header; an attacker who sets it to their own
+    # server would receive the token when the victim clicks.
+    settings.SITE_URL = "https://interstices.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    UserFactory(email="mara@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:password_reset"),
+            {"email": "mara@example.org"},
+            HTTP_HOST="evil.example",
+        )
+    body = mail.outbox[0].body
+    assert "evil.example" not in body
+    links = re.findall(r"https?://\S+", body)
+    assert len(links) == 1
+    assert links[0].startswith("https://interstices.example.org/compte/mot-de-passe/nouveau/")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import User
 from occupants.models import Application, ApplicationDocument, Call
 from tests.factories import SiteFactory, UserFactory
 from tests.occupants.calls_support import (
@@ -66,45 +67,54 @@ def form_data(call: Call, **overrides) -> dict:
 # --- Sign-up --------------------------------------------------------------------------------
 
 
-def test_signup_creates_the_account_and_logs_in(client, call):
+def signup_data(**overrides) -> dict:
+    data = {
+        "full_name": "Nina Nouvelle",
+        "email": "Nina@Example.org",
+        "password1": "un-long-mot-de-passe-42",
+        "password2": "un-long-mot-de-passe-42",
+    }
+    return data | overrides
+
+
+def test_signup_creates_an_unverified_account_that_logs_in_with_its_password(
+    client, call, django_capture_on_commit_callbacks
+):
     apply_url = reverse("calls:apply", args=[call.slug])
-    response = client.post(
-        reverse("calls:signup"),
-        {
-            "full_name": "Nina Nouvelle",
-            "email": "Nina@Example.org",
-            "password1": "un-long-mot-de-passe-42",
-            "password2": "un-long-mot-de-passe-42",
-            "next": apply_url,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("calls:signup"), signup_data(next=apply_url))
     assert response.status_code == 302
-    assert response["Location"] == apply_url
+    done = client.get(response["Location"])
+    assert "Vérifiez votre messagerie" in text(done)
+    # The page's login link carries on to the call.
+    assert f"?next={apply_url}" in done.content.decode()
+    assert "_auth_user_id" not in client.session
+    user = User.objects.get(email="nina@example.org")
+    assert user.email_verified_at is None
+    assert [m.to for m in mail.outbox] == [["nina@example.org"]]
+    login = client.post(
+        reverse("accounts:login"),
+        {"username": "nina@example.org", "password": "un-long-mot-de-passe-42", "next": apply_url},
+    )
+    assert login["Location"] == apply_url
     assert client.get(apply_url).status_code == 200
-    assert client.session["_auth_user_id"]
 
 
-def test_signup_refuses_an_existing_address_and_a_weak_password(client, cast):
+def test_signup_refuses_a_weak_password(client, cast):
     response = client.post(
         reverse("calls:signup"),
-        {"full_name": "X", "email": "uma@example.org", "password1": "123", "password2": "123"},
+        {"full_name": "X", "email": "new@example.org", "password1": "123", "password2": "123"},
     )
     assert response.status_code == 200
-    assert "Un compte existe déjà pour cette adresse" in text(response)
+    assert "Ce mot de passe est trop court" in text(response)
+    assert not User.objects.filter(email="new@example.org").exists()
 
 
 def test_signup_ignores_an_offsite_next(client, db):
-    response = client.post(
-        reverse("calls:signup"),
-        {
-            "full_name": "Nina",
-            "email": "nina@example.org",
-            "password1": "un-long-mot-de-passe-42",
-            "password2": "un-long-mot-de-passe-42",
-            "next": "https://evil.example.com/",
-        },
+    response = client.post(reverse("calls:signup"), signup_data(next="https://evil.example.com/"))
+    assert response["Location"] == (
+        reverse("calls:signup_done") + "?next=" + reverse("calls:mine").replace("/", "%2F")
     )
-    assert response["Location"] == reverse("calls:mine")
 
 
 # --- Draft, resume, tampered ids --------------------------------------------------------------
