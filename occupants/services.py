@@ -378,12 +378,26 @@ def get_pending_invitation(token: str, *, for_update: bool = False) -> Invitatio
     return invitation
 
 
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    """Only the invited address's account may use the link: a forwarded or leaked link does not
+    let another account join (the address is compared as the login compares it, ignoring case)."""
+    return (user.email or "").strip().lower() == invitation.email.strip().lower()
+
+
+def wrong_account_message() -> str:
+    return _(
+        "Cette invitation a été envoyée à une autre adresse e-mail. Connectez-vous avec le "
+        "compte de cette adresse pour l'accepter."
+    )
+
+
 def accept_invitation(
     token: str, password: str | None = None, full_name: str = "", *, user=None
 ) -> StructureMember:
-    """Use an invitation once: either for the logged-in `user`, or by creating the invitee's
-    account with `password` and `full_name`. An address that already has an account must log in
-    first, so that nobody sets another person's password through an invitation."""
+    """Use an invitation once: either for the logged-in `user`, whose e-mail must be the invited
+    one, or by creating the invitee's account with `password` and `full_name`. An address that
+    already has an account must log in first, so that nobody sets another person's password
+    through an invitation."""
     User = get_user_model()
     with transaction.atomic():
         invitation = get_pending_invitation(token, for_update=True)
@@ -414,6 +428,8 @@ def accept_invitation(
             )
         elif not user.is_active:
             raise ValidationError(_("Ce compte est désactivé."))
+        elif not invitation_is_for(invitation, user):
+            raise ValidationError(wrong_account_message(), code="wrong_account")
         member = add_member(invitation.structure, user, invitation.role)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
