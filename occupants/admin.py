@@ -379,6 +379,8 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
             )
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is StructureMember:
+            return self._save_members(request, formset)
         if formset.model is not Occupancy:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
@@ -389,6 +391,18 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
                 continue
             inline_form.instance.structure = form.instance
             save_occupancy_form(request, inline_form)
+
+    def _save_members(self, request, formset) -> None:
+        # A member deleted here leaves through the service, as from Mon espace: the last
+        # responsable stays, and the structure's calendar feed gets a new address.
+        changed = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            try:
+                services.remove_member(member)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        for member in changed:
+            member.save()
 
 
 # --- Occupancies --------------------------------------------------------------------------------

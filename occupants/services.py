@@ -291,13 +291,25 @@ def _other_leads(member: StructureMember):
 
 
 def remove_member(member: StructureMember) -> None:
-    """A structure always keeps at least one responsable."""
+    """A structure always keeps at least one responsable. The one who leaves loses the
+    structure's calendar feed (see members_left)."""
     with transaction.atomic():
         if member.role == StructureMember.Role.LEAD and not _other_leads(member).exists():
             raise ValidationError(
                 _("Impossible de retirer le dernier ou la dernière responsable de la structure.")
             )
         member.delete()
+        members_left([member.structure_id])
+
+
+def members_left(structure_ids: Iterable[int]) -> None:
+    """Call in the transaction that deletes memberships, whatever the path (this service, the
+    admin, an account's deletion or erasure). Every member knows the secret address of their
+    structure's private calendar feed: it is replaced, so that the person who left can no
+    longer read the structure's bookings through it."""
+    from events.models import FeedToken  # events builds on occupants, not the reverse
+
+    FeedToken.objects.rotate_structures(structure_ids)
 
 
 def change_member_role(member: StructureMember, role: str) -> StructureMember:

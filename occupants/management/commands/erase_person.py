@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from occupants import services
 from occupants.models import Invitation, Structure, StructureMember
 
 ERASED = "[effacé]"
@@ -95,7 +96,9 @@ def erase_person(email: str) -> list[str]:
     if user is not None:
         memberships = StructureMember.objects.filter(user=user)
         structures = list(memberships.values_list("structure__name", flat=True))
+        structure_ids = list(memberships.values_list("structure_id", flat=True))
         memberships.delete()
+        services.members_left(structure_ids)
         if structures:
             changes.append(f"memberships removed: {', '.join(structures)}")
         user.email = f"erased-{user.pk}@invalid"
