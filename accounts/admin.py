@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm, AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import Organisation, User
+from occupants import services as occupant_services
+from occupants.models import StructureMember
 from sites.admin_scope import admin_roles
 
 
@@ -68,6 +71,24 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+    # Deleting an account deletes its memberships: their structures' feeds get new addresses.
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            structure_ids = _structure_ids_of(User.objects.filter(pk=obj.pk))
+            super().delete_model(request, obj)
+            occupant_services.members_left(structure_ids)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            structure_ids = _structure_ids_of(queryset)
+            super().delete_queryset(request, queryset)
+            occupant_services.members_left(structure_ids)
+
+
+def _structure_ids_of(users) -> list[int]:
+    members = StructureMember.objects.filter(user__in=users)
+    return list(members.values_list("structure_id", flat=True).distinct())
 
 
 @admin.register(Organisation)

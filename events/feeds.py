@@ -3,7 +3,9 @@
 - A room's public feed: busy/free only ("Occupé"), no structure, purpose, person or reference;
   rooms of published sites only.
 - A person's and a structure's private feeds: full details, at an address holding a secret token
-  (events.models.FeedToken). Resetting the token kills the old address at once.
+  (events.models.FeedToken). Resetting the token kills the old address at once. A person's feed
+  reads their memberships at each request; a structure's address is shared by its members and is
+  replaced whenever one of them leaves (occupants.services.members_left).
 
 Each feed is three queries whatever its size; events from 60 days back to a year ahead.
 """

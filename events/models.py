@@ -7,6 +7,7 @@ it; on SQLite `events.services.book` runs its check and its insert in one IMMEDI
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import time, timedelta
 
 from django.conf import settings
@@ -670,6 +671,13 @@ class FeedTokenManager(models.Manager["FeedToken"]):
 
     def reset_structure(self, structure) -> FeedToken:
         return self._reset(structure=structure, user=None)
+
+    def rotate_structures(self, structure_ids: Iterable[int]) -> None:
+        """A new address for each of these structures' feeds that exists: the old one, known to
+        whoever has just left, stops working. Members see the new one on their feeds page."""
+        for feed in self.filter(structure_id__in=list(structure_ids)):
+            feed.token = new_feed_token()
+            feed.save(update_fields=["token"])
 
 
 class FeedToken(models.Model):

@@ -472,6 +472,8 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
             )
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is StructureMember:
+            return self._save_members(request, formset)
         if formset.model is not Occupancy:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
@@ -482,6 +484,29 @@ class StructureAdmin(RaceSafeChangeformMixin, ExportMixin, ScopedAdminMixin, adm
                 continue
             inline_form.instance.structure = form.instance
             save_occupancy_form(request, inline_form)
+
+    def _save_members(self, request, formset) -> None:
+        # A member deleted here leaves through the service, as from Mon espace: the last
+        # responsable stays, and the structure's calendar feed gets a new address.
+        # A role change goes through its service too, so the last responsable is never demoted.
+        formset.save(commit=False)
+        for member in formset.deleted_objects:
+            try:
+                services.remove_member(member, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        for member_form in formset.forms:
+            member = member_form.instance
+            if member_form in formset.deleted_forms or not member_form.has_changed():
+                continue
+            if member.pk and "role" in member_form.changed_data:
+                role, member.role = member.role, member_form.initial["role"]
+                try:
+                    services.change_member_role(member, role, by=request.user)
+                except ValidationError as exc:
+                    self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                member.save()
 
 
 # --- Occupancies --------------------------------------------------------------------------------

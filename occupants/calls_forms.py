@@ -8,8 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from occupants import calls_services
 from occupants.models import (
     ATTACHMENT_MAX_BYTES,
     Application,
@@ -176,10 +178,7 @@ class AttachmentField(forms.FileField):
 
 
 class DocumentForm(forms.ModelForm):
-    file = AttachmentField(
-        label=_("Fichier (PDF, JPEG ou PNG)"),
-        help_text=_("10 Mo au plus pour un PDF, 5 Mo pour une image."),
-    )
+    file = AttachmentField(label=_("Fichier (PDF, JPEG ou PNG)"))
 
     class Meta:
         model = ApplicationDocument
@@ -187,6 +186,13 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "10 Mo au plus pour un PDF, 5 Mo pour une image ; %(count)s pièces jointes et "
+            "%(total)s Mo au plus par candidature."
+        ) % {
+            "count": calls_services.MAX_DOCUMENTS,
+            "total": calls_services.MAX_DOCUMENTS_BYTES // calls_services.MB,
+        }
         self.fields["document_type"].queryset = DocumentType.objects.all()
         self.fields["document_type"].error_messages["invalid_choice"] = _(
             "Choisissez un type de document de la liste."

@@ -10,10 +10,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,7 @@ from accounts.services import require_verified_email
 from occupants import calls_emails
 from occupants.models import (
     Application,
+    ApplicationDocument,
     DocumentType,
     Occupancy,
     Structure,
@@ -32,6 +36,80 @@ from sites.models import Space
 # What a manager may set with a bulk action; "retenue" goes through application_accept.
 BULK_STATUSES = (Application.Status.REVIEW, Application.Status.REFUSED)
 REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.REVIEW)
+
+
+# Attachments: what one application may hold, and how many files one account may send.
+MAX_DOCUMENTS = 10
+MAX_DOCUMENTS_BYTES = 30 * 1024 * 1024
+UPLOADS_PER_HOUR = 30
+MB = 1024 * 1024
+
+
+def upload_attempt(*, user) -> None:
+    """Count one upload of this account, before its file is even read; past UPLOADS_PER_HOUR
+    within the hour that began with its first counted upload, a ValidationError. Uploading and
+    removing in a loop would otherwise store and re-encode files without end."""
+    key = f"calls:uploads:{user.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the hour ended between the two calls
+        cache.add(key, 1, timeout=3600)
+        count = 1
+    if count > UPLOADS_PER_HOUR:
+        raise ValidationError(
+            _(
+                "Vous avez envoyé plus de %(n)s fichiers dans l'heure : réessayez un peu plus "
+                "tard. Rien n'a été enregistré."
+            )
+            % {"n": UPLOADS_PER_HOUR},
+            code="throttled",
+        )
+
+
+def document_add(
+    *, application: Application, user, document_type: DocumentType, upload: UploadedFile
+) -> ApplicationDocument:
+    """Attach a checked file (calls_forms.DocumentForm) to a draft, within MAX_DOCUMENTS and
+    MAX_DOCUMENTS_BYTES. The application's row is locked so that two uploads at once cannot
+    both fit in the last place."""
+    with transaction.atomic():
+        locked = Application.objects.of_candidate(user).select_for_update().get(pk=application.pk)
+        if not locked.is_editable:
+            raise ValidationError(_("Une candidature soumise ne peut plus être modifiée."))
+        held = locked.documents.aggregate(count=Count("pk"), size=Sum("size"))
+        size = upload.size or 0
+        if held["count"] >= MAX_DOCUMENTS:
+            raise ValidationError(
+                _(
+                    "Une candidature compte %(max)s pièces jointes au plus : retirez-en une "
+                    "pour en ajouter une autre."
+                )
+                % {"max": MAX_DOCUMENTS},
+                code="too_many_documents",
+            )
+        if (held["size"] or 0) + size > MAX_DOCUMENTS_BYTES:
+            raise ValidationError(
+                _(
+                    "Les pièces jointes d'une candidature ne peuvent dépasser %(max)s Mo au "
+                    "total (%(used)s Mo déjà envoyés) : retirez-en une ou envoyez un fichier "
+                    "plus léger."
+                )
+                % {
+                    "max": MAX_DOCUMENTS_BYTES // MB,
+                    "used": number_format(round((held["size"] or 0) / MB, 1), 1),
+                },
+                code="documents_too_big",
+            )
+        document = ApplicationDocument(
+            application=locked,
+            document_type=document_type,
+            file=upload,
+            original_name=(upload.name or "document")[:200],
+            size=size,
+        )
+        document.save()
+    return document
 
 
 def missing_documents(application: Application) -> list[DocumentType]:

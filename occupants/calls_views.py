@@ -152,7 +152,9 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     return render(request, "occupants/calls/mine.html", {"applications": applications})
 
 
-def _application_page(request, application, form=None, document_form=None, status=200):
+def _application_page(
+    request, application, form=None, document_form=None, upload_refused="", status=200
+):
     call = application.call
     documents = application.documents.select_related("document_type")
     context = {
@@ -160,6 +162,7 @@ def _application_page(request, application, form=None, document_form=None, statu
         "call": call,
         "form": form,
         "document_form": document_form or DocumentForm(),
+        "upload_refused": upload_refused,
         "documents": documents,
         "required": call.required_documents.all(),
         "missing": calls_services.missing_documents(application) if application.is_editable else [],
@@ -198,22 +201,30 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not application.is_editable:
         messages.error(request, _("Une candidature soumise ne peut plus être modifiée."))
         return redirect(application)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_page = ApplicationForm(instance=application, call=application.call, user=request.user)
+    form_page = ApplicationForm(instance=application, call=application.call, user=request.user)
+    try:
+        calls_services.upload_attempt(user=request.user)
+    except ValidationError as exc:  # counted before the file is checked or re-encoded
         return _application_page(
-            request, application, form=form_page, document_form=form, status=400
+            request, application, form=form_page, upload_refused=exc.messages[0], status=429
         )
-    document = form.save(commit=False)
-    document.application = application
-    upload = form.cleaned_data["file"]
-    document.original_name = (upload.name or "document")[:200]
-    document.size = upload.size or 0
-    document.save()
-    messages.success(
-        request, _("Pièce jointe ajoutée : %(name)s.") % {"name": document.original_name}
-    )
-    return redirect(application)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = calls_services.document_add(
+                application=application,
+                user=request.user,
+                document_type=form.cleaned_data["document_type"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Pièce jointe ajoutée : %(name)s.") % {"name": document.original_name}
+            )
+            return redirect(application)
+    return _application_page(request, application, form=form_page, document_form=form, status=400)
 
 
 def _get_document(request: HttpRequest, pk: int, document_pk: int) -> ApplicationDocument:

@@ -309,7 +309,8 @@ def _other_leads(member: StructureMember):
 
 
 def remove_member(member: StructureMember, *, by=None) -> None:
-    """A structure always keeps at least one responsable."""
+    """A structure always keeps at least one responsable. The one who leaves loses the
+    structure's calendar feed (see members_left)."""
     _require_administer(member.structure, by)
     with transaction.atomic():
         if member.role == StructureMember.Role.LEAD and not _other_leads(member).exists():
@@ -317,6 +318,17 @@ def remove_member(member: StructureMember, *, by=None) -> None:
                 _("Impossible de retirer le dernier ou la dernière responsable de la structure.")
             )
         member.delete()
+        members_left([member.structure_id])
+
+
+def members_left(structure_ids: Iterable[int]) -> None:
+    """Call in the transaction that deletes memberships, whatever the path (this service, the
+    admin, an account's deletion or erasure). Every member knows the secret address of their
+    structure's private calendar feed: it is replaced, so that the person who left can no
+    longer read the structure's bookings through it."""
+    from events.models import FeedToken  # events builds on occupants, not the reverse
+
+    FeedToken.objects.rotate_structures(structure_ids)
 
 
 def change_member_role(member: StructureMember, role: str, *, by=None) -> StructureMember:
@@ -399,12 +411,26 @@ def get_pending_invitation(token: str, *, for_update: bool = False) -> Invitatio
     return invitation
 
 
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    """Only the invited address's account may use the link: a forwarded or leaked link does not
+    let another account join (the address is compared as the login compares it, ignoring case)."""
+    return (user.email or "").strip().lower() == invitation.email.strip().lower()
+
+
+def wrong_account_message() -> str:
+    return _(
+        "Cette invitation a été envoyée à une autre adresse e-mail. Connectez-vous avec le "
+        "compte de cette adresse pour l'accepter."
+    )
+
+
 def accept_invitation(
     token: str, password: str | None = None, full_name: str = "", *, user=None
 ) -> StructureMember:
-    """Use an invitation once: either for the logged-in `user`, or by creating the invitee's
-    account with `password` and `full_name`. An address that already has an account must log in
-    first, so that nobody sets another person's password through an invitation."""
+    """Use an invitation once: either for the logged-in `user`, whose e-mail must be the invited
+    one, or by creating the invitee's account with `password` and `full_name`. An address that
+    already has an account must log in first, so that nobody sets another person's password
+    through an invitation."""
     User = get_user_model()
     with transaction.atomic():
         invitation = get_pending_invitation(token, for_update=True)
@@ -439,6 +465,8 @@ def accept_invitation(
             )
         elif not user.is_active:
             raise ValidationError(_("Ce compte est désactivé."))
+        elif not invitation_is_for(invitation, user):
+            raise ValidationError(wrong_account_message(), code="wrong_account")
         member = add_member(invitation.structure, user, invitation.role)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])

@@ -153,6 +153,13 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("occupants:members", slug=membership.structure.slug)
 
 
+def mask_email(email: str) -> str:
+    """n•••@example.org: enough for the invitee to recognise their address, not enough for
+    someone else holding the link to learn it."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mailed link. The token moves to the session and out of the address bar (and out of
     any Referer header) before the page is shown, as Django's password reset does."""
@@ -173,6 +180,21 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         and get_user_model()._default_manager.filter(email__iexact=pending.email).exists()
     )
     form = None
+    wrong_account = request.user.is_authenticated and not services.invitation_is_for(
+        pending, request.user
+    )
+    if wrong_account:
+        # Nothing to accept for this account; the service refuses it too.
+        return render(
+            request,
+            "occupants/invitation_accept.html",
+            {
+                "invitation": pending,
+                "wrong_account": services.wrong_account_message(),
+                "masked_email": mask_email(pending.email),
+            },
+            status=403 if request.method == "POST" else 200,
+        )
     if request.user.is_authenticated:
         if request.method == "POST":
             return _accept(request, token, user=request.user)

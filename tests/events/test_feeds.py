@@ -1,17 +1,22 @@
 """iCalendar feeds: a room's public busy/free feed, private feeds of a person and a structure."""
 
+import io
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.forms import FileField
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from accounts.models import User
 from events.models import Booking, FeedToken
-from occupants.models import StructureMember
+from occupants.models import Occupancy, StructureMember
 from tests.events.factories import BookingFactory, RoomFactory, local_slot
 from tests.factories import SiteFactory
+from tests.occupants.factories import SpaceFactory, hold
 
 PARIS = ZoneInfo("Europe/Paris")
 FEEDS = reverse("events:feeds")
@@ -267,3 +272,189 @@ def test_private_feed_query_count_does_not_grow(client, w, django_assert_max_num
         BookingFactory(space=w.salle_verte, structure=w.bleu, start=start, end=end)
         BookingFactory(space=w.salle_jaune, structure=w.bleu, booked_by=w.bob, start=start, end=end)
     assert feed_queries(client, url, django_assert_max_num_queries) == few
+
+
+# --- Leaving a structure --------------------------------------------------------------------
+# Every member knows the structure's feed address; whoever leaves must not keep reading it.
+
+
+def _structure_feed(w) -> str:
+    return FeedToken.objects.for_structures([w.bleu])[w.bleu.pk].token
+
+
+def _feed_status(client, token: str) -> int:
+    return client.get(reverse("events:feed_private", kwargs={"token": token})).status_code
+
+
+def _admin_change_form_data(response) -> dict:
+    """The POST a browser would send back for an admin change page, as rendered."""
+    data: dict = {}
+
+    def add(form) -> None:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(field, FileField):
+                continue  # an unchanged file is not sent again
+            if isinstance(value, bool) or value is None:
+                if value:
+                    data[form.add_prefix(name)] = "on"
+                continue
+            data[form.add_prefix(name)] = list(value) if isinstance(value, list) else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def _structure_change(client, w) -> tuple[str, dict]:
+    """Atelier Bleu's admin page and its data, its occupancy holding an office (as required)."""
+    occupancy = Occupancy.objects.get(structure=w.bleu)
+    occupancy.start, occupancy.end = w.site_a.occupancy_start, w.site_a.occupancy_end
+    occupancy.save()
+    hold(occupancy, SpaceFactory(site=w.site_a))
+    url = reverse("admin:occupants_structure_change", args=[w.bleu.pk])
+    return url, _admin_change_form_data(client.get(url))
+
+
+def test_removed_member_loses_the_structure_feed(client, w):
+    old = _structure_feed(w)
+    assert _feed_status(client, old) == 200
+    client.force_login(w.bob)  # the lead removes Béa from Mon espace
+    bea = StructureMember.objects.get(structure=w.bleu, user=w.bea)
+
+    client.post(reverse("occupants:member_remove", kwargs={"slug": w.bleu.slug, "pk": bea.pk}))
+
+    assert not StructureMember.objects.filter(pk=bea.pk).exists()
+    new = FeedToken.objects.get(structure=w.bleu).token
+    assert new != old
+    assert _feed_status(client, old) == 404
+    assert _feed_status(client, new) == 200
+    assert new in client.get(FEEDS).text  # where the remaining members find it
+    assert FeedToken.objects.for_structures([w.vert])  # other structures keep theirs
+
+
+def test_refused_removal_keeps_the_feed_address(client, w):
+    from occupants import services
+
+    old = _structure_feed(w)
+    services.remove_member(StructureMember.objects.get(structure=w.bleu, user=w.bea))
+    moved = FeedToken.objects.get(structure=w.bleu).token
+    lead = StructureMember.objects.get(structure=w.bleu, user=w.bob)
+
+    with pytest.raises(ValidationError):
+        services.remove_member(lead)  # the last responsable stays
+
+    assert moved != old
+    assert FeedToken.objects.get(structure=w.bleu).token == moved
+
+
+def test_member_deleted_from_the_member_admin_loses_the_structure_feed(client, w):
+    old = _structure_feed(w)
+    bea = StructureMember.objects.get(structure=w.bleu, user=w.bea)
+    client.force_login(w.mara)  # manages site A, where Atelier Bleu is
+
+    url = reverse("admin:occupants_structuremember_delete", args=[bea.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not StructureMember.objects.filter(pk=bea.pk).exists()
+    assert _feed_status(client, old) == 404
+
+
+def test_member_deleted_from_the_structure_inline_loses_the_structure_feed(client, w):
+    old = _structure_feed(w)
+    client.force_login(w.alice)  # platform admins may delete in the inline
+    url, data = _structure_change(client, w)
+    bea = StructureMember.objects.get(structure=w.bleu, user=w.bea)
+    row = next(
+        k for k, v in data.items() if k.startswith("members-") and k.endswith("-id") and v == bea.pk
+    )
+
+    response = client.post(url, data | {row.replace("-id", "-DELETE"): "on"})
+
+    assert response.status_code == 302, response.context["errors"]
+    assert not StructureMember.objects.filter(pk=bea.pk).exists()
+    assert _feed_status(client, old) == 404
+
+
+def test_last_responsable_is_not_deleted_from_the_structure_inline(client, w):
+    from occupants import services
+
+    services.remove_member(StructureMember.objects.get(structure=w.bleu, user=w.bea))
+    old = _structure_feed(w)
+    client.force_login(w.alice)
+    url, data = _structure_change(client, w)
+    row = next(k for k, v in data.items() if k.startswith("members-") and k.endswith("-id"))
+
+    response = client.post(url, data | {row.replace("-id", "-DELETE"): "on"}, follow=True)
+
+    assert "dernier ou la dernière responsable" in response.text
+    assert StructureMember.objects.filter(structure=w.bleu, user=w.bob).exists()
+    assert _feed_status(client, old) == 200
+
+
+def test_last_responsable_is_not_demoted_from_the_structure_inline(client, w):
+    from occupants import services
+
+    services.remove_member(StructureMember.objects.get(structure=w.bleu, user=w.bea))
+    client.force_login(w.alice)
+    url, data = _structure_change(client, w)
+    row = next(k for k, v in data.items() if k.startswith("members-") and k.endswith("-id"))
+
+    response = client.post(url, data | {row.replace("-id", "-role"): "membre"}, follow=True)
+
+    assert "au moins un ou une responsable" in response.text
+    assert StructureMember.objects.get(structure=w.bleu, user=w.bob).role == "responsable"
+
+
+def test_erased_person_loses_the_structure_feed(client, w):
+    from django.core.management import call_command
+
+    old = _structure_feed(w)
+
+    call_command("erase_person", "bea@example.org", stdout=io.StringIO())
+
+    assert not StructureMember.objects.filter(structure=w.bleu, user=w.bea).exists()
+    assert _feed_status(client, old) == 404
+
+
+@pytest.mark.parametrize("how", ["delete page", "changelist action"])
+def test_deleted_account_loses_the_structure_feed(client, w, how):
+    old = _structure_feed(w)
+    client.force_login(w.alice)
+
+    if how == "delete page":
+        url = reverse("admin:accounts_user_delete", args=[w.bea.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        response = client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "delete_selected", "_selected_action": [w.bea.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=w.bea.pk).exists()
+    assert _feed_status(client, old) == 404
+    assert _feed_status(client, FeedToken.objects.get(structure=w.bleu).token) == 200
+
+
+def test_removed_members_personal_feed_drops_the_structures_bookings(client, w):
+    start, end = local_slot(7, 10)
+    BookingFactory(
+        space=w.salle_verte,
+        structure=w.bleu,
+        booked_by=w.bob,
+        start=start,
+        end=end,
+        purpose="Réunion de Bob",
+    )
+    url = private_url(FeedToken.objects.for_user(w.bea))
+    assert "Réunion de Bob" in client.get(url).text
+
+    StructureMember.objects.get(structure=w.bleu, user=w.bea).delete()
+
+    assert "Réunion de Bob" not in client.get(url).text

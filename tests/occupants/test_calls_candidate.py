@@ -273,6 +273,60 @@ def test_unknown_document_type_is_a_form_error(client, call, camille):
     assert not ApplicationDocument.objects.exists()
 
 
+def test_the_upload_form_states_the_limits(client, call, camille):
+    application = make_application(call, camille)
+    page = text(client.get(application.get_absolute_url()))
+    assert "10 pièces jointes et 30 Mo au plus par candidature" in page
+
+
+def test_an_application_holds_at_most_ten_attachments(client, call, camille):
+    application = make_application(call, camille)
+    for _n in range(10):
+        attach(application)
+
+    response = upload(client, application, pdf_file("onzième.pdf"))
+
+    assert response.status_code == 400
+    assert "Une candidature compte 10 pièces jointes au plus" in text(response)
+    assert application.documents.count() == 10
+    application.documents.first().delete()
+    assert upload(client, application, pdf_file("onzième.pdf")).status_code == 302
+    assert application.documents.count() == 10
+
+
+def test_attachments_of_an_application_total_at_most_30_mb(client, call, camille):
+    application = make_application(call, camille)
+    for _n in range(3):
+        attach(application)
+    application.documents.update(size=int(9.7 * 1024 * 1024))  # as if 29.1 MB had been sent
+
+    response = upload(client, application, pdf_file(extra=2 * 1024 * 1024))
+
+    assert response.status_code == 400
+    body = text(response)
+    assert "ne peuvent dépasser 30 Mo au total (29,1 Mo déjà envoyés)" in body
+    assert application.documents.count() == 3
+    assert upload(client, application, pdf_file(extra=800 * 1024)).status_code == 302
+
+
+def test_uploads_are_throttled_per_account(client, call, camille):
+    from occupants.calls_services import UPLOADS_PER_HOUR
+
+    application = make_application(call, camille)
+    url = reverse("calls:document_upload", args=[application.pk])
+    for _n in range(UPLOADS_PER_HOUR):  # refused ones count too: each was received and read
+        assert client.post(url, {"document_type": "0", "file": pdf_file()}).status_code == 400
+
+    response = upload(client, application, pdf_file())
+
+    assert response.status_code == 429
+    assert "plus de 30 fichiers dans l'heure" in text(response)
+    assert not ApplicationDocument.objects.exists()
+    other = UserFactory()
+    client.force_login(other)
+    assert upload(client, make_application(call, other), pdf_file()).status_code == 302
+
+
 # --- Submission ---------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Members and invitations: services and the Mon espace pages of a structure."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -103,6 +104,28 @@ def test_existing_account_must_log_in_to_accept(crew):
 
     member = services.accept_invitation(token, user=crew.uma)
     assert member.structure == crew.x
+
+
+def test_another_account_cannot_accept_an_invitation_sent_to_another_address(crew):
+    invitation, token = services.invite(crew.x, "nina@example.org", "membre", crew.lea)
+
+    with pytest.raises(ValidationError, match="envoyée à une autre adresse e-mail"):
+        services.accept_invitation(token, user=crew.uma)
+
+    assert not StructureMember.objects.filter(structure=crew.x, user=crew.uma).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert services.get_pending_invitation(token) == invitation
+
+
+def test_the_invited_address_accepts_whatever_its_case(crew):
+    crew.uma.email = "Uma@Example.ORG"
+    crew.uma.save(update_fields=["email"])
+    _invitation, token = services.invite(crew.x, "uMA@example.org", "membre", crew.lea)
+
+    member = services.accept_invitation(token, user=crew.uma)
+
+    assert (member.structure, member.user) == (crew.x, crew.uma)
 
 
 def test_last_responsable_cannot_be_removed_or_demoted(crew):
@@ -272,6 +295,29 @@ def test_logged_in_person_links_their_existing_account(crew, client):
 
     assert response.status_code == 302
     assert StructureMember.objects.filter(structure=crew.x, user=crew.uma).exists()
+
+
+def test_another_logged_in_account_is_told_and_cannot_join(crew, client):
+    invitation, token = services.invite(crew.x, "nina@example.org", "membre", crew.lea)
+    client.force_login(crew.uma)
+    client.get(invite_url(token))
+
+    page = client.get(reverse("occupants:invitation_accept"))
+    response = client.post(reverse("occupants:invitation_accept"))
+
+    for answer in (page, response):
+        content = html.unescape(answer.content.decode())
+        assert "envoyée à une autre adresse e-mail" in content
+        assert "Connectez-vous avec le compte de cette adresse" in content
+        assert "nina@example.org" not in content
+        assert "n•••@example.org" in content
+        assert "Rejoindre la structure" not in content
+    assert page.status_code == 200
+    assert response.status_code == 403
+    assert not StructureMember.objects.filter(structure=crew.x, user=crew.uma).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert client.session[INVITATION_SESSION_KEY] == token
 
 
 def test_responsable_edits_profile_and_contact(crew, client):

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from events.models import Booking, BookingSeries
+from occupants import services
 from occupants.models import (
     Application,
     ApplicationDocument,
@@ -116,7 +117,9 @@ def erase_person(email: str) -> list[str]:
     if user is not None:
         memberships = StructureMember.objects.filter(user=user)
         structures = list(memberships.values_list("structure__name", flat=True))
+        structure_ids = list(memberships.values_list("structure_id", flat=True))
         memberships.delete()
+        services.members_left(structure_ids)
         if structures:
             changes.append(f"memberships removed: {', '.join(structures)}")
         user.email = f"erased-{user.pk}@invalid"
