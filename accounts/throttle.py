@@ -2,8 +2,9 @@
 resets, verification links): per address, so that nobody floods a mailbox, and per client IP,
 so that nobody sprays addresses.
 
-Fixed one-hour windows in Django's cache. Past a limit the caller answers exactly as usual and
-sends nothing, so the limit itself tells nothing about an address.
+Fixed windows in Django's cache; `count` also serves other per-account limits (uploads). Past
+a limit the caller answers exactly as usual and sends nothing, so the limit itself tells nothing
+about an address.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from django.http import HttpRequest
 from accounts.client_ip import client_ip
 
 
-def _count(scope: str, value: str, *, window: int) -> int:
+def count(scope: str, value: str, *, window: int) -> int:
+    """Count one hit of `scope` for `value` (hashed in the key) and return the hits within the
+    window that began with the first of them."""
     digest = hashlib.sha256(value.encode()).hexdigest()
     key = f"throttle:{scope}:{digest}"
     cache.add(key, 0, window)
@@ -33,8 +36,8 @@ def allow_email(request: HttpRequest, scope: str, email: str) -> bool:
     """Count one request of `scope` ("signup", "password_reset", …) for this address and this
     client IP; False once either has gone past its limit within the window."""
     window = settings.EMAIL_THROTTLE_WINDOW_SECONDS
-    per_address = _count(f"{scope}:address", email.strip().lower(), window=window)
-    per_ip = _count(f"{scope}:ip", client_ip(request) or "unknown", window=window)
+    per_address = count(f"{scope}:address", email.strip().lower(), window=window)
+    per_ip = count(f"{scope}:ip", client_ip(request) or "unknown", window=window)
     return (
         per_address <= settings.EMAIL_THROTTLE_PER_ADDRESS
         and per_ip <= settings.EMAIL_THROTTLE_PER_IP

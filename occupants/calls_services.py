@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import throttle
 from accounts.services import require_verified_email
 from occupants import calls_emails
 from occupants.models import (
@@ -49,14 +49,7 @@ def upload_attempt(*, user) -> None:
     """Count one upload of this account, before its file is even read; past UPLOADS_PER_HOUR
     within the hour that began with its first counted upload, a ValidationError. Uploading and
     removing in a loop would otherwise store and re-encode files without end."""
-    key = f"calls:uploads:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the hour ended between the two calls
-        cache.add(key, 1, timeout=3600)
-        count = 1
-    if count > UPLOADS_PER_HOUR:
+    if throttle.count("calls:uploads", str(user.pk), window=3600) > UPLOADS_PER_HOUR:
         raise ValidationError(
             _(
                 "Vous avez envoyé plus de %(n)s fichiers dans l'heure : réessayez un peu plus "
