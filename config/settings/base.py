@@ -155,7 +155,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
+# Pixels accepted per kind of image, so that one upload costs at most about 100 MB of memory
+# and a second of CPU (sites.images): a baseline JPEG is decoded at reduced scale, phone photos
+# up to 50 MP pass; a PNG or a progressive JPEG is decoded whole; a WebP costs twice that.
+IMAGE_MAX_PIXELS = 50_000_000
+IMAGE_MAX_PIXELS_PNG = 6_000_000
+IMAGE_MAX_PIXELS_WEBP = 3_000_000
 
 # --- Cache ----------------------------------------------------------------------------------
 # CACHE_URL: locmemcache:// (default here: one process), filecache:///path (production default,
