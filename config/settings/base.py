@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import with_file_cache_backend
 from config.env import env, env_bool, env_database, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -167,7 +168,11 @@ IMAGE_MAX_PIXELS_WEBP = 3_000_000
 # shared by the gunicorn workers of one machine), dbcache://table, pymemcache://host:11211.
 # It holds the public pages served to anonymous visitors (sites.page_cache) for
 # PUBLIC_PAGE_CACHE_SECONDS (0 switches that off) and a few computed figures.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://interstices")}
+CACHES = {
+    "default": with_file_cache_backend(
+        env.cache_url("CACHE_URL", default="locmemcache://interstices")
+    )
+}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
 # A site's booking rules, opening hours and closed periods (events.rules.site_setups).
