@@ -15,7 +15,7 @@ from sites.page_cache import public_page
 
 
 @require_GET
-@public_page
+@public_page(params=(*StructureFilter.base_filters, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = StructureFilter(request.GET, queryset=selectors.directory_queryset())
     paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)

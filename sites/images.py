@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 from sites import page_cache
 
@@ -28,8 +28,15 @@ ALLOWED_FORMATS = {
     "PNG": ("png", "image/png"),
     "WEBP": ("webp", "image/webp"),
 }
-MAX_SIDE = 3200  # larger pictures are scaled down: nobody needs more on a web page
+# Larger pictures are stored scaled down: nobody needs more on a web page. A JPEG is decoded
+# at the DCT scale (1/2 to 1/8) that leaves at least 3/4 of this, then resized if still larger.
+MAX_SIDE = 2048
+# Cameras and encoders write 1 to about 20 scans; thousands are a way to burn CPU.
+MAX_JPEG_SCANS = 100
 THUMB_SIZE = (640, 480)
+# Pillow keeps up to 64 MB of a PNG's (compressed) text chunks in memory by default; the
+# re-encoding drops them anyway, so a PNG carrying more than this is refused.
+PngImagePlugin.MAX_TEXT_MEMORY = 1024 * 1024
 
 ERRORS = {
     "too_big": _("Le fichier dépasse %(max)s Mo."),
@@ -38,16 +45,69 @@ ERRORS = {
     "format": _("Format %(format)s refusé : envoyez un JPEG, un PNG ou un WebP."),
     "pixels": _(
         "L'image est trop grande (%(width)s × %(height)s pixels) : %(max)s millions de pixels "
-        "au plus."
+        "au plus pour un %(kind)s."
     ),
     # Pillow refuses to open files declaring far too many pixels before we can read the size.
-    "pixels_unknown": _("L'image est trop grande : %(max)s millions de pixels au plus."),
+    "pixels_unknown": _(
+        "L'image est trop grande : %(jpeg)s millions de pixels au plus pour un JPEG, "
+        "%(png)s pour un PNG ou un JPEG progressif, %(webp)s pour un WebP."
+    ),
     "damaged": _("L'image est incomplète ou endommagée."),
 }
 
 
 def _fail(code: str, **params) -> ValidationError:
     return ValidationError(ERRORS[code], code=code, params=params or None)
+
+
+def _fitting_size(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """The size of `size` scaled down (never up) to fit in a side × side square."""
+    width, height = size
+    scale = min(1.0, side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _pixel_bound(image: Image.Image) -> tuple[int, str]:
+    """The most pixels accepted for this kind of image, and the kind's name.
+
+    A baseline JPEG is decoded at 1/2 to 1/8 scale (draft mode), so phone photos pass. A PNG or a
+    progressive JPEG (whose decoder holds every DCT coefficient of the full-size picture) is
+    decoded whole, and Pillow keeps three full copies of a WebP while decoding it, then libwebp
+    needs as much again to encode it. The bounds keep each upload under about 100 MB of memory
+    (tests/sites/test_image_cost.py).
+    """
+    if image.format == "JPEG":
+        if image.info.get("progressive"):
+            return settings.IMAGE_MAX_PIXELS_PNG, _("JPEG progressif")
+        return settings.IMAGE_MAX_PIXELS, "JPEG"
+    if image.format == "PNG":
+        return settings.IMAGE_MAX_PIXELS_PNG, "PNG"
+    return settings.IMAGE_MAX_PIXELS_WEBP, "WebP"
+
+
+def _check_pixels(image: Image.Image) -> None:
+    """Refuse, from the header alone, a picture whose decoding would cost too much."""
+    width, height = image.size
+    bound, kind = _pixel_bound(image)
+    if width * height > bound:
+        raise _fail("pixels", width=width, height=height, max=bound // 1_000_000, kind=kind)
+
+
+def _decode(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(data))
+        # Only the header has been read so far: refuse huge declared sizes before decoding.
+        if image.format not in ALLOWED_FORMATS:
+            raise _fail("format", format=image.format or "?")
+        _check_pixels(image)
+        if image.format == "JPEG":
+            # Each scan of a progressive JPEG walks the whole picture again.
+            if data.count(b"\xff\xda") > MAX_JPEG_SCANS:
+                raise _fail("damaged")
+            image.draft(None, _fitting_size(image.size, MAX_SIDE * 3 // 4))
+        image.load()  # an animated PNG or WebP: its first frame only
+    return image
 
 
 def reencode_image(data: bytes, name: str) -> SimpleUploadedFile:
@@ -58,37 +118,33 @@ def reencode_image(data: bytes, name: str) -> SimpleUploadedFile:
     head = data[:512].lstrip().lower()
     if name.lower().endswith((".svg", ".svgz")) or head.startswith((b"<?xml", b"<svg")):
         raise _fail("svg")
-    max_pixels = settings.IMAGE_MAX_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            # Only the header has been read so far: refuse huge declared sizes before decoding.
-            if image.format not in ALLOWED_FORMATS:
-                raise _fail("format", format=image.format or "?")
-            width, height = image.size
-            if width * height > max_pixels:
-                raise _fail("pixels", width=width, height=height, max=max_pixels // 1_000_000)
-            image.load()
+        image = _decode(data)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _fail("pixels_unknown", max=max_pixels // 1_000_000) from None
+        raise _fail(
+            "pixels_unknown",
+            jpeg=settings.IMAGE_MAX_PIXELS // 1_000_000,
+            png=settings.IMAGE_MAX_PIXELS_PNG // 1_000_000,
+            webp=settings.IMAGE_MAX_PIXELS_WEBP // 1_000_000,
+        ) from None
     except UnidentifiedImageError:
         raise _fail("not_image") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _fail("damaged") from None
 
     fmt = image.format
-    image = ImageOps.exif_transpose(image)  # keeps the orientation the EXIF tag asked for
-    if getattr(image, "n_frames", 1) > 1:
-        image.seek(0)
+    # Scaled down first, so that the conversions below work on the small copy.
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if max(image.size) > MAX_SIDE:
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    ImageOps.exif_transpose(image, in_place=True)  # the orientation the EXIF tag asked for
     if fmt == "JPEG":
         image = image.convert("RGB")
     elif image.mode not in ("RGB", "RGBA", "L", "LA"):
         image = image.convert("RGBA")
-    if max(image.size) > MAX_SIDE:
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
 
     out = io.BytesIO()
     ext, content_type = ALLOWED_FORMATS[fmt]

@@ -7,7 +7,13 @@ default is a file cache). Each page is stored under
 
     public-page:<version>:<language>:<htmx>:<path and sorted query>
 
-so a cached page is never served in another language or as another htmx partial. The version
+so a cached page is never served in another language or as another htmx partial. The query in
+the key holds only the parameters the view declares it reads (`@public_page(params=...)`), each
+with the one value the view reads (the last), so that `?x<random>=1` cannot add an entry per
+request and evict the real pages: a request that carries anything else (an unknown or repeated
+parameter, since the page's links echo its query) is served the entry of its known parameters
+when there is one, and otherwise rendered but not stored; one with a value longer than
+MAX_VALUE_LENGTH is rendered every time. The version
 changes whenever a model that public pages show is saved or deleted (signals, connected in
 SitesConfig.ready) and `invalidate()` is called after bulk updates that bypass signals, so an
 edit in the admin shows at once; PUBLIC_PAGE_CACHE_SECONDS bounds how long a page may show what
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -34,6 +41,8 @@ from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "public-page:version"
 HEADER = "X-Page-Cache"
+# The directories' search text is limited to 100 characters; a longer value is refused anyway.
+MAX_VALUE_LENGTH = 100
 
 # Saving these never changes a public page: private records, or writes so frequent (bookings,
 # sessions, logins) that they would empty the cache all day. The public yearly booking rate
@@ -114,8 +123,24 @@ def _anonymous_request(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, version: int) -> str:
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
+def _known_query(request: HttpRequest, params: frozenset[str]) -> tuple[str, bool] | None:
+    """The query the view reads, and whether the request carries nothing else.
+
+    None when a value is too long to be worth a cache entry.
+    """
+    known = []
+    for name in sorted(params):
+        value = request.GET.get(name)  # the last value, the one the view reads
+        if value is None:
+            continue
+        if len(value) > MAX_VALUE_LENGTH:
+            return None
+        known.append((name, value))
+    exact = all(name in params and len(values) == 1 for name, values in request.GET.lists())
+    return urlencode(known), exact
+
+
+def _key(request: HttpRequest, version: int, query: str) -> str:
     htmx = "h" if request.headers.get("HX-Request") == "true" else "-"
     if request.headers.get("HX-History-Restore-Request") == "true":
         htmx = "r"
@@ -137,31 +162,42 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return not (storage is not None and getattr(storage, "added_new", False))
 
 
-def public_page(view):
-    """Serve `view` from the cache to anonymous visitors (see the module's docstring)."""
+def public_page(view: Callable | None = None, *, params: Iterable[str] = ()):
+    """Serve the view from the cache to anonymous visitors (see the module's docstring).
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        timeout = seconds()
-        if timeout <= 0 or not _anonymous_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, current_version())
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            response[HEADER] = "hit"
-        else:
-            response = view(request, *args, **kwargs)
-            if _storable(request, response):
-                headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-                cache.set(key, (response.content, headers), timeout)
-                response[HEADER] = "miss"
-        # Whatever a session cookie would change, the same URL answers differently to a
-        # logged-in user: no shared cache downstream may mix the two.
-        patch_vary_headers(response, ["Cookie"])
-        return response
+    `params` names the query parameters the view reads; any other one is left out of the key.
+    """
+    names = frozenset(params)
 
-    return wrapper
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            timeout = seconds()
+            if timeout <= 0 or not _anonymous_request(request):
+                return view(request, *args, **kwargs)
+            query = _known_query(request, names)
+            if query is None:
+                return view(request, *args, **kwargs)
+            known, exact = query
+            key = _key(request, current_version(), known)
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response[name] = value
+                response[HEADER] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if exact and _storable(request, response):
+                    headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+                    cache.set(key, (response.content, headers), timeout)
+                    response[HEADER] = "miss"
+            # Whatever a session cookie would change, the same URL answers differently to a
+            # logged-in user: no shared cache downstream may mix the two.
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

@@ -12,6 +12,9 @@ from sites.departements import departement_name
 from sites.filters import SiteFilter
 from sites.page_cache import public_page
 
+# What the directory and its GeoJSON twin read from the query: the filters, and the page.
+FILTER_PARAMS = tuple(SiteFilter.base_filters)
+
 
 @require_GET
 @public_page
@@ -25,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=(*FILTER_PARAMS, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
@@ -47,7 +50,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=FILTER_PARAMS)
 def geojson(request: HttpRequest) -> JsonResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     return JsonResponse(

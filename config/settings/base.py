@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import with_file_cache_backend
 from config.env import env, env_bool, env_database, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -173,14 +174,23 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
+# Pixels accepted per kind of image, so that one upload costs at most about 100 MB of memory
+# and a second of CPU (sites.images): a baseline JPEG is decoded at reduced scale, phone photos
+# up to 50 MP pass; a PNG or a progressive JPEG is decoded whole; a WebP costs twice that.
+IMAGE_MAX_PIXELS = 50_000_000
+IMAGE_MAX_PIXELS_PNG = 6_000_000
+IMAGE_MAX_PIXELS_WEBP = 3_000_000
 
 # --- Cache ----------------------------------------------------------------------------------
 # CACHE_URL: locmemcache:// (default here: one process), filecache:///path (production default,
 # shared by the gunicorn workers of one machine), dbcache://table, pymemcache://host:11211.
 # It holds the public pages served to anonymous visitors (sites.page_cache) for
 # PUBLIC_PAGE_CACHE_SECONDS (0 switches that off) and a few computed figures.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://interstices")}
+CACHES = {
+    "default": with_file_cache_backend(
+        env.cache_url("CACHE_URL", default="locmemcache://interstices")
+    )
+}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
 # A site's booking rules, opening hours and closed periods (events.rules.site_setups).

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import with_file_cache_backend
 from config.env import env, env_bool, env_int
 
 from .base import *  # noqa: F403
@@ -20,9 +21,11 @@ WHITENOISE_MAX_AGE = 31_536_000  # hashed names: a year of cache is safe
 # One cache shared by every gunicorn worker of the machine, with nothing else to install; set
 # CACHE_URL to a memcached or database cache when the site runs on several machines.
 CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL",
-        default=f"filecache://{BASE_DIR / 'var' / 'cache'}",  # noqa: F405
+    "default": with_file_cache_backend(
+        env.cache_url(
+            "CACHE_URL",
+            default=f"filecache://{BASE_DIR / 'var' / 'cache'}",  # noqa: F405
+        )
     )
 }
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)

@@ -109,7 +109,14 @@ def test_a_jpeg_carrying_a_payload_after_its_image_data_is_neutralised():
 
 def test_very_large_pictures_are_scaled_down():
     data = clean(picture("JPEG", size=(4000, 1000)), "panorama.jpg").read()
-    assert Image.open(io.BytesIO(data)).size == (3200, 800)
+    assert Image.open(io.BytesIO(data)).size == (2000, 500)  # decoded at 1/2 scale, kept
+    data = clean(picture("PNG", size=(2400, 1200)), "plan.png").read()
+    assert Image.open(io.BytesIO(data)).size == (2048, 1024)
+
+
+def test_a_50_megapixel_phone_photo_is_accepted_and_stored_at_most_2048_pixels_wide():
+    data = clean(picture("JPEG", size=(8160, 6120)), "telephone.jpg").read()
+    assert Image.open(io.BytesIO(data)).size == (2040, 1530)  # decoded at 1/4 scale
 
 
 # --- refused with a French message -----------------------------------------------------------
@@ -159,12 +166,54 @@ def test_a_tiny_png_declaring_30000_by_30000_pixels_is_refused_in_under_a_second
     message = error_of(bomb, "bombe.png")
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0, f"{elapsed:.2f} s"
-    assert "trop grande" in message and "40 millions de pixels" in message
+    assert "trop grande" in message and "50 millions de pixels au plus pour un JPEG" in message
+    assert "6 pour un PNG" in message and "3 pour un WebP" in message
 
 
-def test_pictures_over_40_megapixels_are_refused_with_their_size():
-    message = error_of(png_declaring(8000, 6000), "immense.png")
-    assert "8000 × 6000" in message.replace("\u202f", " ").replace("\xa0", " ")
+def unbreakable(message: str) -> str:
+    return message.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_pictures_over_50_megapixels_are_refused_with_their_size():
+    message = unbreakable(error_of(picture("JPEG", size=(10_000, 5_001)), "immense.jpg"))
+    assert "10000 × 5001 pixels) : 50 millions de pixels au plus pour un JPEG." in message
+
+
+def test_a_png_over_6_megapixels_is_refused_as_it_is_decoded_whole():
+    # The finding: 155 KB, 6320 × 6320 pixels, 4 s and 400 MB of memory to re-encode.
+    message = unbreakable(error_of(png_declaring(6320, 6320), "aplat.png"))
+    assert "6320 × 6320 pixels) : 6 millions de pixels au plus pour un PNG." in message
+    assert clean(picture("PNG", size=(3000, 2000)), "plan.png")
+
+
+def test_a_progressive_jpeg_over_6_megapixels_is_refused_as_its_decoder_holds_it_whole():
+    big = picture("JPEG", size=(3000, 2001), progressive=True)
+    message = unbreakable(error_of(big, "web.jpg"))
+    assert "3000 × 2001 pixels) : 6 millions de pixels au plus pour un JPEG progressif." in message
+    assert clean(picture("JPEG", size=(3000, 2001)), "appareil.jpg")  # the same, baseline
+
+
+def test_a_webp_over_3_megapixels_is_refused():
+    message = unbreakable(error_of(picture("WEBP", size=(2000, 1501)), "grand.webp"))
+    assert "2000 × 1501 pixels) : 3 millions de pixels au plus pour un WebP." in message
+    assert clean(picture("WEBP", size=(2000, 1500)), "juste.webp")
+
+
+def test_a_png_carrying_megabytes_of_compressed_text_is_refused():
+    # 40 chunks of 1 MB of text, 1 KB each once compressed: Pillow would keep 40 MB in memory.
+    text = png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * 1024 * 1024, 9))
+    raw = picture("PNG")
+    ihdr_end = 8 + 25
+    padded = raw[:ihdr_end] + text * 40 + raw[ihdr_end:]
+    assert len(padded) < 100_000
+    assert "incomplète ou endommagée" in error_of(padded, "bavard.png")
+
+
+def test_a_jpeg_with_hundreds_of_scans_is_refused():
+    data = picture("JPEG", size=(64, 64), progressive=True)
+    last_scan = data[data.rindex(b"\xff\xda") : -2]  # up to the end-of-image marker
+    replayed = data[:-2] + last_scan * 150 + data[-2:]
+    assert "incomplète ou endommagée" in error_of(replayed, "rejoue.jpg")
 
 
 def test_reencode_refuses_empty_data():

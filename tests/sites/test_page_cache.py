@@ -1,15 +1,24 @@
 """Public pages served from the cache to anonymous visitors, and never to anyone else."""
 
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
+from config.cache import FileBasedCache
 from sites import page_cache
 from tests.factories import SiteFactory, SpaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 DIRECTORY = reverse("sites:directory")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -145,6 +154,62 @@ def test_query_order_does_not_matter_but_values_do(client, site):
     assert client.get(DIRECTORY + "?sort=name&departement=92")["X-Page-Cache"] == "miss"
 
 
+def stored_pages() -> int:
+    """Entries of the public page cache (the test settings use the local-memory cache)."""
+    return sum(1 for key in cache._cache if ":public-page:" in key and "version" not in key)
+
+
+def test_random_query_parameters_never_add_cache_entries(client, site):
+    before = stored_pages()
+    for _ in range(50):
+        response = client.get(DIRECTORY + f"?x{secrets.token_hex(8)}=1")
+        assert response.status_code == 200
+        assert "Les Ateliers du Canal" in response.text
+    assert stored_pages() == before  # rendered, not stored: the links echo the junk
+
+    client.get(DIRECTORY)
+    assert stored_pages() == before + 1
+    for _ in range(50):
+        response = client.get(DIRECTORY + f"?x{secrets.token_hex(8)}=1&utm_source=lettre")
+        assert response["X-Page-Cache"] == "hit"
+    assert stored_pages() == before + 1
+
+
+def test_a_real_filter_gets_its_own_entry_with_its_own_content(client, site):
+    SiteFactory(name="La Halle de Montreuil", departement="93")
+    everything = client.get(DIRECTORY)
+    assert "La Halle de Montreuil" in everything.text
+    before = stored_pages()
+
+    filtered = client.get(DIRECTORY + "?departement=92")
+    assert filtered["X-Page-Cache"] == "miss"
+    assert stored_pages() == before + 1
+    assert "Les Ateliers du Canal" in filtered.text
+    assert "La Halle de Montreuil" not in filtered.text
+    with_junk = client.get(DIRECTORY + "?departement=92&fbclid=abc")
+    assert with_junk["X-Page-Cache"] == "hit"
+    assert with_junk.content == filtered.content
+    assert stored_pages() == before + 1
+
+
+def test_repeated_or_overlong_values_are_rendered_but_not_stored(client, site):
+    before = stored_pages()
+    # The page reads the last value; its links would echo both.
+    repeated = client.get(DIRECTORY + "?sort=name&sort=newest")
+    assert repeated.status_code == 200 and "X-Page-Cache" not in repeated
+    overlong = client.get(DIRECTORY, {"q": "a" * 101})
+    assert overlong.status_code == 200 and "X-Page-Cache" not in overlong
+    assert stored_pages() == before
+
+
+def test_pages_that_read_no_parameter_share_one_entry_whatever_the_query(client, site):
+    client.get(site.get_absolute_url())
+    assert client.get(site.get_absolute_url() + "?page=2")["X-Page-Cache"] == "hit"
+    geojson = reverse("sites:geojson")
+    client.get(geojson + "?departement=92")
+    assert client.get(geojson + "?departement=92&page=3")["X-Page-Cache"] == "hit"
+
+
 def test_not_found_and_junk_pages_are_not_stored(client, site):
     assert client.get("/lieux/nulle-part/").status_code == 404
     assert "X-Page-Cache" not in client.get("/lieux/nulle-part/")
@@ -192,3 +257,39 @@ def test_header_links_to_both_languages_with_the_current_page(client, site):
     html = client.get(DIRECTORY + "?sort=newest").text
     assert 'href="/langue/en/?next=%2Flieux%2F%3Fsort%3Dnewest"' in html
     assert 'aria-current="true">Français<' in html
+
+
+# --- The production file cache ---------------------------------------------------------------
+
+
+class CountingFileCache(FileBasedCache):
+    """The project's file cache, counting how often it lists its directory."""
+
+    listings = 0
+
+    def _list_cache_files(self):
+        CountingFileCache.listings += 1
+        return super()._list_cache_files()
+
+
+def test_the_file_cache_lists_its_directory_once_per_hundred_writes_and_stays_bounded(
+    tmp_path,
+):
+    # A cull removes a third of the entries: more than the writes between two checks.
+    file_cache = CountingFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 600}})
+    CountingFileCache.listings = 0
+    for n in range(1000):
+        file_cache.set(f"page-{n}", "x" * 100)
+    assert CountingFileCache.listings <= 10  # Django's lists it before each of the 1000 writes
+    assert len(list(tmp_path.glob("*.djcache"))) <= 600 + FileBasedCache.CULL_CHECK_EVERY
+
+
+def test_production_uses_the_project_file_cache_by_default():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_URL"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.prod", "DJANGO_SECRET_KEY": "k" * 50}
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "config.cache.FileBasedCache", result.stderr
