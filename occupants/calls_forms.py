@@ -187,9 +187,10 @@ class DocumentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext(
-            "10 Mo au plus pour un PDF, 5 Mo pour une image ; %(count)s pièces jointes et "
-            "%(total)s Mo au plus par candidature."
+            "%(max)s Mo au plus par fichier ; %(count)s pièces jointes et %(total)s Mo au plus "
+            "par candidature."
         ) % {
+            "max": ATTACHMENT_MAX_BYTES // calls_services.MB,
             "count": calls_services.MAX_DOCUMENTS,
             "total": calls_services.MAX_DOCUMENTS_BYTES // calls_services.MB,
         }

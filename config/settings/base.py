@@ -173,7 +173,8 @@ STORAGES = {
 # Uploads above this are refused before Django reads them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
+# A 48 MP phone photo at its camera's quality weighs 10 to 20 MB.
+IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # Pixels accepted per kind of image, so that one upload costs at most about 100 MB of memory
 # and a second of CPU (sites.images): a baseline JPEG is decoded at reduced scale, phone photos
 # up to 50 MP pass; a PNG or a progressive JPEG is decoded whole; a WebP costs twice that.

@@ -231,8 +231,7 @@ def test_an_image_attachment_is_stored_re_encoded_without_its_exif(client, call,
     ("file", "message"),
     [
         (lambda: pdf_file(extra=11 * 1024 * 1024), "Le fichier dépasse 10 Mo."),
-        # Under the 10 MB of a PDF, over the 5 MB of an image.
-        (lambda: png_file(extra=6 * 1024 * 1024), "Le fichier dépasse 5 Mo."),
+        (lambda: png_file(extra=11 * 1024 * 1024), "Le fichier dépasse 10 Mo."),
         (
             lambda: SimpleUploadedFile(
                 "statuts.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
@@ -276,7 +275,7 @@ def test_unknown_document_type_is_a_form_error(client, call, camille):
 def test_the_upload_form_states_the_limits(client, call, camille):
     application = make_application(call, camille)
     page = text(client.get(application.get_absolute_url()))
-    assert "10 pièces jointes et 30 Mo au plus par candidature" in page
+    assert "10 Mo au plus par fichier ; 10 pièces jointes et 30 Mo au plus par candidature" in page
 
 
 def test_an_application_holds_at_most_ten_attachments(client, call, camille):

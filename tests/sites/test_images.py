@@ -2,7 +2,6 @@
 
 import io
 import struct
-import time
 import zlib
 
 import pytest
@@ -154,18 +153,16 @@ def test_a_truncated_image_is_refused():
     assert "incomplète ou endommagée" in message or "n'est pas une image lisible" in message
 
 
-def test_files_over_5_mb_are_refused(settings):
-    big = picture("JPEG") + b"\x00" * (5 * 1024 * 1024)
-    assert "Le fichier dépasse 5 Mo." in error_of(big, "lourd.jpg")
+def test_files_over_20_mb_are_refused(settings):
+    big = picture("JPEG") + b"\x00" * (20 * 1024 * 1024)
+    assert "Le fichier dépasse 20 Mo." in error_of(big, "lourd.jpg")
 
 
-def test_a_tiny_png_declaring_30000_by_30000_pixels_is_refused_in_under_a_second():
+def test_a_tiny_png_declaring_30000_by_30000_pixels_is_refused_before_decoding():
+    """Its cost is measured with the others' in test_image_cost (no timing here)."""
     bomb = png_declaring(30_000, 30_000)
     assert len(bomb) < 200
-    started = time.perf_counter()
     message = error_of(bomb, "bombe.png")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
     assert "trop grande" in message and "50 millions de pixels au plus pour un JPEG" in message
     assert "6 pour un PNG" in message and "3 pour un WebP" in message
 
