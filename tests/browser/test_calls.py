@@ -1,7 +1,9 @@
 """A call for applications end to end in Chromium: a candidate applies, a manager accepts in
 the admin, the new responsable finds the structure in Mon espace; axe checks every page."""
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -53,7 +55,7 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     expect(page.get_by_role("heading", name="Ateliers de la Friche", level=1)).to_be_visible()
     assert_no_axe_violations(page)
 
-    # Sign up, logged in straight away, back to the application form.
+    # Sign up, confirm the address through the e-mailed link, log in, back to the form.
     page.get_by_role("link", name="Candidater", exact=True).click()
     assert_no_axe_violations(page)
     page.get_by_label("Nom complet").fill("Camille Candidate")
@@ -61,6 +63,16 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    assert_no_axe_violations(page)
+    (link,) = re.findall(r"https?://\S+/compte/verifier/\S+", mail.outbox[0].body)
+    page.goto(urlsplit(link).path)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    expect(page.get_by_role("heading", name="Connexion", level=1)).to_be_visible()
+    mail.outbox.clear()
+    login(page, "camille@example.org")
+    page.goto(f"/appels/{open_call.slug}/candidater/")
     expect(page.get_by_role("heading", name="Candidater : Ateliers de la Friche")).to_be_visible()
     assert_no_axe_violations(page)
 
