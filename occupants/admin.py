@@ -30,7 +30,7 @@ from occupants.models import (
     Structure,
     StructureMember,
 )
-from sites.admin_scope import ScopedAdminMixin, managed_sites
+from sites.admin_scope import ScopedAdminMixin, managed_sites, parse_id
 from sites.models import Site, Space
 
 
@@ -231,9 +231,9 @@ class ManagedSiteFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if (site_id := parse_id(value)) is None:
             return queryset.none()
-        return queryset.filter(**{self.site_lookup: int(value)})
+        return queryset.filter(**{self.site_lookup: site_id})
 
 
 class OccupiedSiteFilter(ManagedSiteFilter):
@@ -243,10 +243,10 @@ class OccupiedSiteFilter(ManagedSiteFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if (site_id := parse_id(value)) is None:
             return queryset.none()
         return queryset.filter(
-            pk__in=Occupancy.objects.filter(site_id=int(value))
+            pk__in=Occupancy.objects.filter(site_id=site_id)
             .exclude(status=Occupancy.Status.CANCELLED)
             .values("structure_id")
         )
