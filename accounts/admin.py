@@ -7,6 +7,7 @@ they know who manages with them; site managers and other staff do not see this s
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
@@ -17,7 +18,7 @@ from accounts.forms import AdminLoginForm, AdminUserChangeForm, AdminUserCreatio
 from accounts.models import Organisation, User
 from occupants import services as occupant_services
 from occupants.models import StructureMember
-from sites.admin_scope import admin_roles
+from sites.admin_scope import SafeChangeListMixin, admin_roles
 
 
 @admin.register(User)
@@ -133,3 +134,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 # The admin's login: e-mail label, case-insensitive, counted by django-axes like the site's.
 admin.site.login_form = AdminLoginForm
+
+
+# django-axes's lists of login attempts (superusers only) filter by date like ours: a year out of
+# range is a redirect to the list, not a server error. Its admin is registered before this one
+# ("axes" comes first in INSTALLED_APPS).
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _axes_admin = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, type(_axes_admin.__name__, (SafeChangeListMixin, _axes_admin), {})
+        )

@@ -43,7 +43,7 @@ def user_for_verification_token(token: str) -> User:
         code="invalid",
     )
     pk = (token or "").partition(":")[0]
-    if not pk.isdigit():
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):  # not "²", nor past a bigint
         raise invalid
     user = get_user_model().objects.filter(pk=int(pk), is_active=True).first()
     if user is None:

@@ -34,7 +34,7 @@ from occupants.models import (
     Structure,
     StructureMember,
 )
-from sites.admin_scope import ScopedAdminMixin, managed_sites
+from sites.admin_scope import ScopedAdminMixin, managed_sites, parse_id
 from sites.models import Site, Space
 
 
@@ -287,9 +287,9 @@ class ManagedSiteFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if (site_id := parse_id(value)) is None:
             return queryset.none()
-        return queryset.filter(**{self.site_lookup: int(value)})
+        return queryset.filter(**{self.site_lookup: site_id})
 
 
 class OccupiedSiteFilter(ManagedSiteFilter):
@@ -299,10 +299,10 @@ class OccupiedSiteFilter(ManagedSiteFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if (site_id := parse_id(value)) is None:
             return queryset.none()
         return queryset.filter(
-            pk__in=Occupancy.objects.filter(site_id=int(value))
+            pk__in=Occupancy.objects.filter(site_id=site_id)
             .exclude(status=Occupancy.Status.CANCELLED)
             .values("structure_id")
         )

@@ -34,7 +34,7 @@ from occupants.models import (
     Occupancy,
     VisitDate,
 )
-from sites.admin_scope import ScopedAdminMixin, managed_sites
+from sites.admin_scope import ScopedAdminMixin, managed_sites, parse_id
 from sites.models import Space
 
 
@@ -223,6 +223,8 @@ class ApplicationDocumentInline(ScopedAdminMixin, admin.TabularInline):
 
     @admin.display(description=_("fichier"))
     def download(self, obj: ApplicationDocument) -> str:
+        if obj.pk is None:  # a row the posted formset made up: nothing to download
+            return "—"
         url = reverse("admin:occupants_application_document", args=[obj.application_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
@@ -238,9 +240,9 @@ class CallFilter(admin.SimpleListFilter):
         return [(str(c.pk), str(c)) for c in calls.order_by("-closes_at")[:200]]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(call_id=int(value))
+        call_id = parse_id(self.value())
+        if call_id is not None:
+            return queryset.filter(call_id=call_id)
         return queryset
 
 

@@ -24,7 +24,7 @@ def luhn_ok(digits: str) -> bool:
 def validate_siret(value: str) -> None:
     """14 digits with a valid Luhn key (La Poste SIRETs 356000000xxxxx: digit sum % 5 == 0)."""
     digits = value.replace(" ", "")
-    if not (len(digits) == 14 and digits.isdigit()):
+    if not (len(digits) == 14 and digits.isascii() and digits.isdigit()):
         raise ValidationError(_("Un SIRET compte 14 chiffres."), code="siret_length")
     if digits.startswith("356000000"):
         if sum(int(c) for c in digits) % 5 == 0:

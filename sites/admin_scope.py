@@ -38,7 +38,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 
@@ -109,7 +113,52 @@ def is_operator_staff(request: HttpRequest) -> bool:
     return admin_roles(request).operator_staff
 
 
-class ScopedAdminMixin:
+def parse_id(value: str | None) -> int | None:
+    """The primary key a list filter's query string names, or None for junk: not ASCII digits
+    ("²" passes str.isdigit() but not int()), or beyond a 64-bit integer."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+class SafeChangeList(ChangeList):
+    """A changelist whose date filters refuse a year, month or day out of range the way Django
+    refuses any other bad filter: a redirect to the list with ``?e=1``. Django turns a ValueError
+    of its date hierarchy into IncorrectLookupParameters, but not the OverflowError of a year
+    with 20 digits, nor the ValueError of the year after 9999."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select looks up the posted value as it is to show it again: junk
+    ("1e400" for a site) raised a ValueError. A value that is not a valid choice is not shown;
+    the field's own error says what is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        valid = []
+        for item in value:
+            try:
+                field.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeChangeListMixin:
+    """For any ModelAdmin, the project's own or a library's: SafeChangeList."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return SafeChangeList
+
+
+class ScopedAdminMixin(SafeChangeListMixin):
     """Limit a ModelAdmin or InlineModelAdmin to the rows and choices of the user's sites."""
 
     #: field name -> callable(request) returning the allowed choices (non-superusers only)
@@ -147,6 +196,10 @@ class ScopedAdminMixin:
         return None
 
     def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         if not request.user.is_superuser and "queryset" not in kwargs:
             choices = self.get_scoped_choices(request, db_field)
             if choices is not None:
@@ -159,6 +212,22 @@ class ScopedAdminMixin:
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # "add/?site=3" pre-fills the form; a value its field refuses (a site out of the scope,
+        # junk for a date or an autocomplete) is dropped rather than rendered into a server error.
+        initial = super().get_changeform_initial_data(request)
+        fields = self.get_form(request).base_fields
+        kept = {}
+        for name, value in initial.items():
+            field = fields.get(name)
+            if field is None:
+                continue
+            try:
+                kept[name] = field.clean(value)
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                continue
+        return kept
 
     def get_list_filter(self, request: HttpRequest):
         # A plain relation filter lists every related row of the table; this one lists only

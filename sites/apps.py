@@ -7,9 +7,13 @@ class SitesConfig(AppConfig):
     verbose_name = _("Lieux et espaces")
 
     def ready(self) -> None:
+        from django.db.models import IntegerField
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from sites import page_cache
+        from sites.db import IntegerFieldIn
+
+        IntegerField.register_lookup(IntegerFieldIn)
 
         # Any model, any app: a public page may show it (see page_cache.IGNORED_MODELS).
         for signal in (post_save, post_delete, m2m_changed):

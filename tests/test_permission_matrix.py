@@ -1,0 +1,420 @@
+"""Who gets what: every URL pattern of the project × every role, in one explicit table.
+
+In the manner of pretix's permission tests. The URL patterns come from the URLconf (the admin's
+included: changelists, change, add, delete and history pages, exports, autocomplete, custom
+views), so a new URL without a row here fails test_every_url_pattern_has_a_row, which names it.
+Each row says what each role gets for the object of tenant 1 (tests/world.py): site 1 and what
+belongs to it, structure A, the candidate's application, the booking of structure A. The same
+object seen from tenant 2 (occupant_b, manager_2) is a 404, or in the admin the admin's own
+"does not exist" redirect to its index (GONE); the admin's pages send anyone without staff
+access to the admin's login (ADMIN).
+
+What the columns should be comes from the README's "Roles" table:
+- visitor: public pages only; the rest sends to the login (LOGIN);
+- candidate: their own application and its documents; no admin;
+- occupant_a / occupant_b: their structure, its members and bookings, the booking pages of the
+  site they occupy; no admin;
+- manager_1 / manager_2: the admin and the booking management of their own site;
+- operator_staff (operator 1's team): as manager_1 for every site of operator 1, plus operator 1
+  itself (read-only) in the admin;
+- admin: everything, except what nobody may do (adding or deleting a booking in the admin,
+  adding a login attempt).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.world import ROLES, build_world, route_url, walk_urlconf
+
+LOGIN = "302 to the login"
+ADMIN = "302 to the admin's login"
+GONE = "302 to the admin's index"  # the admin's answer for an object out of one's scope
+MOVED = "302 elsewhere"
+
+# Tried with a POST (they answer 405 to a GET); the others with a GET.
+POSTED = {
+    "accounts:logout",
+    "accounts:email_verification_resend",
+    "occupants:member_remove",
+    "calls:document_upload",
+    "calls:document_delete",
+    "calls:submit",
+    "calls:withdraw",
+    "events:cancel",
+    "events:manager_approve",
+    "events:manager_refuse",
+    "events:feed_reset",
+}
+
+# The query string a URL is tried with.
+QUERIES = {"admin:autocomplete": "app_label=sites&model_name=space&field_name=site&term=Lieu"}
+
+# fmt: off
+# (URL pattern, object of tenant 1): what each role gets, in the order of
+#  visitor, candidate, occupant_a, occupant_b, manager_1, manager_2, operator_staff, admin
+EXPECTED = {
+    ("home", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("sites:directory", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("sites:geojson", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("sites:detail", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("occupants:detail", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("occupants:edit", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("occupants:members", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("occupants:member_remove", "extra_member_a"): (LOGIN, 404, MOVED, 404, 404, 404, 404, 404),
+    ("occupants:agreement", "occupancy_a"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("occupants:invitation_accept", None): (410, 410, 410, 410, 410, 410, 410, 410),
+    ("occupants:invitation", "invitation_token"):
+        (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("accounts:login", None): (200, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("accounts:logout", None): (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("accounts:password_reset", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:password_reset_done", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:password_reset_confirm", "reset_token"):
+        (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("accounts:password_reset_complete", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:email_verify", "verify_token"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:email_verification_resend", None):
+        (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("accounts:dashboard", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("structures:directory", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("structures:detail", "structure_a"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("calls:list", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("calls:signup", None): (200, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("calls:signup_done", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("calls:mine", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("calls:application", "application"): (LOGIN, 200, 404, 404, 404, 404, 404, 404),
+    ("calls:document_upload", "application"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
+    ("calls:document_download", "document"): (LOGIN, 200, 404, 404, 404, 404, 404, 404),
+    ("calls:document_delete", "document"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
+    ("calls:submit", "application"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
+    ("calls:withdraw", "application"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
+    ("calls:detail", "call"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("calls:apply", "call"): (LOGIN, MOVED, 200, 200, 200, 200, 200, 200),
+    ("events:index", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("events:site_day", "site_1"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("events:space_week", "room_1"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("events:book", "room_1"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("events:find", None): (LOGIN, 404, 200, 200, 200, 200, 200, 200),
+    ("events:mine", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("events:structure_bookings", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:detail", "booking"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("events:cancel", "booking"): (LOGIN, 404, MOVED, 404, 404, 404, 404, 404),
+    ("events:ics", "booking"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("events:manager_index", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("events:manager_queue", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("events:manager_approve", "booking"): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("events:manager_refuse", "booking"): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("events:manager_outside", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("events:manager_export", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("events:manager_calendar", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:manager_statistics", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:feeds", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("events:feed_space", "room_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("events:feed_private", "feed_token"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("admin:index", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:login", None): (200, 200, 200, 200, GONE, GONE, GONE, GONE),
+    ("admin:logout", None): (GONE, GONE, GONE, GONE, 405, 405, 405, 405),
+    ("admin:password_change", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:password_change_done", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:autocomplete", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:jsi18n", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:view_on_site", "structure_a"): (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, 404, MOVED, MOVED),
+    ("admin:auth_group_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:auth_group_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:auth_group_history", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:auth_group_delete", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:auth_group_change", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin/auth/group/<path:object_id>/", "group"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:axes_accessattempt_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accessattempt_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:axes_accessattempt_history", "attempt"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accessattempt_delete", "attempt"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accessattempt_change", "attempt"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin/axes/accessattempt/<path:object_id>/", "attempt"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:axes_accesslog_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accesslog_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:axes_accesslog_history", "access_log"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accesslog_delete", "access_log"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accesslog_change", "access_log"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin/axes/accesslog/<path:object_id>/", "access_log"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:axes_accessfailurelog_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accessfailurelog_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:axes_accessfailurelog_history", "failure_log"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accessfailurelog_delete", "failure_log"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:axes_accessfailurelog_change", "failure_log"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin/axes/accessfailurelog/<path:object_id>/", "failure_log"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:auth_user_password_change", "user"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_user_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_user_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_user_history", "user"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_user_delete", "user"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_user_change", "user"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin/accounts/user/<path:object_id>/", "user"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:accounts_organisation_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin:accounts_organisation_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_organisation_history", "operator_1"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, GONE, GONE, 200, 200),
+    ("admin:accounts_organisation_delete", "operator_1"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:accounts_organisation_change", "operator_1"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin/accounts/organisation/<path:object_id>/", "operator_1"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_site_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_site_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin:sites_site_history", "site_1"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_site_delete", "site_1"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_site_change", "site_1"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/site/<path:object_id>/", "site_1"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_space_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_space_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_space_history", "room_1"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_space_delete", "room_1"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_space_change", "room_1"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/space/<path:object_id>/", "room_1"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_funding_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_funding_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_funding_history", "funding"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_funding_delete", "funding"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_funding_change", "funding"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/funding/<path:object_id>/", "funding"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_equipment_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_equipment_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_equipment_history", "equipment"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_equipment_delete", "equipment"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_equipment_change", "equipment"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin/sites/equipment/<path:object_id>/", "equipment"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_documenttype_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_documenttype_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_documenttype_history", "document_type"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_documenttype_delete", "document_type"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:occupants_documenttype_change", "document_type"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin/occupants/documenttype/<path:object_id>/", "document_type"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_call_csv", "call"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 404, 200, 200),
+    ("admin:occupants_call_zip", "call"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 404, 200, 200),
+    ("admin:occupants_call_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_call_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_call_history", "call"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_call_delete", "call"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_call_change", "call"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/occupants/call/<path:object_id>/", "call"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_application_accept", "application"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 404, 200, 200),
+    ("admin:occupants_application_document", "document"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 404, 200, 200),
+    ("admin:occupants_application_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_application_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:occupants_application_history", "application"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_application_delete", "application"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:occupants_application_change", "application"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/occupants/application/<path:object_id>/", "application"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_structure_export", "csv"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_structure_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_structure_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_structure_history", "structure_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_structure_delete", "structure_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:occupants_structure_change", "structure_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/occupants/structure/<path:object_id>/", "structure_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_occupancy_export", "xlsx"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_occupancy_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_occupancy_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_occupancy_history", "occupancy_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_occupancy_delete", "occupancy_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_occupancy_change", "occupancy_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/occupants/occupancy/<path:object_id>/", "occupancy_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_structuremember_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_structuremember_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:occupants_structuremember_history", "member_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_structuremember_delete", "member_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_structuremember_change", "member_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/occupants/structuremember/<path:object_id>/", "member_a"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_invitation_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_invitation_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_invitation_history", "invitation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_invitation_delete", "invitation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:occupants_invitation_change", "invitation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/occupants/invitation/<path:object_id>/", "invitation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:occupants_sector_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_sector_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_sector_history", "sector"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:occupants_sector_delete", "sector"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:occupants_sector_change", "sector"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin/occupants/sector/<path:object_id>/", "sector"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:events_bookingrules_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_bookingrules_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_bookingrules_history", "rules"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_bookingrules_delete", "rules"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_bookingrules_change", "rules"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/bookingrules/<path:object_id>/", "rules"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:events_openinghours_bulk", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_openinghours_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_openinghours_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_openinghours_history", "hours"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_openinghours_delete", "hours"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_openinghours_change", "hours"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/openinghours/<path:object_id>/", "hours"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:events_closedperiod_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_closedperiod_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_closedperiod_history", "closed"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_closedperiod_delete", "closed"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_closedperiod_change", "closed"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/closedperiod/<path:object_id>/", "closed"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:events_booking_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_booking_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_booking_history", "booking"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_booking_delete", "booking"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_booking_change", "booking"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/booking/<path:object_id>/", "booking"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:app_list", "occupants"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin/(?P<url>.*)$", "nowhere/"): (ADMIN, ADMIN, ADMIN, ADMIN, 404, 404, 404, 404),
+    ("choose_language", "en"): (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("accessibility", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("sitemap", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("robots", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("healthz", None): (200, 200, 200, 200, 200, 200, 200, 200),
+}
+# fmt: on
+
+# Rows where the code does not do yet what it should: (URL pattern, role) -> reason.
+# (key, role) -> why the answer is not yet what the roles table says: a strict xfail, so that
+# fixing the hole fails the test until its row here is removed. Empty: no known hole.
+KNOWN_HOLES: dict[tuple[str, str], str] = {}
+
+
+ROUTES = {route.key: route for route in walk_urlconf()}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def outcome(response) -> int | str:
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.startswith(reverse("accounts:login")):
+        return LOGIN
+    if location.startswith(reverse("admin:login")):
+        return ADMIN
+    if location == reverse("admin:index"):
+        return GONE
+    return MOVED
+
+
+def cases():
+    for (key, target), answers in EXPECTED.items():
+        for role, expected in zip(ROLES, answers, strict=True):
+            hole = KNOWN_HOLES.get((key, role))
+            marks = [pytest.mark.xfail(strict=True, reason=hole)] if hole else []
+            yield pytest.param(key, target, role, expected, id=f"{key}-{role}", marks=marks)
+
+
+@pytest.mark.parametrize(("key", "target", "role", "expected"), list(cases()))
+def test_each_role_gets_what_the_roles_table_says(world, db, key, target, role, expected):
+    route = ROUTES.get(key)
+    assert route is not None, f"{key} is no longer a URL pattern: remove its row from EXPECTED"
+    url = route_url(route, target, world)
+    if key in QUERIES:
+        url += "?" + QUERIES[key]
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    method = "post" if key in POSTED else "get"
+    response = getattr(client, method)(url)
+    assert outcome(response) == expected, f"{role} {method.upper()} {url}"
+
+
+def test_every_url_pattern_has_a_row():
+    rows = {key for key, _target in EXPECTED}
+    missing = [key for key in ROUTES if key not in rows]
+    assert not missing, "URL patterns without a row in EXPECTED: " + ", ".join(missing)
+
+
+def test_autocomplete_offers_only_the_sites_one_manages(world, db):
+    url = reverse("admin:autocomplete") + "?" + QUERIES["admin:autocomplete"]
+    offered = {}
+    for role in ("manager_1", "manager_2", "operator_staff", "admin"):
+        client = Client()
+        client.force_login(world.users[role])
+        offered[role] = {item["text"] for item in client.get(url).json()["results"]}
+    assert offered == {
+        "manager_1": {"Lieu Un"},
+        "manager_2": {"Lieu Deux"},
+        "operator_staff": {"Lieu Un"},
+        "admin": {"Lieu Un", "Lieu Deux"},
+    }

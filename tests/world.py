@@ -1,0 +1,374 @@
+"""A small complete world for the tests that walk every URL (permission matrix, bad input).
+
+Two tenants side by side, each with one of every kind of object the URLs take:
+
+- operator 1 runs site 1 (managed by manager_1), operator 2 runs site 2 (managed by manager_2);
+  operator_staff is on operator 1's team, admin is a superuser;
+- structure A occupies site 1 (occupant_a is its responsable, extra_a a plain member),
+  structure B occupies site 2 (occupant_b is its responsable);
+- candidate has a submitted application, with a document, to the open call on site 1;
+- site 1 has a bookable room with a pending booking by structure A, booking rules, opening
+  hours, a closed period and a funding line; an invitation to structure A is pending.
+
+``build_world()`` writes it and returns a ``World`` holding the rows, the users by role and the
+secret tokens (private feed, invitation, password reset) that some URLs carry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.services import email_verification_token
+from events.models import Booking, BookingRules, ClosedPeriod, FeedToken, OpeningHours
+from occupants import services
+from occupants.models import Occupancy, StructureMember
+from sites.models import Equipment, Space
+from tests.events.factories import BookingFactory, RoomFactory
+from tests.factories import (
+    FundingFactory,
+    OrganisationFactory,
+    SiteFactory,
+    SpaceFactory,
+    UserFactory,
+)
+from tests.occupants.calls_support import PDF_BYTES, attach, make_call, submitted
+from tests.occupants.factories import SectorFactory, StructureFactory
+
+# The roles, in the order of the matrix's columns.
+ROLES = (
+    "visitor",
+    "candidate",
+    "occupant_a",
+    "occupant_b",
+    "manager_1",
+    "manager_2",
+    "operator_staff",
+    "admin",
+)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]  # role -> User (None for the visitor)
+    objects: dict[str, Any] = field(default_factory=dict)  # name -> row of tenant 1
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world() -> World:
+    today = timezone.localdate()
+    operator_1 = OrganisationFactory(name="Opérateur Un")
+    operator_2 = OrganisationFactory(name="Opérateur Deux")
+    site_1 = SiteFactory(
+        name="Lieu Un",
+        operator=operator_1,
+        occupancy_start=today - timedelta(days=365),
+        occupancy_end=today + timedelta(days=730),
+    )
+    site_2 = SiteFactory(
+        name="Lieu Deux",
+        operator=operator_2,
+        occupancy_start=today - timedelta(days=365),
+        occupancy_end=today + timedelta(days=730),
+    )
+
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    operator_staff = UserFactory(email="equipe@example.org", is_staff=True)
+    operator_1.staff.add(operator_staff)
+    manager_1 = UserFactory(email="responsable1@example.org", is_staff=True)
+    site_1.managers.add(manager_1)
+    manager_2 = UserFactory(email="responsable2@example.org", is_staff=True)
+    site_2.managers.add(manager_2)
+    occupant_a = UserFactory(email="occupant.a@example.org")
+    occupant_b = UserFactory(email="occupant.b@example.org")
+    extra_a = UserFactory(email="membre.a@example.org")
+    candidate = UserFactory(email="candidat@example.org")
+
+    sector = SectorFactory(name="Artisanat")
+    structure_a = StructureFactory(name="Structure A", public_profile=True)
+    structure_a.sectors.add(sector)
+    structure_b = StructureFactory(name="Structure B", public_profile=True)
+    member_a = services.add_member(structure_a, occupant_a, StructureMember.Role.LEAD)
+    extra_member_a = services.add_member(structure_a, extra_a, StructureMember.Role.MEMBER)
+    services.add_member(structure_b, occupant_b, StructureMember.Role.LEAD)
+
+    room_1 = RoomFactory(site=site_1, name="Salle Un")
+    room_2 = RoomFactory(site=site_2, name="Salle Deux")
+    office_1 = SpaceFactory(site=site_1, name="Bureau Un", kind=Space.Kind.OFFICE)
+    office_2 = SpaceFactory(site=site_2, name="Bureau Deux", kind=Space.Kind.OFFICE)
+    occupancy_a = services.create_occupancy(
+        structure=structure_a,
+        site=site_1,
+        spaces=[office_1],
+        start=today - timedelta(days=30),
+        end=today + timedelta(days=365),
+        fee_basis=Occupancy.FeeBasis.PER_SQM,
+        fee_amount=8,
+        status=Occupancy.Status.SIGNED,
+    )
+    occupancy_a.agreement.save("convention.pdf", ContentFile(PDF_BYTES))
+    services.create_occupancy(
+        structure=structure_b,
+        site=site_2,
+        spaces=[office_2],
+        start=today - timedelta(days=30),
+        end=today + timedelta(days=365),
+        fee_basis=Occupancy.FeeBasis.PER_SQM,
+        fee_amount=8,
+        status=Occupancy.Status.SIGNED,
+    )
+
+    booking = BookingFactory(
+        space=room_1, structure=structure_a, booked_by=occupant_a, status=Booking.Status.PENDING
+    )
+    BookingFactory(space=room_2, structure=structure_b, booked_by=occupant_b)
+    rules = BookingRules.objects.create(site=site_1, approval_required=True)
+    hours = OpeningHours.objects.create(site=site_1, weekday=0, opens=time(8), closes=time(20))
+    closed = ClosedPeriod.objects.create(
+        site=site_1,
+        start=timezone.now() + timedelta(days=60),
+        end=timezone.now() + timedelta(days=61),
+        reason="Travaux",
+        created_by=manager_1,
+    )
+    funding = FundingFactory(site=site_1)
+    equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
+    site_1.equipment.add(equipment)
+
+    call = make_call(site_1, title="Ateliers du Lieu Un", slug="ateliers-lieu-un")
+    application = submitted(call, candidate)
+    document = attach(application)
+
+    invitation, invitation_token = services.invite(
+        structure_a, "invitee@example.org", invited_by=occupant_a
+    )
+    feed = FeedToken.objects.for_user(occupant_a)
+    group = Group.objects.create(name="Lecture")
+    attempt = AccessAttempt.objects.create(
+        username="x@example.org", ip_address="192.0.2.1", failures_since_start=1
+    )
+    access_log = AccessLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
+    failure_log = AccessFailureLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
+
+    users = {
+        "visitor": None,
+        "candidate": candidate,
+        "occupant_a": occupant_a,
+        "occupant_b": occupant_b,
+        "manager_1": manager_1,
+        "manager_2": manager_2,
+        "operator_staff": operator_staff,
+        "admin": admin,
+    }
+    objects = {
+        "operator_1": operator_1,
+        "site_1": site_1,
+        "site_2": site_2,
+        "room_1": room_1,
+        "structure_a": structure_a,
+        "structure_b": structure_b,
+        "member_a": member_a,
+        "extra_member_a": extra_member_a,
+        "occupancy_a": occupancy_a,
+        "invitation": invitation,
+        "sector": sector,
+        "booking": booking,
+        "rules": rules,
+        "hours": hours,
+        "closed": closed,
+        "funding": funding,
+        "equipment": equipment,
+        "call": call,
+        "application": application,
+        "document": document,
+        "document_type": document.document_type,
+        "user": occupant_a,
+        "group": group,
+        "attempt": attempt,
+        "access_log": access_log,
+        "failure_log": failure_log,
+    }
+    tokens = {
+        "feed_token": feed.token,
+        "invitation_token": invitation_token,
+        # extra_a's: logging in as occupant_a would make occupant_a's own token stale.
+        "reset_token": default_token_generator.make_token(extra_a),
+        "reset_uid": urlsafe_base64_encode(force_bytes(extra_a.pk)),
+        "verify_token": email_verification_token(candidate),
+    }
+    return World(users=users, objects=objects, tokens=tokens)
+
+
+# --- The URLconf, walked --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern of the project: its full route, its namespaced name (None for the admin's
+    unnamed redirects) and its converters' names."""
+
+    route: str
+    name: str | None
+    params: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+
+def walk_urlconf(patterns=None, prefix: str = "", namespace: str | None = None) -> list[Route]:
+    """Every URL pattern of the project, the admin's included, in URLconf order."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    routes = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            routes += walk_urlconf(pattern.url_patterns, route, inner)
+        else:
+            name = ":".join(n for n in (namespace, pattern.name) if n) if pattern.name else None
+            routes.append(Route(route, name, tuple(pattern.pattern.regex.groupindex)))
+    return routes
+
+
+def route_kwargs(route: Route, target: str | None, world: World) -> dict[str, Any]:
+    """The converters' values of `route` for `target`: the name of a row of ``world.objects``
+    (its pk, slug, content type...), of a secret in ``world.tokens``, or a literal value for a
+    plain string converter (an export format, a language code, an admin app label)."""
+    obj = world.objects.get(target)
+    kwargs: dict[str, Any] = {}
+    for param in route.params:
+        if param == "document_pk":
+            kwargs |= {"pk": obj.application_id, "document_pk": obj.pk}
+        elif param == "pk" and "document_pk" in route.params:
+            continue
+        elif param in ("pk", "id", "object_id"):
+            kwargs[param] = obj.pk
+        elif param == "slug":
+            kwargs[param] = obj.slug if hasattr(obj, "slug") else obj.structure.slug
+        elif param == "content_type_id":
+            kwargs[param] = ContentType.objects.get_for_model(obj).pk
+        elif param == "uidb64":
+            kwargs[param] = world.tokens["reset_uid"]
+        elif param == "token":
+            kwargs[param] = world.tokens[target]
+        else:
+            kwargs[param] = target
+    return kwargs
+
+
+def route_url(route: Route, target: str | None, world: World) -> str:
+    kwargs = route_kwargs(route, target, world)
+    if route.name:
+        return reverse(route.name, kwargs=kwargs)
+    # The admin's unnamed "<object_id>/" redirects and its catch-all view.
+    path = route.route
+    for param, value in kwargs.items():
+        path = re.sub(rf"<(?:\w+:)?{param}>|\(\?P<{param}>[^)]*\)", str(value), path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+# The row of tenant 1 that each admin model's object URLs are tried with.
+ADMIN_TARGETS = {
+    "auth_group": "group",
+    "axes_accessattempt": "attempt",
+    "axes_accesslog": "access_log",
+    "axes_accessfailurelog": "failure_log",
+    "accounts_user": "user",
+    "auth_user": "user",
+    "accounts_organisation": "operator_1",
+    "sites_site": "site_1",
+    "sites_space": "room_1",
+    "sites_funding": "funding",
+    "sites_equipment": "equipment",
+    "occupants_documenttype": "document_type",
+    "occupants_call": "call",
+    "occupants_application": "application",
+    "occupants_structure": "structure_a",
+    "occupants_occupancy": "occupancy_a",
+    "occupants_structuremember": "member_a",
+    "occupants_invitation": "invitation",
+    "occupants_sector": "sector",
+    "events_bookingrules": "rules",
+    "events_openinghours": "hours",
+    "events_closedperiod": "closed",
+    "events_booking": "booking",
+}
+
+# The target of the other URLs that take a parameter.
+TARGETS = {
+    "sites:detail": "site_1",
+    "occupants:detail": "structure_a",
+    "occupants:edit": "structure_a",
+    "occupants:members": "structure_a",
+    "occupants:member_remove": "extra_member_a",
+    "occupants:invitation": "invitation_token",
+    "occupants:agreement": "occupancy_a",
+    "accounts:email_verify": "verify_token",
+    "accounts:password_reset_confirm": "reset_token",
+    "structures:detail": "structure_a",
+    "calls:application": "application",
+    "calls:document_upload": "application",
+    "calls:document_download": "document",
+    "calls:document_delete": "document",
+    "calls:submit": "application",
+    "calls:withdraw": "application",
+    "calls:detail": "call",
+    "calls:apply": "call",
+    "events:site_day": "site_1",
+    "events:space_week": "room_1",
+    "events:book": "room_1",
+    "events:structure_bookings": "structure_a",
+    "events:detail": "booking",
+    "events:cancel": "booking",
+    "events:ics": "booking",
+    "events:manager_approve": "booking",
+    "events:manager_refuse": "booking",
+    "events:manager_calendar": "site_1",
+    "events:manager_statistics": "site_1",
+    "events:feed_space": "room_1",
+    "events:feed_private": "feed_token",
+    "admin:view_on_site": "structure_a",
+    "admin:auth_user_password_change": "user",
+    "admin:occupants_call_csv": "call",
+    "admin:occupants_call_zip": "call",
+    "admin:occupants_application_accept": "application",
+    "admin:occupants_application_document": "document",
+    "admin:occupants_structure_export": "csv",
+    "admin:occupants_occupancy_export": "xlsx",
+    "admin:app_list": "occupants",
+    "choose_language": "en",
+}
+
+
+def default_target(route: Route) -> str | None:
+    """The object (or literal) a route is tried with by default; None when it takes nothing."""
+    if not route.params:
+        return None
+    if route.key in TARGETS:
+        return TARGETS[route.key]
+    match = re.match(r"admin/(\w+)/(\w+)/<path:object_id>/", route.route)
+    if match:
+        return ADMIN_TARGETS[f"{match[1]}_{match[2]}"]
+    if route.params == ("url",):  # the admin's catch-all
+        return "nowhere/"
+    raise KeyError(f"No target for the URL pattern {route.key!r}: add one to tests/world.py.")
