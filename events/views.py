@@ -310,7 +310,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
     if len(site_list) == 1:
         data.setdefault("site", str(site_list[0].pk))
     searched = "day" in request.GET
-    form = FindSlotForm(data if searched else None, sites=site_list, initial={"site": site_list[0]})
+    form = FindSlotForm(data if searched else None, sites=sites, initial={"site": site_list[0]})
     results = None
     if searched and form.is_valid():
         results = _free_rooms(form.cleaned_data)
