@@ -74,7 +74,7 @@ def test_my_bookings_pages_keep_order_and_holders(client, booking_world):
     assert "Salle Verte" in html and "Atelier Bleu" in html
     assert "<td>Voisins &amp; Cie</td>" in html and f"({w.site_a.name})" in html
     assert html.index(sooner.reference) < html.index(later.reference)
-    # Each row links to its booking and its .ics (URLs made from one reverse() per page).
+    # Each row links to its booking and its .ics.
     for booking in (sooner, later, older, oldest, outside):
         assert (
             f'<a href="{reverse("events:detail", args=[booking.pk])}">{booking.reference}' in html
