@@ -5,27 +5,17 @@ is decided by events.services, whose errors the views put back on the form."""
 from __future__ import annotations
 
 import functools
-import re
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from occupants.models import Structure
-from sites.fastforms import FastBoundField
 from sites.models import Site
-from sites.widgets import (
-    FastCopy,
-    FastHiddenInput,
-    FastInputMixin,
-    FastNumberInput,
-    FastSelect,
-    FastTextInput,
-)
 
 MAX_OCCURRENCES = 52
 NO_REPEAT, WEEKLY, MONTHLY = "", "weekly", "monthly"
@@ -49,113 +39,24 @@ def _duration_choices(
     return tuple((m, duration_label(m)) for m in range(first, last + 1, step))
 
 
-class DateInput(FastInputMixin, forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+def date_input(**attrs) -> forms.DateInput:
+    """An <input type="date">: its value is always the ISO date the browser expects."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **attrs})
 
 
-class TimeInput(FastInputMixin, forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?")
-
-
-class IsoDateField(FastCopy, forms.DateField):
-    """A DateField that reads the ISO date an <input type="date"> sends before trying the
-    locale's input formats, where it comes last (each miss costs a strptime and an exception).
-    It accepts the same values and gives the same dates."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass  # 2026-02-30: the formats below refuse it with the field's message
-        return super().to_python(value)
-
-
-class IsoTimeField(FastCopy, forms.TimeField):
-    """A TimeField that reads "HH:MM" or "HH:MM:SS" (what <input type="time"> sends) before
-    trying the locale's input formats. It accepts the same values and gives the same times."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and _ISO_TIME.fullmatch(value.strip()):
-            try:
-                return time.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        return super().to_python(value)
-
-
-class _ObjectsIterator(ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.objects:
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.field.objects) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.field.objects)
-
-
-class ObjectChoiceField(FastCopy, forms.ModelChoiceField):
-    """A ModelChoiceField over objects the view has already read (`objects`): neither its
-    options nor its validation query the database again. Its queryset only names the model
-    (`Model.objects.none()`) and is never evaluated."""
-
-    iterator = _ObjectsIterator
-    widget = FastSelect
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.objects: list = []
-
-    def __deepcopy__(self, memo):
-        # ModelChoiceField's clones the queryset, which this field never evaluates: shared.
-        result = forms.Field.__deepcopy__(self, memo)
-        result.objects = list(self.objects)
-        result.widget.choices = result.choices  # options read from the copy's objects
-        return result
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        model = self.queryset.model
-        if isinstance(value, model):
-            value = value.pk
-        try:
-            pk = model._meta.pk.to_python(value)
-        except forms.ValidationError:
-            pk = None
-        for obj in self.objects:
-            if obj.pk == pk:
-                return obj
-        raise forms.ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
+def time_input(**attrs) -> forms.TimeInput:
+    return forms.TimeInput(format="%H:%M", attrs={"type": "time", **attrs})
 
 
 class BookingForm(forms.Form):
-    bound_field_class = FastBoundField
-
-    structure = ObjectChoiceField(
+    structure = forms.ModelChoiceField(
         label=_("Réserver pour"),
         queryset=Structure.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez une de vos structures occupant ce lieu.")},
     )
-    day = IsoDateField(label=_("Date"), widget=DateInput())
-    start_time = IsoTimeField(label=_("Heure de début"), widget=TimeInput())
+    day = forms.DateField(label=_("Date"), widget=date_input())
+    start_time = forms.TimeField(label=_("Heure de début"), widget=time_input())
     duration = forms.IntegerField(
         label=_("Durée"),
         error_messages={"invalid": _("Choisissez une durée dans la liste.")},
@@ -163,14 +64,12 @@ class BookingForm(forms.Form):
     purpose = forms.CharField(
         label=_("Objet de la réservation"),
         max_length=200,
-        widget=FastTextInput,
         help_text=_("Visible seulement des membres de votre structure et des responsables."),
     )
-    people = forms.IntegerField(label=_("Nombre de personnes"), min_value=1, widget=FastNumberInput)
+    people = forms.IntegerField(label=_("Nombre de personnes"), min_value=1)
     repeat = forms.ChoiceField(
         label=_("Répétition"),
         required=False,
-        widget=FastSelect,
         choices=[
             (NO_REPEAT, _("Une seule fois")),
             (WEEKLY, _("Toutes les semaines (ou toutes les N semaines)")),
@@ -185,17 +84,15 @@ class BookingForm(forms.Form):
         max_value=12,
         initial=1,
         help_text=_("1 pour chaque semaine, 2 pour une semaine sur deux."),
-        widget=FastNumberInput,
     )
-    until = IsoDateField(label=_("Jusqu'au"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Jusqu'au"), required=False, widget=date_input())
     count = forms.IntegerField(
         label=_("Ou nombre de fois"),
         required=False,
         min_value=2,
         help_text=_("52 fois au plus."),
-        widget=FastNumberInput,
     )
-    request_key = forms.UUIDField(widget=FastHiddenInput)
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -214,11 +111,13 @@ class BookingForm(forms.Form):
         self.min_minutes = min_minutes
         self.max_minutes = max_minutes
         self.capacity = capacity
-        # The structures (a list or a queryset) are read once: for the options and the check.
-        structures = list(structures)
-        self.fields["structure"].objects = structures
+        # The structures: a queryset, or the list the view read (each with its booking_periods).
+        self.listed = {} if isinstance(structures, QuerySet) else {s.pk: s for s in structures}
+        if not isinstance(structures, QuerySet):
+            structures = Structure.objects.filter(pk__in=[s.pk for s in structures])
+        self.fields["structure"].queryset = structures.order_by("name", "pk")
         self.fields["start_time"].widget.attrs["step"] = step * 60
-        self.fields["duration"].widget = FastSelect(choices=self.duration_choices())
+        self.fields["duration"].widget = forms.Select(choices=self.duration_choices())
         self.fields["people"].max_value = capacity
         self.fields["people"].widget.attrs.update({"min": 1, "max": capacity})
         self.fields["people"].help_text = ngettext(
@@ -234,10 +133,10 @@ class BookingForm(forms.Form):
         first = max(self.min_minutes, self.step)
         return list(_duration_choices(get_language(), first, self.max_minutes, self.step))
 
-    @property
-    def single_structure(self) -> Structure | None:
-        structures = self.fields["structure"].objects
-        return structures[0] if len(structures) == 1 else None
+    def clean_structure(self) -> Structure:
+        structure = self.cleaned_data["structure"]
+        # The view's own instance when it gave a list: it carries what the view read about it.
+        return self.listed.get(structure.pk, structure)
 
     def clean_duration(self) -> int:
         minutes = self.cleaned_data["duration"]
@@ -309,36 +208,31 @@ class BookingForm(forms.Form):
 
 
 class FindSlotForm(forms.Form):
-    bound_field_class = FastBoundField
-
-    site = ObjectChoiceField(
+    site = forms.ModelChoiceField(
         label=_("Lieu"),
         queryset=Site.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez un de vos lieux.")},
     )
-    day = IsoDateField(label=_("Date"), widget=DateInput())
-    start_time = IsoTimeField(label=_("Heure de début"), widget=TimeInput(attrs={"step": 900}))
+    day = forms.DateField(label=_("Date"), widget=date_input())
+    start_time = forms.TimeField(label=_("Heure de début"), widget=time_input(step=900))
     duration = forms.TypedChoiceField(
         label=_("Durée"),
         coerce=int,
         choices=[(m, duration_label(m)) for m in (30, 60, 90, 120, 180, 240, 360, 480)],
         initial=60,
         error_messages={"invalid_choice": _("Choisissez une durée dans la liste.")},
-        widget=FastSelect,
     )
     people = forms.IntegerField(
         label=_("Nombre de personnes"),
         min_value=1,
         max_value=10_000,
         initial=1,
-        widget=FastNumberInput,
     )
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
-        # The sites (a list or a queryset) are read once: for the options and the check.
-        self.fields["site"].objects = list(sites)
+        self.fields["site"].queryset = sites
         today = timezone.localdate()
         self.fields["day"].widget.attrs["min"] = today.isoformat()
 

@@ -13,8 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,12 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Organisation
 from events import availability, ics, services
 from events.forms import WEEKLY, BookingForm, CancelForm, FindSlotForm
 from events.models import MAX_BUFFER_MINUTES, Booking, BookingSeries
 from events.rules import effective_rules, effective_rules_bulk, open_intervals_bulk
-from events.sql import column_list, fetch
 from occupants.models import Structure
 from sites.models import Site, Space
 
@@ -310,7 +307,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
     if len(site_list) == 1:
         data.setdefault("site", str(site_list[0].pk))
     searched = "day" in request.GET
-    form = FindSlotForm(data if searched else None, sites=site_list, initial={"site": site_list[0]})
+    form = FindSlotForm(data if searched else None, sites=sites, initial={"site": site_list[0]})
     results = None
     if searched and form.is_valid():
         results = _free_rooms(form.cleaned_data)
@@ -348,80 +345,9 @@ def _free_rooms(data: dict) -> list[Space]:
     )
 
 
-def _pk_url(name: str):
-    """reverse(name, args=[pk]) for the many rows of a page at the cost of one reverse(): the
-    URL of a sentinel pk, with each row's pk put in its place."""
-    sentinel = "987654321"
-    head, tail = reverse(name, args=[int(sentinel)]).split(sentinel)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-# A page's rows with the names the table shows, written out: building the same query with the
-# ORM (select_related and only() over four relations) cost more CPU than the rest of the page.
-_PAGE_ROWS_SQL = """
-SELECT {columns}, sp.name AS space_name, si.name AS site_name, st.name AS structure_name,
-       org.name AS organisation_name
-FROM {booking} b
-JOIN {space} sp ON sp.id = b.space_id
-JOIN {site} si ON si.id = b.site_id
-LEFT JOIN {structure} st ON st.id = b.structure_id
-LEFT JOIN {organisation} org ON org.id = b.organisation_id
-WHERE b.id IN ({ids})
-"""
-
-
-def _named(model, pk, name):
-    """An instance of `model` with its name loaded and its other fields deferred (as only())."""
-    return model.from_db(DEFAULT_DB_ALIAS, ["id", "name"], [pk, name])
-
-
-def _page_rows(ids: list[int]) -> list[Booking]:
-    """The bookings `ids`, in that order, with their room, site and holder's names."""
-    quote = connection.ops.quote_name
-    sql = _PAGE_ROWS_SQL.format(
-        columns=column_list(Booking, "b"),
-        booking=quote(Booking._meta.db_table),
-        space=quote(Space._meta.db_table),
-        site=quote(Site._meta.db_table),
-        structure=quote(Structure._meta.db_table),
-        organisation=quote(Organisation._meta.db_table),
-        ids=", ".join(["%s"] * len(ids)),
-    )
-    rows = {row.pk: row for row in fetch(Booking, sql, ids)}
-    bookings = [rows[pk] for pk in ids if pk in rows]
-    for booking in bookings:
-        booking.space = _named(Space, booking.space_id, booking.space_name)
-        booking.site = _named(Site, booking.site_id, booking.site_name)
-        if booking.structure_id is not None:
-            booking.structure = _named(Structure, booking.structure_id, booking.structure_name)
-        if booking.organisation_id is not None:
-            booking.organisation = _named(
-                Organisation, booking.organisation_id, booking.organisation_name
-            )
-    return bookings
-
-
-def _booking_page(queryset, order: tuple[str, ...], number, count: int):
-    """One page of bookings, its total already counted: the page's ids are chosen on the
-    bookings table alone (its indexes), then only those rows are joined to their room, site
-    and holder. An empty list makes no query."""
-    paginator = Paginator(queryset.order_by(*order), PAGE_SIZE)
-    paginator.__dict__["count"] = count  # Paginator.count is a cached_property
-    page = paginator.get_page(number)
-    if not count:
-        page.object_list = []
-        return page
-    rows = _page_rows(list(page.object_list.values_list("pk", flat=True)))
-    detail_url, ics_url = _pk_url("events:detail"), _pk_url("events:ics")
-    for booking in rows:
-        booking.detail_url, booking.ics_url = detail_url(booking.pk), ics_url(booking.pk)
-    page.object_list = rows
-    return page
-
-
 def _booking_lists(request: HttpRequest, queryset) -> dict:
-    """Upcoming, past and cancelled bookings: one query counts the three lists, then one
-    query per non-empty list fetches its page."""
+    """Upcoming, past and cancelled bookings, a page of each (a count and, when not empty,
+    the page's rows with their room, site and holder)."""
     now = timezone.now()
     cancelled = Q(status=Booking.Status.CANCELLED)
     lists = {
@@ -429,11 +355,11 @@ def _booking_lists(request: HttpRequest, queryset) -> dict:
         "past": (Q(end__lt=now), ("-start", "-pk"), "passees"),
         "cancelled": (Q(end__gte=now) & cancelled, ("start", "pk"), "annulees"),
     }
-    counts = queryset.aggregate(
-        **{name: Count("pk", filter=condition) for name, (condition, _o, _p) in lists.items()}
-    )
+    rows = queryset.select_related("space", "site", "structure", "organisation")
     return {
-        name: _booking_page(queryset.filter(condition), order, request.GET.get(param), counts[name])
+        name: Paginator(rows.filter(condition).order_by(*order), PAGE_SIZE).get_page(
+            request.GET.get(param)
+        )
         for name, (condition, order, param) in lists.items()
     }
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from occupants.models import Occupancy, Sector, Structure
 from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
 from sites.models import Site
-from sites.widgets import FastSelect
 
 
 class StructureFilter(django_filters.FilterSet):
@@ -36,21 +35,18 @@ class StructureFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("Secteur d'activité"),
         empty_label=_("Tous les secteurs"),
-        widget=FastSelect,
         method="filter_sector",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     site = django_filters.ChoiceFilter(
         label=_("Lieu occupé"),
         empty_label=_("Tous les lieux"),
-        widget=FastSelect,
         method="filter_site",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     commune = django_filters.ChoiceFilter(
         label=_("Commune d'origine"),
         empty_label=_("Toutes les communes"),
-        widget=FastSelect,
         field_name="commune",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )

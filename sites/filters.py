@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.departements import DEPARTEMENT_CHOICES
 from sites.models import Site, Space
-from sites.widgets import FastSelect
 
 ACCESSIBILITY_EQUIPMENT = "accessibilite-pmr"
 QUERY_MAX_LENGTH = 100
@@ -90,21 +89,18 @@ class SiteFilter(django_filters.FilterSet):
         label=_("Département"),
         choices=DEPARTEMENT_CHOICES,
         empty_label=_("Tous les départements"),
-        widget=FastSelect,
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     status = django_filters.ChoiceFilter(
         label=_("Statut"),
         choices=Site.Status.choices,
         empty_label=_("Tous les statuts"),
-        widget=FastSelect,
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     space_kind = django_filters.ChoiceFilter(
         label=_("Type d'espace"),
         choices=Space.Kind.choices,
         empty_label=_("Tous les types d'espace"),
-        widget=FastSelect,
         method="filter_space_kind",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
@@ -114,7 +110,6 @@ class SiteFilter(django_filters.FilterSet):
         label=_("Trier par"),
         choices=SORT_CHOICES,
         empty_label=None,
-        widget=FastSelect,
         method="sort_by",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
