@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import services
+from events.forms import time_input
 from events.models import Booking, BookingRules, ClosedPeriod, OpeningHours, Weekday
 from events.rules import set_opening_hours
 from sites.admin_scope import ScopedAdminMixin, managed_sites
@@ -113,10 +114,10 @@ class BulkOpeningHoursForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    opens = forms.TimeField(label=_("Ouverture"), widget=forms.TimeInput(attrs={"type": "time"}))
+    opens = forms.TimeField(label=_("Ouverture"), widget=time_input())
     closes = forms.TimeField(
         label=_("Fermeture"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=time_input(),
         help_text=_("00:00 pour minuit."),
     )
     mode = forms.ChoiceField(

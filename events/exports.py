@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from events.forms import date_input
 from events.models import Booking
 from events.rules import at
 from sites.models import Site, Space
@@ -40,12 +41,8 @@ class ExportFilterForm(forms.Form):
         choices=[("", _("Tous")), *Booking.Status.choices],
         required=False,
     )
-    start = forms.DateField(
-        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Au (inclus)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("Du"), required=False, widget=date_input())
+    end = forms.DateField(label=_("Au (inclus)"), required=False, widget=date_input())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

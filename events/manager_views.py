@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organisation
 from events import exports, services, stats
+from events.forms import date_input, time_input
 from events.models import Booking
 from events.rules import at, closed_periods_bulk, effective_rules, open_intervals_bulk
 from sites.charts import make_chart
@@ -408,11 +409,11 @@ class OutsideBookingForm(forms.Form):
         max_length=200,
         required=False,
     )
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(label=_("Date"), widget=date_input())
+    start = forms.TimeField(label=_("Début"), widget=time_input())
     end = forms.TimeField(
         label=_("Fin"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=time_input(),
         help_text=_("00:00 pour minuit."),
     )
     people = forms.IntegerField(label=_("Nombre de personnes"), min_value=1, max_value=10_000)

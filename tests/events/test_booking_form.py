@@ -5,7 +5,7 @@ durations in the page's language."""
 from __future__ import annotations
 
 import uuid
-from datetime import time
+from datetime import date, time
 from html.parser import HTMLParser
 
 import pytest
@@ -139,3 +139,19 @@ def test_booking_page_and_refused_posts_keep_labels_and_descriptions_connected(
         assert page.controls[name]["aria-invalid"] == "true"
         assert f"id_{name}_error" in page.controls[name]["aria-describedby"].split()
     assert "aria-invalid" not in page.controls["purpose"]
+
+
+def test_manager_date_and_time_inputs_show_iso_values_on_french_pages(cast):
+    """type=date and type=time inputs read ISO values only; the French formats (04/12/2026,
+    09:00:00) would show an empty field."""
+    from events.exports import ExportFilterForm
+    from events.manager_views import OutsideBookingForm
+
+    with translation.override("fr"):
+        export = ExportFilterForm(user=cast.alice, initial={"start": date(2026, 12, 4)})
+        outside = OutsideBookingForm(
+            initial={"day": date(2026, 12, 4), "start": time(9, 30)}, user=cast.alice
+        )
+        assert 'value="2026-12-04"' in str(export["start"])
+        assert 'value="2026-12-04"' in str(outside["day"])
+        assert 'value="09:30"' in str(outside["start"])
