@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from occupants.models import Invitation, Occupancy, OccupancySpace, Structure, StructureMember
-from sites import page_cache
 from sites.db import retrying_deadlocks
 from sites.models import Site, Space
 
@@ -261,7 +260,6 @@ def cancel_occupancy(occupancy: Occupancy) -> Occupancy:
         occupancy.status = Occupancy.Status.CANCELLED
         occupancy.save(update_fields=["status"])
         OccupancySpace.objects.filter(occupancy=occupancy).update(active=False)
-        page_cache.invalidate()  # the site's public occupant picture changes
     return occupancy
 
 

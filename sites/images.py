@@ -21,8 +21,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
-from sites import page_cache
-
 ALLOWED_FORMATS = {
     "JPEG": ("jpg", "image/jpeg"),
     "PNG": ("png", "image/png"),
@@ -198,7 +196,6 @@ def sync_thumbnail(instance: models.Model, source_field: str, thumb_field: str) 
         if thumb:
             thumb.delete(save=False)
             manager.filter(pk=instance.pk).update(**{thumb_field: ""})
-            page_cache.invalidate()
         return
     expected = thumbnail_name(source.name)
     if thumb and PurePath(thumb.name).name == expected:
@@ -218,4 +215,3 @@ def sync_thumbnail(instance: models.Model, source_field: str, thumb_field: str) 
         source.close()
     thumb.save(expected, ContentFile(out.getvalue()), save=False)
     manager.filter(pk=instance.pk).update(**{thumb_field: thumb.name})
-    page_cache.invalidate()

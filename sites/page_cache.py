@@ -1,157 +1,66 @@
-"""Whole-page cache of the public pages for anonymous visitors.
+"""Public pages served from Django's cache (`cache_page`) to anonymous visitors.
 
-A visitor without a session cookie (so not logged in) and without pending messages gets the
-home page, the directories, the GeoJSON and the public site and structure pages from Django's
-cache, shared by every worker process when CACHES points at a shared backend (the production
-default is a file cache). Each page is stored under
+`@public_page` puts Django's `cache_page` on the home page, the directories, the map's GeoJSON,
+the site and structure pages and the calls, for PUBLIC_PAGE_CACHE_SECONDS (0, the default in
+development and tests, switches it off), in the cache the workers share (CACHES). Nothing
+invalidates a stored page: an edit shows once its copy expires, at most that many seconds later.
 
-    public-page:<version>:<language>:<htmx>:<path and sorted query>
+Django keys a page on its full URL, the active language and time zone, and the request headers
+the view lists in `Vary` (here the two htmx headers, so a fragment and a whole page are stored
+apart). The cache is neither read nor written, and the page is rendered as for anyone, when:
 
-so a cached page is never served in another language or as another htmx partial. The query in
-the key holds only the parameters the view declares it reads (`@public_page(params=...)`), each
-with the one value the view reads (the last), so that `?x<random>=1` cannot add an entry per
-request and evict the real pages: a request that carries anything else (an unknown or repeated
-parameter, since the page's links echo its query) is served the entry of its known parameters
-when there is one, and otherwise rendered but not stored; one with a value longer than
-MAX_VALUE_LENGTH is rendered every time. The version
-changes whenever a model that public pages show is saved or deleted (signals, connected in
-SitesConfig.ready) and `invalidate()` is called after bulk updates that bypass signals, so an
-edit in the admin shows at once; PUBLIC_PAGE_CACHE_SECONDS bounds how long a page may show what
-time alone changes (remaining duration, a call that has just closed). 0 switches the cache off.
+- the request carries a session or messages cookie: a logged-in user, or one with a pending
+  message, always gets a fresh page;
+- its query holds a parameter the view does not read (`params`), the same parameter twice, a
+  value longer than MAX_VALUE_LENGTH, or is not written the way the page's own links and forms
+  write it (`&&`, `%61` for `a`); or an htmx header holds anything but "true": the key would
+  otherwise follow whatever a client sends, and `?x<random>=1` would add an entry per request
+  and evict the real pages and the sessions.
 
-A response is stored only when it is a plain 200 that sets no cookie, used no CSRF token,
-touched no session and added no message: a page that would differ from one anonymous visitor to
-the next is rendered every time.
+A response is stored only when it is a 200 that sets no cookie, used no CSRF token, touched no
+session and added no message; any other one is marked `Cache-Control: private`, which Django's
+cache, and any cache downstream, does not store.
+
+`cache_page` runs inside the middleware: the `Vary: Cookie` and `Vary: Accept-Language` that the
+session and locale middleware add are not part of the key (the language is, by itself), and
+`Vary: Cookie` is added to every response on its way out, stored or not, so that a browser or a
+proxy never gives a logged-in user the page it kept for an anonymous visitor.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable, Iterable
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.cache import cache_page
 
-VERSION_KEY = "public-page:version"
-HEADER = "X-Page-Cache"
+KEY_PREFIX = "public-page"
+HTMX_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 # The directories' search text is limited to 100 characters; a longer value is refused anyway.
 MAX_VALUE_LENGTH = 100
 
-# Saving these never changes a public page: private records, or writes so frequent (bookings,
-# sessions, logins) that they would empty the cache all day. The public yearly booking rate
-# has its own cache (events.stats.cached_site_rate).
-IGNORED_MODELS = frozenset(
-    {
-        "accounts.user",
-        "admin.logentry",
-        "auth.permission",
-        "auth.group",
-        "contenttypes.contenttype",
-        "sessions.session",
-        "events.booking",
-        "events.bookingseries",
-        "events.feedtoken",
-        "occupants.application",
-        "occupants.applicationdocument",
-        "occupants.invitation",
-        "occupants.structuremember",
-    }
-)
-IGNORED_APPS = frozenset({"axes"})
 
-
-def seconds() -> int:
-    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
-
-
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def invalidate() -> None:
-    """Every cached public page becomes stale (they expire from the cache by themselves).
-
-    Called inside a transaction, it changes the version at once and again after the commit: a
-    page rendered by another request in between still read the old rows, and must not stay
-    cached under the new version.
-    """
-    cache.set(VERSION_KEY, time.time_ns(), None)
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        func is _invalidate_after_commit for _sids, func, _robust in connection.run_on_commit
+def _cacheable_request(request: HttpRequest, params: frozenset[str]) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
+        request.COOKIES
     ):
-        transaction.on_commit(_invalidate_after_commit, robust=True)
-
-
-def _invalidate_after_commit() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
-
-
-def on_model_change(sender, **kwargs) -> None:
-    """post_save / post_delete / m2m_changed receiver."""
-    if kwargs.get("raw"):  # loaddata
-        return
-    if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed fires pre_ and post_
-        return
-    meta = sender._meta
-    if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
-        return
-    invalidate()
-
-
-def on_migrate(sender, **kwargs) -> None:
-    invalidate()
-
-
-def _anonymous_request(request: HttpRequest) -> bool:
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
-    )
-
-
-def _known_query(request: HttpRequest, params: frozenset[str]) -> tuple[str, bool] | None:
-    """The query the view reads, and whether the request carries nothing else.
-
-    None when a value is too long to be worth a cache entry.
-    """
-    known = []
-    for name in sorted(params):
-        value = request.GET.get(name)  # the last value, the one the view reads
-        if value is None:
-            continue
-        if len(value) > MAX_VALUE_LENGTH:
-            return None
-        known.append((name, value))
-    exact = all(name in params and len(values) == 1 for name, values in request.GET.lists())
-    return urlencode(known), exact
-
-
-def _key(request: HttpRequest, version: int, query: str) -> str:
-    htmx = "h" if request.headers.get("HX-Request") == "true" else "-"
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        htmx = "r"
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:32]
-    return f"public-page:{version}:{translation.get_language()}:{htmx}:{digest}"
+        return False
+    if any(request.headers.get(name, "true") != "true" for name in HTMX_HEADERS):
+        return False
+    for name, values in request.GET.lists():
+        if name not in params or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
+            return False
+    return request.META.get("QUERY_STRING", "") == request.GET.urlencode()
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    if response.has_header("Cache-Control") and "private" in response["Cache-Control"]:
+    if response.status_code != 200 or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
         return False
@@ -163,38 +72,29 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def public_page(view: Callable | None = None, *, params: Iterable[str] = ()):
-    """Serve the view from the cache to anonymous visitors (see the module's docstring).
+    """Serve the view from Django's cache to anonymous visitors (see the module's docstring).
 
-    `params` names the query parameters the view reads; any other one is left out of the key.
+    `params` names the query parameters the view reads; a request with any other one is
+    rendered and not stored.
     """
     names = frozenset(params)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
+        def render(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, HTMX_HEADERS)
+            if not _storable(request, response):
+                patch_cache_control(response, private=True)
+            return response
+
+        @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            timeout = seconds()
-            if timeout <= 0 or not _anonymous_request(request):
+            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+            if seconds <= 0 or not _cacheable_request(request, names):
                 return view(request, *args, **kwargs)
-            query = _known_query(request, names)
-            if query is None:
-                return view(request, *args, **kwargs)
-            known, exact = query
-            key = _key(request, current_version(), known)
-            stored = cache.get(key)
-            if stored is not None:
-                content, headers = stored
-                response = HttpResponse(content)
-                for name, value in headers:
-                    response[name] = value
-                response[HEADER] = "hit"
-            else:
-                response = view(request, *args, **kwargs)
-                if exact and _storable(request, response):
-                    headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-                    cache.set(key, (response.content, headers), timeout)
-                    response[HEADER] = "miss"
-            # Whatever a session cookie would change, the same URL answers differently to a
-            # logged-in user: no shared cache downstream may mix the two.
+            cached = cache_page(seconds, key_prefix=KEY_PREFIX)(render)
+            response = cached(request, *args, **kwargs)
             patch_vary_headers(response, ["Cookie"])
             return response
 

@@ -83,15 +83,12 @@ def _database_options(extra_env: dict[str, str]) -> dict:
     return json.loads(result.stdout)
 
 
-def test_postgres_binds_parameters_on_the_server_and_prepares_repeated_statements():
+def test_postgres_prepares_statements_on_the_server_only_when_asked():
     url = {"DATABASE_URL": "postgres://app@db.example.org:5432/interstices"}
-    options = _database_options(url)
-    assert options["server_side_binding"] is True
-    assert options["prepare_threshold"] == 5
-    off = _database_options({**url, "DATABASE_PREPARED_STATEMENTS": "false"})
-    assert "server_side_binding" not in off and "prepare_threshold" not in off
-    sqlite = _database_options({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"})
-    assert "server_side_binding" not in sqlite and sqlite["transaction_mode"] == "IMMEDIATE"
+    assert not _database_options(url).get("server_side_binding")
+    assert _database_options({**url, "DATABASE_PREPARED_STATEMENTS": "true"})["server_side_binding"]
+    sqlite = {"DATABASE_URL": "sqlite:///tmp/x.sqlite3", "DATABASE_PREPARED_STATEMENTS": "true"}
+    assert "server_side_binding" not in _database_options(sqlite)
 
 
 def test_production_has_no_default_secret_key():

@@ -92,12 +92,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters travel apart from the SQL (server-side binding), and a statement that a
-    # connection runs a fifth time is prepared: PostgreSQL then neither parses nor plans it
-    # again, and Python does not quote the parameters into the text (booking POSTs: about a
-    # sixth more per second on the bench). Off behind a pooler that cannot keep prepared
-    # statements (PgBouncer in transaction mode before 1.21).
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Opt-in: parameters travel apart from the SQL (server-side binding), and a statement that
+    # a connection runs a fifth time is prepared, so PostgreSQL neither parses nor plans it
+    # again. Off by default: a pooler in transaction mode (PgBouncer before 1.21) cannot keep
+    # prepared statements, and Django's default client-side binding needs no such care.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", False):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 5}
         )
@@ -186,8 +185,9 @@ IMAGE_MAX_PIXELS_WEBP = 3_000_000
 # --- Cache ----------------------------------------------------------------------------------
 # CACHE_URL: locmemcache:// (default here: one process), filecache:///path (production default,
 # shared by the gunicorn workers of one machine), dbcache://table, pymemcache://host:11211.
-# It holds the public pages served to anonymous visitors (sites.page_cache) for
-# PUBLIC_PAGE_CACHE_SECONDS (0 switches that off) and a few computed figures.
+# It holds the public pages served to anonymous visitors (Django's cache_page, through
+# sites.page_cache) for PUBLIC_PAGE_CACHE_SECONDS (0 switches that off) and a few computed
+# figures.
 CACHES = {
     "default": with_file_cache_backend(
         env.cache_url("CACHE_URL", default="locmemcache://interstices")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from events import services
@@ -87,6 +88,10 @@ def _on_another_connection(sql: str) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif(
+    not settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding"),
+    reason="prepared statements are opt-in (DATABASE_PREPARED_STATEMENTS=true)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_a_prepared_conflict_query_survives_a_new_column(booking_world):
     """The conflict check runs often enough on one connection to be prepared; a migration that

@@ -3,7 +3,6 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from sites import page_cache
 from sites.demo import bulk
 
 
@@ -50,7 +49,6 @@ class Command(BaseCommand):
                 f"  {message} ({time.monotonic() - began:.1f} s)"
             ),
         )
-        page_cache.invalidate()  # bulk inserts send no signal
         summary = ", ".join(f"{name} : {count}" for name, count in result.counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"Données générées en {time.monotonic() - began:.1f} s — {summary}.")
