@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from events import services
@@ -87,13 +86,22 @@ def _on_another_connection(sql: str) -> None:
     thread.join(timeout=30)
 
 
+@pytest.fixture
+def prepared_statements():
+    """The connection as DATABASE_PREPARED_STATEMENTS=true opens it (opt-in, off by default)."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    saved = dict(options)
+    options.update(server_side_binding=True, prepare_threshold=5)
+    connection.close()
+    yield
+    options.clear()
+    options.update(saved)
+    connection.close()
+
+
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    not settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding"),
-    reason="prepared statements are opt-in (DATABASE_PREPARED_STATEMENTS=true)",
-)
 @pytest.mark.django_db(transaction=True)
-def test_a_prepared_conflict_query_survives_a_new_column(booking_world):
+def test_a_prepared_conflict_query_survives_a_new_column(prepared_statements, booking_world):
     """The conflict check runs often enough on one connection to be prepared; a migration that
     adds a column to the table, from another connection, must not break it (a prepared
     SELECT * fails with "cached plan must not change result type")."""
