@@ -3,6 +3,8 @@
 Users and organisations are platform data: only platform admins (superusers) create or change
 them. Operator staff see their own organisation read-only (its team, its description), so that
 they know who manages with them; site managers and other staff do not see this section.
+Deleting an account deletes its memberships: occupants/receivers.py gives their structures' feeds
+new addresses, whatever deletes the account.
 """
 
 from __future__ import annotations
@@ -69,9 +71,6 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    # Deleting an account deletes its memberships: occupants.receivers gives their structures'
-    # feeds new addresses, whatever deletes the account.
 
 
 def is_organisation_staff(request) -> bool:
