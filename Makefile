@@ -24,7 +24,7 @@ help:
 	@echo "make test    lance toute la suite de tests (SQLite ; navigateur si Chromium est présent)"
 	@echo "make serve   gunicorn avec les réglages de production (voir README)"
 	@echo "make bench   banc d'essai gunicorn + PostgreSQL sur données volumineuses"
-	@echo "make lint    ruff check + ruff format --check"
+	@echo "make lint    ruff check + ruff format --check + lint-imports (couches, voir README)"
 
 $(STAMP): pyproject.toml
 	@set -e; if [ ! -x $(PY) ]; then \
@@ -63,6 +63,7 @@ test-postgres: $(STAMP) compilemessages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

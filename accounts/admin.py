@@ -3,6 +3,8 @@
 Users and organisations are platform data: only platform admins (superusers) create or change
 them. Operator staff see their own organisation read-only (its team, its description), so that
 they know who manages with them; site managers and other staff do not see this section.
+Deleting an account deletes its memberships: occupants/receivers.py gives their structures' feeds
+new addresses, whatever deletes the account.
 """
 
 from __future__ import annotations
@@ -10,15 +12,12 @@ from __future__ import annotations
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm, AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import Organisation, User
-from occupants import services as occupant_services
-from occupants.models import StructureMember
-from sites.admin_scope import SafeChangeListMixin, admin_roles
+from core.admin import SafeChangeListMixin
 
 
 @admin.register(User)
@@ -73,23 +72,17 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
 
-    # Deleting an account deletes its memberships: their structures' feeds get new addresses.
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            structure_ids = _structure_ids_of(User.objects.filter(pk=obj.pk))
-            super().delete_model(request, obj)
-            occupant_services.members_left(structure_ids)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            structure_ids = _structure_ids_of(queryset)
-            super().delete_queryset(request, queryset)
-            occupant_services.members_left(structure_ids)
-
-
-def _structure_ids_of(users) -> list[int]:
-    members = StructureMember.objects.filter(user__in=users)
-    return list(members.values_list("structure_id", flat=True).distinct())
+def is_organisation_staff(request) -> bool:
+    """Staff account in the team of an organisation (superusers count), cached on the request."""
+    cached = getattr(request, "_ix_organisation_staff", None)
+    if cached is None:
+        user = request.user
+        cached = bool(user.is_authenticated and user.is_active and user.is_staff) and (
+            user.is_superuser or Organisation.staff.through.objects.filter(user_id=user.pk).exists()
+        )
+        request._ix_organisation_staff = cached
+    return cached
 
 
 @admin.register(Organisation)
@@ -108,7 +101,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _own(request):
-        if not admin_roles(request).organisation_staff:
+        if not is_organisation_staff(request):
             return Organisation.objects.none()
         return Organisation.objects.filter(staff=request.user.pk)
 
@@ -117,10 +110,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         return organisation._staff_count
 
     def has_module_permission(self, request):
-        return admin_roles(request).organisation_staff
+        return is_organisation_staff(request)
 
     def has_view_permission(self, request, obj=None):
-        return admin_roles(request).organisation_staff
+        return is_organisation_staff(request)
 
     def has_add_permission(self, request):
         return request.user.is_active and request.user.is_superuser

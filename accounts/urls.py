@@ -5,6 +5,9 @@ from accounts import views
 
 app_name = "accounts"
 
+# Mon espace (accounts:dashboard) shows structures and sites: occupants.dashboard, added to
+# this namespace by config/urls.py.
+
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
@@ -24,7 +27,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("mon-espace/", views.dashboard, name="dashboard"),
     # Before the token route, which would otherwise take "renvoyer" for a token.
     path("verifier/renvoyer/", views.email_verification_resend, name="email_verification_resend"),
     path("verifier/<str:token>/", views.email_verify, name="email_verify"),

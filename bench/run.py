@@ -119,7 +119,7 @@ def prepare_data(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from sites.demo import bulk
+    from demo import bulk
     from sites.models import Site
 
     call_command("migrate", interactive=False, verbosity=0)

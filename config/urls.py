@@ -5,19 +5,33 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from accounts import urls as accounts_urls
 from config import views
-from sites.sitemaps import SiteSitemap, StaticSitemap, StructureSitemap
+from config.sitemaps import SiteSitemap, StaticSitemap, StructureSitemap
+from occupants import dashboard, site_page
+from sites import urls as sites_urls
 from sites.views import home
 
 sitemaps = {"static": StaticSitemap, "sites": SiteSitemap, "structures": StructureSitemap}
 
+# Two pages show what a lower app may not know, so they live in occupants and join the
+# namespace of the app they belong to here: the site page and Mon espace.
+sites_patterns = [
+    *sites_urls.urlpatterns,
+    path("<slug:slug>/", site_page.detail, name="detail"),
+]
+accounts_patterns = [
+    *accounts_urls.urlpatterns,
+    path("mon-espace/", dashboard.dashboard, name="dashboard"),
+]
+
 urlpatterns = [
     path("", home, name="home"),
-    path("lieux/", include("sites.urls")),
+    path("lieux/", include((sites_patterns, sites_urls.app_name))),
     path("compte/structures/", include("occupants.urls")),
-    path("compte/", include("accounts.urls")),
+    path("compte/", include((accounts_patterns, accounts_urls.app_name))),
     path("structures/", include("occupants.public_urls")),
-    path("appels/", include("occupants.calls_urls")),
+    path("appels/", include("occupants.calls.urls")),
     path("reservations/", include("events.urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),

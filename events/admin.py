@@ -1,7 +1,7 @@
 """The managers' admin for room booking: rules, opening hours (one by one or in bulk), closed
 periods and bookings (with approve, refuse and cancel actions that go through events.services).
 
-Every class goes through ScopedAdminMixin (sites/admin_scope.py): a manager sees, and picks in
+Every class goes through ScopedAdminMixin (sites/scoping.py): a manager sees, and picks in
 foreign keys, only the rows of the sites Site.objects.managed_by(user) returns. Bookings are
 never edited or deleted here: their workflow (e-mails, overlap guarantee) lives in the services;
 renting a room to an outside organisation is the manager page events:manager_outside.
@@ -26,8 +26,8 @@ from events import services
 from events.forms import time_input
 from events.models import Booking, BookingRules, ClosedPeriod, OpeningHours, Weekday
 from events.rules import set_opening_hours
-from sites.admin_scope import ScopedAdminMixin, managed_sites
 from sites.models import Site, Space
+from sites.scoping import ScopedAdminMixin, managed_sites
 
 
 def managed_spaces(request: HttpRequest) -> QuerySet[Space]:

@@ -10,6 +10,7 @@ class EventsConfig(AppConfig):
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
+        from events import receivers  # noqa: F401  (connects the receivers of occupants' signals)
         from events.models import BookingRules, ClosedPeriod, OpeningHours
         from events.rules import end_request, on_setup_change, on_space_change, start_request
         from sites.models import Site, Space

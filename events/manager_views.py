@@ -28,11 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
+from core.charts import make_chart
 from events import exports, services, stats
 from events.forms import date_input, time_input
 from events.models import Booking
 from events.rules import at, closed_periods_bulk, effective_rules, open_intervals_bulk
-from sites.charts import make_chart
 from sites.models import Site, Space
 
 QUEUE_PAGE_SIZE = 50

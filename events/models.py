@@ -18,8 +18,8 @@ from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.db import DateTimeRange, PostgresExclusionConstraint
 from occupants.models import Structure, StructureMember
-from sites.db import DateTimeRange, PostgresExclusionConstraint
 from sites.models import Site, Space
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organisation
+from core.db import is_postgres, retrying_deadlocks
 from events import emails
 from events.availability import can_manage
 from events.models import MAX_BOOKING_DURATION, Booking, BookingRules, BookingSeries
@@ -39,7 +40,6 @@ from events.rules import (
 )
 from events.sql import column_list, fetch
 from occupants.models import Occupancy, Structure, StructureMember
-from sites.db import is_postgres, retrying_deadlocks
 from sites.models import Space
 
 __all__ = [

@@ -22,11 +22,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from occupants import (
-    calls_admin,  # noqa: F401  (registers the calls admin)
-    exports,
-    services,
-)
+from core.admin import parse_id
+from occupants import exports, services
+from occupants.calls import admin as calls_admin  # noqa: F401  (registers the calls admin)
 from occupants.models import (
     Invitation,
     Occupancy,
@@ -34,8 +32,8 @@ from occupants.models import (
     Structure,
     StructureMember,
 )
-from sites.admin_scope import ScopedAdminMixin, managed_sites, parse_id
 from sites.models import Site, Space
+from sites.scoping import ScopedAdminMixin, managed_sites
 
 
 def visible_structures(request: HttpRequest) -> QuerySet[Structure]:

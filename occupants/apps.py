@@ -7,4 +7,4 @@ class OccupantsConfig(AppConfig):
     verbose_name = _("Occupants")
 
     def ready(self) -> None:
-        from occupants import checks  # noqa: F401  (registers the system checks)
+        from occupants import checks, receivers  # noqa: F401  (registers checks and receivers)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.db import DateRange, PostgresExclusionConstraint
+from core.images import SafeImageField, sync_thumbnail
 from occupants.validators import PHONE_VALIDATOR, validate_pdf, validate_siret
-from sites.db import DateRange, PostgresExclusionConstraint
-from sites.images import SafeImageField, sync_thumbnail
 from sites.models import POSTAL_CODE_VALIDATOR, Site, Space
 
 

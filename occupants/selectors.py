@@ -16,8 +16,8 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.charts import Chart, make_chart
 from occupants.models import Occupancy, OccupancySpace, Sector, Structure
-from sites.charts import Chart, make_chart
 from sites.models import Site, Space
 
 # What a public page may read of a structure: never the contact, SIRET or notes.

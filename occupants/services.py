@@ -21,8 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import retrying_deadlocks
 from occupants.models import Invitation, Occupancy, OccupancySpace, Structure, StructureMember
-from sites.db import retrying_deadlocks
+from occupants.signals import members_left as members_left_signal
 from sites.models import Site, Space
 
 OVERLAP_CONSTRAINT = "occupancy_space_no_overlap"
@@ -155,7 +156,7 @@ def _write_held_spaces(occupancy: Occupancy, spaces: list[Space]) -> None:
     try:
         with transaction.atomic():
             # In one order for every writer: on PostgreSQL each row locks its space until the
-            # commit (sites.db.lock_space_for_writes), and two writers locking two spaces in
+            # commit (core.db.lock_space_for_writes), and two writers locking two spaces in
             # opposite orders would deadlock.
             for space in sorted(spaces, key=lambda space: space.pk):
                 row = existing.get(space.pk) or OccupancySpace(occupancy=occupancy, space=space)
@@ -321,12 +322,9 @@ def remove_member(member: StructureMember, *, by=None) -> None:
 
 def members_left(structure_ids: Iterable[int]) -> None:
     """Call in the transaction that deletes memberships, whatever the path (this service, the
-    admin, an account's deletion or erasure). Every member knows the secret address of their
-    structure's private calendar feed: it is replaced, so that the person who left can no
-    longer read the structure's bookings through it."""
-    from events.models import FeedToken  # events builds on occupants, not the reverse
-
-    FeedToken.objects.rotate_structures(structure_ids)
+    admin, erasure; an account's deletion goes through occupants.receivers). The apps built on
+    occupants react to the signal: events gives the structures' private feeds a new address."""
+    members_left_signal.send(sender=StructureMember, structure_ids=list(structure_ids))
 
 
 def change_member_role(member: StructureMember, role: str, *, by=None) -> StructureMember:

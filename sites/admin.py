@@ -1,6 +1,6 @@
 """The managers' back office for sites, spaces, photos and funding.
 
-Every class goes through ScopedAdminMixin (sites/admin_scope.py): a manager sees and picks only
+Every class goes through ScopedAdminMixin (sites/scoping.py): a manager sees and picks only
 the sites Site.objects.managed_by(user) returns. On a site, operator staff may create sites for
 their organisation and appoint its managers; a site manager edits the site's description,
 spaces, photos and funding but cannot move it to another operator, owner or team.
@@ -15,14 +15,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from sites.admin_scope import (
+from sites.models import Equipment, Funding, Site, SitePhoto, Space
+from sites.scoping import (
     ScopedAdminMixin,
     SiteScopedAdminMixin,
     is_operator_staff,
     managed_sites,
     operator_organisations,
 )
-from sites.models import Equipment, Funding, Site, SitePhoto, Space
 
 admin.site.site_header = _("Interstices · administration")
 admin.site.site_title = _("Interstices")

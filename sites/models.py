@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organisation
-from sites.images import SafeImageField, sync_thumbnail
+from core.images import SafeImageField, sync_thumbnail
 
 DEPARTEMENT_VALIDATOR = RegexValidator(
     r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$",

@@ -9,11 +9,11 @@ from decimal import Decimal
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from sites.departements import departement_name
-from sites.models import Funding, Site, Space
+from sites.models import Site
 
 HOME_LIST_SIZE = 6
 UPCOMING_STATUSES = (Site.Status.PREPARATION, Site.Status.SCOUTING)
@@ -60,21 +60,6 @@ def home_data(today: date) -> HomeData:
         site_count=totals["site_count"],
         open_count=totals["open_count"],
         total_surface=totals["total_surface"],
-    )
-
-
-def site_detail_queryset() -> QuerySet[Site]:
-    from occupants.selectors import with_occupied_surface  # occupants builds on sites
-
-    return (
-        with_occupied_surface(Site.objects.published())
-        .select_related("owner", "operator")
-        .prefetch_related(
-            Prefetch("spaces", queryset=Space.objects.order_by("level", "name")),
-            "photos",
-            Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
-            "equipment",
-        )
     )
 
 

@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from sites import selectors
-from sites.departements import departement_name
 from sites.filters import SiteFilter
 from sites.page_cache import public_page
 
@@ -55,21 +54,4 @@ def geojson(request: HttpRequest) -> JsonResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     return JsonResponse(
         selectors.site_feature_collection(filterset.qs), content_type="application/geo+json"
-    )
-
-
-@require_GET
-@public_page
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    site = get_object_or_404(selectors.site_detail_queryset(), slug=slug)
-    og_image = selectors.absolute_media_url(site.cover_photo.url) if site.cover_photo else ""
-    return render(
-        request,
-        "sites/detail.html",
-        {
-            "site": site,
-            "figures": selectors.site_figures(site),
-            "departement_name": departement_name(site.departement),
-            "og_image": og_image,
-        },
     )

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from sites.demo import bulk, data
+from demo import bulk, data
 from sites.models import Site
 from tests.factories import SiteFactory
 
@@ -240,7 +240,7 @@ def test_seed_demo_opens_a_call_and_books_rooms():
 
 @pytest.mark.django_db
 def test_seed_demo_works_without_the_later_models(monkeypatch):
-    from sites.demo import extensions
+    from demo import extensions
 
     monkeypatch.setattr(extensions, "has_models", lambda *labels: False)
     seed("--no-photos")

@@ -32,10 +32,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "core",
     "accounts",
     "sites",
     "occupants",
     "events",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +178,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A 48 MP phone photo at its camera's quality weighs 10 to 20 MB.
 IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # Pixels accepted per kind of image, so that one upload costs at most about 100 MB of memory
-# and a second of CPU (sites.images): a baseline JPEG is decoded at reduced scale, phone photos
+# and a second of CPU (core.images): a baseline JPEG is decoded at reduced scale, phone photos
 # up to 50 MP pass; a PNG or a progressive JPEG is decoded whole; a WebP costs twice that.
 IMAGE_MAX_PIXELS = 50_000_000
 IMAGE_MAX_PIXELS_PNG = 6_000_000

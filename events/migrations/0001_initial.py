@@ -4,7 +4,7 @@ import datetime
 import django.core.validators
 import django.db.models.deletion
 import events.models
-import sites.db
+import core.db
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
@@ -181,7 +181,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='booking',
-            constraint=sites.db.PostgresExclusionConstraint(condition=models.Q(('status__in', ['en_attente', 'confirmee'])), expressions=[('space', '='), (sites.db.DateTimeRange('start', 'blocked_until', models.Value('[)')), '&&')], name='booking_no_overlap', violation_error_message='Cet espace est déjà réservé sur ce créneau.'),
+            constraint=core.db.PostgresExclusionConstraint(condition=models.Q(('status__in', ['en_attente', 'confirmee'])), expressions=[('space', '='), (core.db.DateTimeRange('start', 'blocked_until', models.Value('[)')), '&&')], name='booking_no_overlap', violation_error_message='Cet espace est déjà réservé sur ce créneau.'),
         ),
         migrations.AddIndex(
             model_name='closedperiod',

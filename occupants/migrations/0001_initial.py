@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import occupants.validators
-import sites.db
-import sites.images
+import core.db
+import core.images
 from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('legal_form', models.CharField(choices=[('association', 'Association'), ('entreprise', 'Entreprise'), ('cooperative', 'Coopérative (SCIC, SCOP)'), ('artiste', 'Artiste-auteur ou micro-entreprise'), ('collectif', 'Collectif'), ('service_public', 'Service public')], max_length=20, verbose_name='forme juridique')),
                 ('description', models.TextField(blank=True, verbose_name='présentation')),
                 ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('logo', sites.images.SafeImageField(blank=True, upload_to='structures/logos/', verbose_name='logo')),
+                ('logo', core.images.SafeImageField(blank=True, upload_to='structures/logos/', verbose_name='logo')),
                 ('logo_thumbnail', models.ImageField(blank=True, editable=False, upload_to='structures/thumbs/')),
                 ('commune', models.CharField(blank=True, max_length=120, verbose_name="commune d'origine")),
                 ('postal_code', models.CharField(blank=True, max_length=5, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'Le code postal compte cinq chiffres.')], verbose_name='code postal')),
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='occupancyspace',
-            constraint=sites.db.PostgresExclusionConstraint(condition=models.Q(('active', True), ('exclusive', True)), expressions=[('space', '='), (sites.db.DateRange('start', 'end', models.Value('[]')), '&&')], name='occupancy_space_no_overlap', violation_error_message='Cet espace est déjà attribué à une autre structure sur ces dates.'),
+            constraint=core.db.PostgresExclusionConstraint(condition=models.Q(('active', True), ('exclusive', True)), expressions=[('space', '='), (core.db.DateRange('start', 'end', models.Value('[]')), '&&')], name='occupancy_space_no_overlap', violation_error_message='Cet espace est déjà attribué à une autre structure sur ces dates.'),
         ),
         migrations.AddIndex(
             model_name='structure',

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from sites.db import lock_space_for_writes
+from core.db import lock_space_for_writes
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from occupants.calls_views import open_calls_queryset
+from occupants.calls.views import open_calls_queryset
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import sites.images
+import core.images
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, verbose_name='présentation')),
                 ('transport_access', models.TextField(blank=True, verbose_name='accès et transports')),
                 ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('cover_photo', sites.images.SafeImageField(blank=True, upload_to='sites/covers/', verbose_name='photo principale')),
+                ('cover_photo', core.images.SafeImageField(blank=True, upload_to='sites/covers/', verbose_name='photo principale')),
                 ('cover_photo_alt', models.CharField(blank=True, max_length=200, verbose_name='description de la photo')),
                 ('cover_thumbnail', models.ImageField(blank=True, editable=False, upload_to='sites/thumbs/')),
                 ('total_project_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='coût total du projet (€)')),
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             name='SitePhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', sites.images.SafeImageField(upload_to='sites/photos/', verbose_name='image')),
+                ('image', core.images.SafeImageField(upload_to='sites/photos/', verbose_name='image')),
                 ('thumbnail', models.ImageField(blank=True, editable=False, upload_to='sites/thumbs/')),
                 ('alt_text', models.CharField(help_text='Ce que montre la photo, pour les personnes qui ne la voient pas.', max_length=200, verbose_name="description de l'image")),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='légende')),
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                 ('is_bookable', models.BooleanField(default=False, help_text="Les occupants du lieu peuvent le réserver à l'heure.", verbose_name='partagé et réservable')),
                 ('is_accessible', models.BooleanField(default=False, verbose_name='accessible PMR')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('photo', sites.images.SafeImageField(blank=True, upload_to='spaces/', verbose_name='photo')),
+                ('photo', core.images.SafeImageField(blank=True, upload_to='spaces/', verbose_name='photo')),
                 ('photo_thumbnail', models.ImageField(blank=True, editable=False, upload_to='spaces/thumbs/')),
                 ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spaces', to='sites.site', verbose_name='lieu')),
             ],

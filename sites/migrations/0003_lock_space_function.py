@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from sites.db import create_lock_space_function
+from core.db import create_lock_space_function
 
 
 class Migration(migrations.Migration):

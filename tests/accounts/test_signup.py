@@ -259,7 +259,7 @@ def test_an_unverified_candidate_cannot_submit_and_is_told_how_to_verify(
 def test_the_submit_service_itself_refuses_an_unverified_candidate(draft):
     from django.core.exceptions import ValidationError
 
-    from occupants.calls_services import application_submit
+    from occupants.calls.services import application_submit
 
     with pytest.raises(ValidationError) as caught:
         application_submit(application=draft, user=draft.applicant)

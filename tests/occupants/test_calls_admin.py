@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from occupants import calls_services
+from occupants.calls import services as calls_services
 from occupants.models import (
     Application,
     Call,

@@ -309,7 +309,7 @@ def test_attachments_of_an_application_total_at_most_30_mb(client, call, camille
 
 
 def test_uploads_are_throttled_per_account(client, call, camille):
-    from occupants.calls_services import UPLOADS_PER_HOUR
+    from occupants.calls.services import UPLOADS_PER_HOUR
 
     application = make_application(call, camille)
     url = reverse("calls:document_upload", args=[application.pk])

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from occupants import calls_services
+from occupants.calls import services as calls_services
 from occupants.models import Application, Occupancy, Structure, StructureMember
 from tests.factories import SiteFactory, UserFactory
 from tests.occupants.calls_support import (

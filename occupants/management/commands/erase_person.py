@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from events.models import Booking, BookingSeries
 from occupants import services
 from occupants.models import (
     Application,
@@ -25,6 +24,7 @@ from occupants.models import (
     Structure,
     StructureMember,
 )
+from occupants.signals import person_erased
 
 ERASED = "[effacé]"
 
@@ -155,7 +155,14 @@ def erase_person(email: str) -> list[str]:
 
     changes += _erase_applications(email, user)
     if user is not None:
-        changes += _erase_booking_texts(user, names)
+        # What the apps built on occupants hold about the person (events: booking purposes).
+        def erase(text: str) -> str:
+            for name in names:
+                text = _replace_ci(text, name, ERASED)
+            return text
+
+        for _receiver, lines in person_erased.send(sender=None, user=user, erase=erase):
+            changes += lines
     changes += _erase_login_records(email)
     return changes
 
@@ -204,20 +211,6 @@ def _erase_applications(email: str, user) -> list[str]:
     if texts:
         changes.append(f"application texts erased: {texts}")
     return changes
-
-
-def _erase_booking_texts(user, names: list[str]) -> list[str]:
-    """The person's name in what they wrote when booking a room; the booking stays."""
-    changed = 0
-    for model in (Booking, BookingSeries):
-        for row in model.objects.filter(booked_by=user).exclude(purpose=""):
-            purpose = row.purpose
-            for name in names:
-                purpose = _replace_ci(purpose, name, ERASED)
-            if purpose != row.purpose:
-                model.objects.filter(pk=row.pk).update(purpose=purpose)
-                changed += 1
-    return [f"booking purposes anonymised: {changed}"] if changed else []
 
 
 def _erase_login_records(email: str) -> list[str]:

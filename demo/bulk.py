@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Organisation
+from demo.installed import has_models
 from sites.models import Equipment, Funding, Site, Space
 
 PREFIX = "bulk-"
@@ -166,15 +167,6 @@ def bulk_reference(index: int) -> str:
     return "B-" + "".join(reversed(chars))
 
 
-def _has_models(*labels: str) -> bool:
-    try:
-        for label in labels:
-            apps.get_model(label)
-    except LookupError:
-        return False
-    return True
-
-
 @dataclass
 class BulkResult:
     counts: dict[str, int] = field(default_factory=dict)
@@ -187,10 +179,10 @@ def bulk_exists() -> bool:
 def delete_bulk() -> None:
     """Remove every generated row, dependants first (several foreign keys are PROTECT)."""
     sites = Site.objects.filter(slug__startswith=PREFIX)
-    if _has_models("events.Booking"):
+    if has_models("events.Booking"):
         Booking = apps.get_model("events", "Booking")
         Booking.objects.filter(site__in=sites).delete()
-    if _has_models("occupants.Occupancy", "occupants.Structure"):
+    if has_models("occupants.Occupancy", "occupants.Structure"):
         Occupancy = apps.get_model("occupants", "Occupancy")
         Structure = apps.get_model("occupants", "Structure")
         Occupancy.objects.filter(site__in=sites).delete()
@@ -226,13 +218,13 @@ def generate(
         log(f"{len(spaces)} espaces")
         _equipment_and_funding(rng, site_rows, organisations, batch)
         site_structures: dict[int, list[int]] = {}
-        if structures and _has_models(
+        if structures and has_models(
             "occupants.Structure", "occupants.Occupancy", "occupants.OccupancySpace"
         ):
             site_structures = _structures(rng, structures, site_rows, spaces, batch)
             result.counts["structures"] = sum(len(v) for v in site_structures.values())
             log(f"{result.counts['structures']} structures et conventions")
-        if bookings and _has_models("events.Booking"):
+        if bookings and has_models("events.Booking"):
             result.counts["bookings"] = _bookings(
                 rng, bookings, spaces, site_structures, today, batch
             )

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 
 from accounts.models import User
-from sites.demo import data
+from demo import data
 
 ROLES = {
     "admin": "administratrice de la plateforme (tous les lieux)",

@@ -72,7 +72,7 @@ def _pixel_bound(image: Image.Image) -> tuple[int, str]:
     progressive JPEG (whose decoder holds every DCT coefficient of the full-size picture) is
     decoded whole, and Pillow keeps three full copies of a WebP while decoding it, then libwebp
     needs as much again to encode it. The bounds keep each upload under about 100 MB of memory
-    (tests/sites/test_image_cost.py).
+    (tests/core/test_image_cost.py).
     """
     if image.format == "JPEG":
         if image.info.get("progressive"):

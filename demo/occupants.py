@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.installed import has_models
 from occupants import services
 from occupants.models import Occupancy, Sector, Structure, StructureMember
-from sites.demo.extensions import has_models
 from sites.models import Space
 
 # Home towns: the seed says most occupants are anchored in Asnières or the Hauts-de-Seine.

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from sites.demo import bulk
+from demo import bulk
 
 
 class Command(BaseCommand):

@@ -11,7 +11,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from occupants import calls_services
+from core.images import reencode_image
+from occupants.calls import services as calls_services
 from occupants.models import (
     ATTACHMENT_MAX_BYTES,
     Application,
@@ -22,7 +23,6 @@ from occupants.models import (
     Structure,
 )
 from occupants.validators import validate_pdf
-from sites.images import reencode_image
 from sites.models import Space
 
 TOO_BIG = _("Le fichier dépasse %(max)s Mo.")
@@ -146,7 +146,7 @@ def _check_range(value, low, high, message) -> None:
 
 
 class AttachmentField(forms.FileField):
-    """A PDF (checked by content) or a JPEG/PNG (re-encoded by sites.images, EXIF dropped)."""
+    """A PDF (checked by content) or a JPEG/PNG (re-encoded by core.images, EXIF dropped)."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault(

@@ -22,9 +22,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from occupants import calls_exports, calls_services
-from occupants.calls_forms import AcceptForm
-from occupants.calls_views import document_response
+from core.admin import parse_id
+from occupants.calls import exports as calls_exports
+from occupants.calls import services as calls_services
+from occupants.calls.forms import AcceptForm
+from occupants.calls.views import document_response
 from occupants.models import (
     Application,
     ApplicationDocument,
@@ -34,8 +36,8 @@ from occupants.models import (
     Occupancy,
     VisitDate,
 )
-from sites.admin_scope import ScopedAdminMixin, managed_sites, parse_id
 from sites.models import Space
+from sites.scoping import ScopedAdminMixin, managed_sites
 
 
 def _scoped_to_calls(request, queryset):

@@ -1,4 +1,4 @@
-"""sites.db.retrying_deadlocks: a transaction that PostgreSQL ends with "deadlock detected" runs
+"""core.db.retrying_deadlocks: a transaction that PostgreSQL ends with "deadlock detected" runs
 again, so that racing writers meet a conflict instead of a server error."""
 
 import threading
@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from sites.db import retrying_deadlocks
+from core.db import retrying_deadlocks
 from sites.models import Site
 from tests.factories import SiteFactory
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from occupants import calls_views as views
+from occupants.calls import views
 
 app_name = "calls"
 

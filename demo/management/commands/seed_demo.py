@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from sites.demo import seed
+from demo import seed
 from sites.models import Site
 
 

@@ -1,29 +1,19 @@
-"""Scoping for the managers' admin: one mixin for every ModelAdmin and inline of a site's data.
+"""Scoping for a back office shared by tenants: one base for every ModelAdmin and inline.
 
-Who gets in:
-- platform admin = superuser: everything, Django's own permissions apply;
-- operator staff (staff of the site's operator organisation) and site managers (in
-  ``Site.managers``): a staff account (``is_staff``) that manages at least one site. Their rights
-  come from their role, not from Django permission rows: ``role_permissions`` lists what they may
-  do on a model, the queryset says on which rows;
-- anyone else (including a staff account that manages no site): nothing.
+``ScopedAdminBase`` knows nothing of the apps: a subclass says who is in scope at all
+(``has_scope``) and which rows they see (``scope_queryset``). ``sites.scoping.ScopedAdminMixin``
+is the one the project uses: site managers, rows of the sites they manage.
 
-Usage (the same for a TabularInline/StackedInline)::
+For a user in scope who is not a superuser, the base gives no Django permission rows a say:
+``role_permissions`` lists what they may do on a model, the queryset says on which rows. A
+superuser gets Django's own permissions.
 
-    @admin.register(Space)
-    class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
-        def scope_queryset(self, request, queryset):
-            return queryset.filter(site__in=managed_sites(request))
-
-or, for rows reached from a site by a lookup path, ``SiteScopedAdminMixin`` at the end of this
-module (``site_path = "space__site"``). Put the mixin first in the bases.
-
-What the mixin scopes for non-superusers:
+What the base scopes for non-superusers:
 - ``get_queryset``: the changelist, the search, the date hierarchy, and every object URL (change,
   delete, history answer the admin's "does not exist" redirect for a row outside the scope);
 - foreign-key and many-to-many choices: ``scoped_choices`` maps a field name to a callable
   ``request -> queryset``; without an entry, a field pointing to a model whose admin is itself a
-  ScopedAdminMixin gets that admin's scope (so ``site`` is scoped everywhere once SiteAdmin is);
+  ScopedAdminBase gets that admin's scope (so ``site`` is scoped everywhere once SiteAdmin is);
   a tampered id outside the choices is a form error;
 - ``list_filter`` entries naming a relation become ``RelatedOnlyFieldListFilter``, which offers
   only the related rows of the rows this user sees;
@@ -35,82 +25,16 @@ funders) keep every choice: list them in ``scoped_choices`` if they are private.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, ForeignKey, ManyToManyField, QuerySet
+from django.db.models import ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 
-from accounts.models import Organisation
-from sites.models import Site
-
 ChoicesFactory = Callable[[HttpRequest], QuerySet]
-
-
-def managed_sites(request: HttpRequest) -> QuerySet[Site]:
-    """The sites request.user manages (Site.objects.managed_by), as a lazy queryset."""
-    return Site.objects.managed_by(request.user)
-
-
-def operator_organisations(request: HttpRequest) -> QuerySet[Organisation]:
-    """The operator organisations request.user belongs to as staff (may create sites for them)."""
-    if request.user.is_superuser:
-        return Organisation.objects.filter(kind=Organisation.Kind.OPERATOR)
-    return Organisation.objects.filter(
-        kind=Organisation.Kind.OPERATOR, staff=request.user.pk
-    ).distinct()
-
-
-@dataclass(frozen=True)
-class AdminRoles:
-    operator_staff: bool  # staff of an operator organisation
-    organisation_staff: bool  # staff of any organisation
-    manages_site: bool  # Site.objects.managed_by(user) is not empty
-
-
-def admin_roles(request: HttpRequest) -> AdminRoles:
-    """The user's roles, read in one query and cached on the request."""
-    cached = getattr(request, "_ix_admin_roles", None)
-    if cached is not None:
-        return cached
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        roles = AdminRoles(False, False, False)
-    elif user.is_superuser:
-        roles = AdminRoles(True, True, True)
-    else:
-        memberships = Organisation.staff.through.objects.filter(user_id=user.pk)
-        flags = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(
-                _operator=Exists(memberships.filter(organisation__kind=Organisation.Kind.OPERATOR)),
-                _member=Exists(memberships),
-                _manages=Exists(Site.objects.managed_by(user)),
-            )
-            .values_list("_operator", "_member", "_manages")
-            .first()
-        ) or (False, False, False)
-        roles = AdminRoles(*(bool(flag) for flag in flags))
-    request._ix_admin_roles = roles
-    return roles
-
-
-def is_manager(request: HttpRequest) -> bool:
-    """Operator staff (even before their organisation has a site, so they can create one) or
-    staff managing at least one site."""
-    roles = admin_roles(request)
-    return roles.operator_staff or roles.manages_site
-
-
-def is_operator_staff(request: HttpRequest) -> bool:
-    """Staff of an operator organisation, not only a site manager (superusers count)."""
-    return admin_roles(request).operator_staff
 
 
 def parse_id(value: str | None) -> int | None:
@@ -158,8 +82,8 @@ class SafeChangeListMixin:
         return SafeChangeList
 
 
-class ScopedAdminMixin(SafeChangeListMixin):
-    """Limit a ModelAdmin or InlineModelAdmin to the rows and choices of the user's sites."""
+class ScopedAdminBase(SafeChangeListMixin):
+    """Limit a ModelAdmin or InlineModelAdmin to the rows and choices of the user's scope."""
 
     #: field name -> callable(request) returning the allowed choices (non-superusers only)
     scoped_choices: dict[str, ChoicesFactory] = {}
@@ -167,6 +91,10 @@ class ScopedAdminMixin(SafeChangeListMixin):
     role_permissions: frozenset[str] = frozenset({"view", "add", "change", "delete"})
     # "12 résultats (40 au total)" costs one more COUNT on every changelist page.
     show_full_result_count = False
+
+    def has_scope(self, request: HttpRequest) -> bool:
+        """Whether request.user (not a superuser) may enter this part of the admin at all."""
+        raise NotImplementedError(f"{type(self).__name__} must implement has_scope()")
 
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         """Return the part of queryset request.user may see. Subclasses must implement it."""
@@ -177,7 +105,7 @@ class ScopedAdminMixin(SafeChangeListMixin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        if not is_manager(request):
+        if not self.has_scope(request):
             return queryset.none()
         return self.scope_queryset(request, queryset)
 
@@ -189,8 +117,8 @@ class ScopedAdminMixin(SafeChangeListMixin):
             return factory(request)
         related_model = db_field.remote_field.model
         related_admin = self.admin_site._registry.get(related_model)
-        if isinstance(related_admin, ScopedAdminMixin):
-            if not is_manager(request):
+        if isinstance(related_admin, ScopedAdminBase):
+            if not related_admin.has_scope(request):
                 return related_model._default_manager.none()
             return related_admin.scope_queryset(request, related_model._default_manager.all())
         return None
@@ -242,12 +170,12 @@ class ScopedAdminMixin(SafeChangeListMixin):
 
     # --- permissions ---------------------------------------------------------------------------
     def _role_allows(self, request: HttpRequest, action: str) -> bool:
-        return action in self.role_permissions and is_manager(request)
+        return action in self.role_permissions and self.has_scope(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         if request.user.is_superuser:
             return super().has_module_permission(request)
-        return is_manager(request)
+        return self.has_scope(request)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         if request.user.is_superuser:
@@ -269,17 +197,3 @@ class ScopedAdminMixin(SafeChangeListMixin):
         if request.user.is_superuser:
             return super().has_delete_permission(request, obj)
         return self._role_allows(request, "delete")
-
-
-class SiteScopedAdminMixin(ScopedAdminMixin):
-    """The common case: rows that belong to a site through ``site_path`` (a lookup path such as
-    ``"site"``, ``"space__site"`` or ``"call__site"``)::
-
-        class BookingAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
-            site_path = "space__site"
-    """
-
-    site_path = "site"
-
-    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(**{f"{self.site_path}__in": managed_sites(request)})

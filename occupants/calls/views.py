@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import throttle
 from accounts.services import account_signup
-from occupants import calls_services
-from occupants.calls_forms import ApplicationForm, DocumentForm, SignupForm
+from occupants.calls import services as calls_services
+from occupants.calls.forms import ApplicationForm, DocumentForm, SignupForm
 from occupants.downloads import private_file_response
 from occupants.models import Application, ApplicationDocument, Call, Lot
 from sites.page_cache import public_page

@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from sites.charts import bar_chart, format_with_unit, horizontal_bar_chart, make_chart
+from core.charts import bar_chart, format_with_unit, horizontal_bar_chart, make_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\xa0"

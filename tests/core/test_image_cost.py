@@ -39,7 +39,7 @@ def peak_mb():
 
 django.setup()
 from django.core.exceptions import ValidationError
-from sites.images import reencode_image
+from core.images import reencode_image
 
 data = open(sys.argv[1], "rb").read()
 before, peak_before = resource.getrusage(resource.RUSAGE_SELF), peak_mb()

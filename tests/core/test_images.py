@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from sites.images import SafeImageFormField, reencode_image
+from core.images import SafeImageFormField, reencode_image
 from sites.models import Site, Space
 
 GPS_IFD = 0x8825

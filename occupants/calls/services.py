@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import throttle
 from accounts.services import require_verified_email
-from occupants import calls_emails
+from occupants.calls import emails as calls_emails
 from occupants.models import (
     Application,
     ApplicationDocument,

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import Organisation, User
-from sites.demo import data
-from sites.demo.images import building_picture
+from demo import data
+from demo.images import building_picture
 from sites.models import Equipment, Funding, Site, SitePhoto, Space
 
 SILENT_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
@@ -151,7 +151,7 @@ def seed_accounts(ctx: DemoContext) -> None:
 
 def run(*, today: date, photos: bool = True) -> DemoContext:
     """Load the whole demo in one transaction and return what was made."""
-    from sites.demo import extensions
+    from demo import extensions
 
     ctx = DemoContext(today=today, anchor=today.replace(day=1), photos=photos)
     # Services called by the seed (bookings…) send e-mails after commit: the demo's go nowhere.
