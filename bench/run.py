@@ -25,10 +25,12 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -133,9 +135,13 @@ def database_url(scale: int, environ: dict[str, str] | None = None) -> str:
     return url._replace(path=f"{url.path}{scale}").geturl()
 
 
-def production_env(database: str) -> dict[str, str]:
-    """Production settings, made runnable on plain HTTP on this machine only."""
-    return {
+def production_env(database: str, cache_dir: str | None = None) -> dict[str, str]:
+    """Production settings, made runnable on plain HTTP on this machine only.
+
+    `cache_dir`: the workers' shared file cache (pages, sessions), new for each run. The
+    production default, var/cache, outlives a run and keys pages on their URL only: a run would
+    otherwise be served the pages cached by the previous one, at another scale or code."""
+    env = {
         "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "k" * 40,
@@ -146,6 +152,9 @@ def production_env(database: str) -> dict[str, str]:
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "EMAIL_URL": "dummymail://",
     }
+    if cache_dir:
+        env["CACHE_URL"] = f"filecache://{Path(cache_dir).resolve()}"
+    return env
 
 
 def ensure_database(database: str) -> None:
@@ -533,12 +542,20 @@ def _load() -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    url = database_url(args.scale)
-    env = production_env(url)
+    database = database_url(args.scale)
+    cache_dir = tempfile.mkdtemp(prefix="interstices-bench-cache-")
+    try:
+        return run_bench(args, database, cache_dir)
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+
+
+def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
+    env = production_env(database, cache_dir)
     if args.no_page_cache:
         env["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     os.environ.update(env)
-    ensure_database(url)
+    ensure_database(database)
 
     import django
 
@@ -642,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers,
         "page_cache": not args.no_page_cache,
         "duration_s": args.duration,
-        "database": urlparse(url).path.lstrip("/"),
+        "database": urlparse(database).path.lstrip("/"),
         "scale": args.scale,
         "data": {"sites": args.sites, "structures": args.structures, "bookings": args.bookings},
         "site_page": site.slug,
