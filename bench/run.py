@@ -7,8 +7,14 @@
    the constant /healthz view as the ceiling; counts each page's SQL queries with the test client.
 4. Prints a markdown table, writes bench/last.json, stops gunicorn.
 
-Usage: python bench/run.py [--sites 1000] [--structures 20000] [--bookings 200000]
+Usage: python bench/run.py [--scale 1] [--keep-data] [--prepare-only]
+       [--sites 1000] [--structures 20000] [--bookings 200000]
        [--clients 10,50] [--duration 10] [--workers 4] [--strict]
+
+`--scale N` multiplies the generated data by N and keeps it in its own database
+(interstices_bench for 1, interstices_bench10 for 10), so that both data sets can be kept;
+`--keep-data` measures on the data already loaded there, whatever the day it was generated,
+after migrating it to the current code.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +45,8 @@ if str(ROOT) not in sys.path:
 from bench import load, stats  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/interstices_bench"
+# The data of `--scale 1`; `--scale N` generates N times each size.
+BASE_SIZES = {"sites": 1000, "structures": 20000, "bookings": 200000}
 HOST = "127.0.0.1"
 CEILING = "plafond (/healthz)"
 PAGE_P95_MS = 150.0
@@ -47,15 +57,32 @@ BENCH_USER = "banc-essai@example.org"
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sites", type=int, default=1000)
-    parser.add_argument("--structures", type=int, default=20000)
-    parser.add_argument("--bookings", type=int, default=200000)
+    parser.add_argument(
+        "--scale",
+        type=at_least(1),
+        default=1,
+        help="multiplie les données générées (1) ; chaque échelle a sa base",
+    )
+    for name, size in BASE_SIZES.items():
+        minimum = 1 if name == "sites" else 0  # as seed_bulk: a run may have no bookings
+        parser.add_argument(f"--{name}", type=at_least(minimum), help=f"{size} × l'échelle")
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="garde les données déjà chargées dans la base (migrée au code actuel), "
+        "même générées un autre jour",
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="prépare la base (migrations, données, statistiques) sans lancer de mesure",
+    )
     parser.add_argument("--clients", default="10,50", help="concurrences (10,50)")
     parser.add_argument("--duration", type=float, default=10.0, help="secondes par mesure")
     parser.add_argument("--warmup", type=float, default=2.0, help="secondes de chauffe par URL")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--output", default=str(ROOT / "bench" / "last.json"))
+    parser.add_argument("--output", help="bench/last.json (bench/last-x10.json à l'échelle 10)")
     parser.add_argument(
         "--only",
         default="",
@@ -68,14 +95,54 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="sert chaque page publique sans le cache des pages (PUBLIC_PAGE_CACHE_SECONDS=0)",
     )
     args = parser.parse_args(argv)
-    args.clients = sorted({int(c) for c in args.clients.split(",") if c.strip()})
+    try:
+        args.clients = sorted({int(c) for c in args.clients.split(",") if c.strip()})
+    except ValueError:
+        parser.error(f"--clients : des nombres entiers séparés par des virgules ({args.clients})")
+    if not args.clients or min(args.clients) < 1:
+        parser.error("--clients : au moins un nombre de clients positif attendu")
+    for name, size in BASE_SIZES.items():
+        if getattr(args, name) is None:
+            setattr(args, name, size * args.scale)
+    if args.output is None:
+        suffix = "" if args.scale == 1 else f"-x{args.scale}"
+        args.output = str(ROOT / "bench" / f"last{suffix}.json")
     return args
 
 
-def production_env(database_url: str) -> dict[str, str]:
-    """Production settings, made runnable on plain HTTP on this machine only."""
-    return {
-        "DATABASE_URL": database_url,
+def at_least(minimum: int):
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"nombre entier attendu : {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"nombre d'au moins {minimum} attendu : {value}")
+        return value
+
+    return whole_number
+
+
+def database_url(scale: int, environ: dict[str, str] | None = None) -> str:
+    """BENCH_DATABASE_URL when set (it names the database whatever the scale); otherwise
+    interstices_bench, with the scale after the name above 1 (interstices_bench10)."""
+    environ = os.environ if environ is None else environ
+    if environ.get("BENCH_DATABASE_URL"):
+        return environ["BENCH_DATABASE_URL"]
+    if scale == 1:
+        return DEFAULT_DATABASE_URL
+    url = urlparse(DEFAULT_DATABASE_URL)
+    return url._replace(path=f"{url.path}{scale}").geturl()
+
+
+def production_env(database: str, cache_dir: str | None = None) -> dict[str, str]:
+    """Production settings, made runnable on plain HTTP on this machine only.
+
+    `cache_dir`: the workers' shared file cache (pages, sessions), new for each run. The
+    production default, var/cache, outlives a run and keys pages on their URL only: a run would
+    otherwise be served the pages cached by the previous one, at another scale or code."""
+    env = {
+        "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "k" * 40,
         "DJANGO_DEBUG": "false",
@@ -85,15 +152,18 @@ def production_env(database_url: str) -> dict[str, str]:
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "EMAIL_URL": "dummymail://",
     }
+    if cache_dir:
+        env["CACHE_URL"] = f"filecache://{Path(cache_dir).resolve()}"
+    return env
 
 
-def ensure_database(database_url: str) -> None:
+def ensure_database(database: str) -> None:
     import psycopg
     from psycopg import sql
 
-    url = urlparse(database_url)
+    url = urlparse(database)
     if url.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit(f"BENCH_DATABASE_URL doit être une base PostgreSQL : {database_url}")
+        sys.exit(f"BENCH_DATABASE_URL doit être une base PostgreSQL : {database}")
     name = url.path.lstrip("/")
     admin = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
     try:
@@ -114,39 +184,69 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare_data(args: argparse.Namespace) -> None:
-    from django.apps import apps
-    from django.core.management import call_command
-    from django.utils import timezone
+def data_plan(wanted: dict, have: dict, today, keep: bool) -> str:
+    """What to do with the generated data: "reuse" it, "load" it (again), or "refuse" when
+    `--keep-data` finds other data in the database (replacing them is the caller's call).
 
+    `wanted` and `have` map each size (sites, structures, bookings) to its count; `have` also
+    holds "day", the day the data were generated. The generated dates follow that day (open
+    sites, upcoming bookings): without `--keep-data`, data generated on another day are
+    generated again; with it, they are measured as they are, so that runs made on several
+    days (before and after a change) measure the same rows."""
+    sizes_match = all(have.get(name) == count for name, count in wanted.items())
+    if sizes_match and (keep or have.get("day") == today):
+        return "reuse"
+    if keep and have.get("sites"):
+        return "refuse"
+    return "load"
+
+
+def loaded_sizes() -> dict:
+    """The sizes of the generated data in the database, and the day they were generated."""
     from demo import bulk
     from sites.models import Site
 
-    call_command("migrate", interactive=False, verbosity=0)
-    # The generated dates follow the day of generation (open sites, upcoming bookings): data
-    # generated on another day is generated again.
-    first = Site.objects.filter(slug__startswith="bulk-00001").first()
-    wanted = {"sites": args.sites, "day": timezone.localdate()}
+    first = Site.objects.filter(slug__startswith=bulk.PREFIX + "00001-").first()
     have = {
-        "sites": Site.objects.filter(slug__startswith="bulk-").count(),
+        "sites": Site.objects.filter(slug__startswith=bulk.PREFIX).count(),
         "day": first.occupancy_start + bulk.FIRST_SITE_AGE if first else None,
     }
-    if apps.is_installed("occupants") and _model("occupants.Structure"):
-        wanted["structures"] = args.structures
-        have["structures"] = (
-            _model("occupants.Structure").objects.filter(slug__startswith="bulk-").count()
+    if Structure := _model("occupants.Structure"):
+        have["structures"] = Structure.objects.filter(slug__startswith=bulk.PREFIX).count()
+    if Booking := _model("events.Booking"):
+        have["bookings"] = Booking.objects.filter(
+            site__slug__startswith=bulk.PREFIX, reference__startswith="B-"
+        ).count()
+    return have
+
+
+def prepare_data(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    began = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Base {connection.settings_dict['NAME']} migrée ({time.monotonic() - began:.0f} s).")
+    have = loaded_sizes()
+    wanted = {name: getattr(args, name) for name in BASE_SIZES if name in have}
+    today = timezone.localdate()
+    plan = data_plan(wanted, have, today, args.keep_data)
+    described = ", ".join(f"{k} {v}" for k, v in have.items())
+    if plan == "refuse":
+        sys.exit(
+            f"--keep-data : la base {connection.settings_dict['NAME']} contient d'autres données "
+            f"({described}) que celles demandées "
+            f"({', '.join(f'{k} {v}' for k, v in wanted.items())}). Relancez sans --keep-data "
+            "pour les remplacer, ou avec les tailles de ces données."
         )
-    if _model("events.Booking"):
-        wanted["bookings"] = args.bookings
-        have["bookings"] = (
-            _model("events.Booking")
-            .objects.filter(site__slug__startswith="bulk-", reference__startswith="B-")
-            .count()
-        )
-    if have == wanted:
-        print("Données déjà chargées : " + ", ".join(f"{k} {v}" for k, v in have.items()))
+    if plan == "reuse":
+        print("Données déjà chargées : " + described)
+        if have["day"] != today:
+            print(f"  générées le {have['day']:%d/%m/%Y}, gardées telles quelles (--keep-data).")
     else:
         print("Chargement de seed_bulk : " + ", ".join(f"{k} {v}" for k, v in wanted.items()))
+        began = time.monotonic()
         call_command(
             "seed_bulk",
             sites=args.sites,
@@ -154,13 +254,14 @@ def prepare_data(args: argparse.Namespace) -> None:
             bookings=args.bookings,
             reset=True,
         )
-    # Planner statistics, as autovacuum would gather them in production: without them the
-    # bench would measure plans that no production database uses.
-    from django.db import connection
-
+        print(f"Données chargées en {time.monotonic() - began:.0f} s.")
+    # Planner statistics and the visibility map, as autovacuum would keep them in production:
+    # without them the bench would measure plans (and heap fetches) no production database has.
     if connection.vendor == "postgresql":
+        began = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
+        print(f"VACUUM (ANALYZE) fait ({time.monotonic() - began:.0f} s).")
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -441,17 +542,27 @@ def _load() -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    env = production_env(database_url)
+    database = database_url(args.scale)
+    cache_dir = tempfile.mkdtemp(prefix="interstices-bench-cache-")
+    try:
+        return run_bench(args, database, cache_dir)
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+
+
+def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
+    env = production_env(database, cache_dir)
     if args.no_page_cache:
         env["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     os.environ.update(env)
-    ensure_database(database_url)
+    ensure_database(database)
 
     import django
 
     django.setup()
     prepare_data(args)
+    if args.prepare_only:
+        return 0
     urls, site = pick_urls(args)
     if args.only:  # the ceiling stays: the other rows are expressed against it
         wanted = [part.strip() for part in args.only.split(",") if part.strip()]
@@ -548,6 +659,8 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers,
         "page_cache": not args.no_page_cache,
         "duration_s": args.duration,
+        "database": urlparse(database).path.lstrip("/"),
+        "scale": args.scale,
         "data": {"sites": args.sites, "structures": args.structures, "bookings": args.bookings},
         "site_page": site.slug,
         "overlapping_bookings": overlaps,

@@ -5,10 +5,14 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from bench import load, run, stats
 
@@ -60,15 +64,17 @@ def test_table_is_markdown_with_one_row_per_measure():
     assert json.dumps(page.as_dict())  # serialisable for bench/last.json
 
 
-def test_arguments_and_production_environment():
+def test_arguments_and_production_environment(tmp_path):
     args = run.parse_args(["--clients", "50,10,10", "--duration", "3"])
     assert args.clients == [10, 50] and args.duration == 3
-    env = run.production_env("postgres://postgres@127.0.0.1:5432/x")
+    env = run.production_env("postgres://postgres@127.0.0.1:5432/x", str(tmp_path))
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.prod"
-    # The production settings really load with these switches, SSL redirect off.
+    # The production settings really load with these switches, SSL redirect off, and the
+    # run's own cache directory instead of the production var/cache.
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS[0])"
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS[0], "
+        "s.CACHES['default']['LOCATION'])"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -78,7 +84,86 @@ def test_arguments_and_production_environment():
         text=True,
         check=True,
     )
-    assert result.stdout.split() == ["False", "False", "False", "127.0.0.1"]
+    assert result.stdout.split() == ["False", "False", "False", "127.0.0.1", str(tmp_path)]
+
+
+def test_scale_multiplies_each_default_size_and_names_its_own_results_file():
+    one = run.parse_args([])
+    assert (one.scale, one.sites, one.structures, one.bookings) == (1, 1000, 20000, 200000)
+    assert Path(one.output).name == "last.json"
+    ten = run.parse_args(["--scale", "10"])
+    assert (ten.sites, ten.structures, ten.bookings) == (10000, 200000, 2000000)
+    assert Path(ten.output).name == "last-x10.json"
+    assert not ten.keep_data and not ten.prepare_only
+
+
+def test_a_size_given_on_the_command_line_wins_over_the_scale():
+    args = run.parse_args(["--scale", "10", "--bookings", "0", "--output", "/tmp/x.json"])
+    assert (args.sites, args.structures, args.bookings) == (10000, 200000, 0)
+    assert args.output == "/tmp/x.json"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--scale", "0"],
+        ["--scale", "dix"],
+        ["--sites", "0"],
+        ["--bookings", "-1"],
+        ["--clients", "dix"],
+        ["--clients", "0"],
+        ["--clients", ","],
+    ],
+)
+def test_bad_arguments_stop_with_a_usage_error(argv, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        run.parse_args(argv)
+    assert stopped.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_each_scale_has_its_own_database_unless_one_is_named():
+    assert run.database_url(1, {}) == "postgres://postgres@127.0.0.1:5432/interstices_bench"
+    assert run.database_url(10, {}) == "postgres://postgres@127.0.0.1:5432/interstices_bench10"
+    assert run.database_url(3, {"BENCH_DATABASE_URL": ""}).endswith("/interstices_bench3")
+    named = {"BENCH_DATABASE_URL": "postgres://bench@db:5433/copie"}
+    assert run.database_url(10, named) == "postgres://bench@db:5433/copie"
+
+
+SIZES = {"sites": 1000, "structures": 20000, "bookings": 200000}
+TODAY = date(2026, 3, 2)
+
+
+def test_data_of_today_with_the_wanted_sizes_are_reused():
+    have = {**SIZES, "day": TODAY}
+    assert run.data_plan(SIZES, have, TODAY, keep=False) == "reuse"
+    assert run.data_plan(SIZES, have, TODAY, keep=True) == "reuse"
+
+
+def test_data_of_another_day_are_loaded_again_unless_kept():
+    have = {**SIZES, "day": TODAY - timedelta(days=5)}
+    assert run.data_plan(SIZES, have, TODAY, keep=False) == "load"
+    assert run.data_plan(SIZES, have, TODAY, keep=True) == "reuse"
+
+
+def test_keep_data_refuses_to_replace_data_of_other_sizes_but_loads_an_empty_database():
+    other = {**SIZES, "bookings": 199000, "day": TODAY}  # e.g. a load cut short
+    assert run.data_plan(SIZES, other, TODAY, keep=False) == "load"
+    assert run.data_plan(SIZES, other, TODAY, keep=True) == "refuse"
+    empty = {"sites": 0, "structures": 0, "bookings": 0, "day": None}
+    assert run.data_plan(SIZES, empty, TODAY, keep=True) == "load"
+
+
+@pytest.mark.django_db
+def test_loaded_sizes_reads_back_what_seed_bulk_generated_and_its_day():
+    assert run.loaded_sizes()["sites"] == 0
+    call_command("seed_bulk", sites=3, structures=50, bookings=120, stdout=StringIO())
+    have = run.loaded_sizes()
+    assert have == {"sites": 3, "structures": 50, "bookings": 120, "day": timezone.localdate()}
+    wanted = run.parse_args(["--sites", "3", "--structures", "50", "--bookings", "120"])
+    sizes = {name: getattr(wanted, name) for name in SIZES}
+    assert run.data_plan(sizes, have, timezone.localdate(), keep=True) == "reuse"
+    assert run.data_plan({**sizes, "sites": 4}, have, timezone.localdate(), keep=True) == "refuse"
 
 
 class _Handler(BaseHTTPRequestHandler):
