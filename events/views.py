@@ -75,8 +75,8 @@ def _get_space_for_user(user, pk: int) -> Space:
 def _period_bookings(user, spaces, start: datetime, end: datetime):
     """The bookings holding the spaces in [start, end), each with `mine` (the user's or one of
     their structures', Booking.objects.of_member) and `visible_purpose`: every viewer of the
-    page sees who holds a room, the purpose only whom Booking.objects.visible_to lets open the
-    booking."""
+    page sees who holds a room, the purpose only those whom Booking.objects.visible_to lets
+    open the booking."""
 
     def among(bookings):
         return Exists(bookings.filter(pk=OuterRef("pk")))
