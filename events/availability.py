@@ -1,5 +1,5 @@
-"""Who may see a site's rooms, and what a room's time looks like: the grids of the week and day
-views and the free-room search. Reads only; writes go through events.services.
+"""What a room's time looks like: the grids of the week and day views and the free-room search.
+Reads only; writes go through events.services. Who may see them: Site.objects.bookable_by.
 
 Every page builds its grid from three bulk reads whatever the number of bookings: the spaces,
 their opening intervals (events.rules.open_intervals_bulk) and the active bookings of the period.
@@ -14,191 +14,14 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from math import gcd
 
-from django.db import connection
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
-from events.rules import bookable_space, local_tz
-from events.sql import column_list, fetch
-from occupants.models import Occupancy, Structure, StructureMember
-from sites.models import Site, Space
-
-# --- Access -------------------------------------------------------------------------------
-
-
-def occupant_site_ids(user) -> QuerySet:
-    """Sites where the user belongs to a structure with a current occupancy (a subquery)."""
-    return (
-        Occupancy.objects.current()
-        .filter(structure__in=Structure.objects.of_member(user))
-        .values("site_id")
-    )
-
-
-def sites_for_booking(user) -> QuerySet[Site]:
-    """The sites whose booking pages a user may see: occupants of the site and its managers.
-    The rule for lists of sites; for one site, booking_access() reads the same rule in one
-    written-out query (a test compares the two over a cast of users and sites)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Site.objects.none()
-    return Site.objects.filter(
-        Q(pk__in=occupant_site_ids(user)) | Q(pk__in=Site.objects.managed_by(user).values("pk"))
-    )
-
-
-def can_manage(user, site_id: int) -> bool:
-    """Whether the user manages the site (Site.objects.managed_by): one query."""
-    return Site.objects.managed_by(user).filter(pk=site_id).exists()
-
-
-@dataclass(frozen=True)
-class Access:
-    """What a user is on one site, for its booking pages: the rule of sites_for_booking(),
-    can_manage() and Structure.objects.of_member(), read in one query (booking_access())."""
-
-    structure_ids: frozenset[int] = frozenset()  # every structure the user is a member of
-    occupant: bool = False  # one of them occupies the site today (Occupancy.objects.current())
-    manager: bool = False  # the user manages the site (Site.objects.managed_by)
-
-    @property
-    def allowed(self) -> bool:
-        return self.occupant or self.manager
-
-
-# The week and day views run it at every page: written out, it costs a fraction of building the
-# same three queries with the ORM. Its rule is Site.objects.managed_by()'s and
-# Occupancy.objects.current()'s (a test compares them over a cast of users and sites).
-_ACCESS_SQL = """
-SELECT m.structure_id, EXISTS (
-    SELECT 1 FROM {occupancy} o
-    WHERE o.structure_id = m.structure_id AND o.site_id = %s AND o.status <> %s
-      AND o.start <= %s AND o."end" >= %s
-)
-FROM {member} m WHERE m.user_id = %s
-UNION ALL
-SELECT NULL, (
-    EXISTS (
-        SELECT 1 FROM {site} s JOIN {staff} st ON st.organisation_id = s.operator_id
-        WHERE s.id = %s AND st.user_id = %s
-    )
-    OR EXISTS (SELECT 1 FROM {managers} sm WHERE sm.site_id = %s AND sm.user_id = %s)
-)
-"""
-
-
-def booking_access(user, site_id: int) -> Access:
-    """The user's Access to a site's booking pages: one query (none for an anonymous or
-    inactive user, who has none)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Access()
-    ops = connection.ops
-    sql = _ACCESS_SQL.format(
-        occupancy=ops.quote_name(Occupancy._meta.db_table),
-        member=ops.quote_name(StructureMember._meta.db_table),
-        site=ops.quote_name(Site._meta.db_table),
-        staff=ops.quote_name(Organisation.staff.through._meta.db_table),
-        managers=ops.quote_name(Site.managers.through._meta.db_table),
-    )
-    today = ops.adapt_datefield_value(timezone.localdate())
-    params = [site_id, Occupancy.Status.CANCELLED, today, today, user.pk]
-    params += [site_id, user.pk, site_id, user.pk]
-    structure_ids, occupant, manager = set(), False, bool(user.is_superuser)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for structure_id, flag in cursor.fetchall():
-            if structure_id is None:
-                manager = manager or bool(flag)
-            else:
-                structure_ids.add(structure_id)
-                occupant = occupant or bool(flag)
-    return Access(frozenset(structure_ids), occupant, manager)
-
-
-def get_site_for_user(user, slug: str) -> tuple[Site, Access]:
-    """A site whose booking pages the user may see, with the user's Access to it."""
-    site = Site.objects.filter(slug=slug).first() if isinstance(slug, str) else None
-    access = booking_access(user, site.pk) if site is not None else Access()
-    if not access.allowed:
-        raise Http404(_("Lieu introuvable."))
-    return site, access
-
-
-def get_space_for_user(user, pk) -> tuple[Space, Access]:
-    """A bookable room (with its site, from the booking setup cache) whose site's booking
-    pages the user may see, with the user's Access to that site."""
-    space = bookable_space(pk)
-    access = booking_access(user, space.site_id) if space is not None else Access()
-    if not access.allowed:
-        raise Http404(_("Salle introuvable."))
-    return space, access
-
-
-# Booking POSTs are the busiest writes: the structures the user books for on a site are read in
-# SQL written out, a fifth of what building the same query with the ORM costs per request.
-_BOOKING_STRUCTURES_SQL = """
-SELECT {columns}, o.start AS occupancy_start, o."end" AS occupancy_end
-FROM {structure} s
-JOIN {occupancy} o ON o.structure_id = s.id
-WHERE o.site_id = %s AND o."end" >= %s AND o.status <> %s
-  AND s.id IN (SELECT m.structure_id FROM {member} m WHERE m.user_id = %s)
-ORDER BY s.name, s.id, o.start
-"""
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def get_space_to_book(user, pk) -> tuple[Space, list[Structure]]:
-    """get_space_for_user() for the booking form, which needs the user's structures on the site
-    too: the same rule (an occupant of the site, or one of its managers). The room comes from
-    the booking setup cache (events.rules.bookable_space); the structures from one query on
-    their occupancies of the site (not cancelled, not over), which also gives each structure
-    `booking_periods`, its (start, end) days of occupancy from today on, so that
-    events.services.book() checks the booking's day without reading them again. Only the
-    structures occupying the site today are listed (Occupancy.objects.current()); the list is
-    empty for a manager who occupies nothing there."""
-    space = bookable_space(pk)
-    if space is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise Http404(_("Salle introuvable."))
-    today = timezone.localdate()
-    quote = connection.ops.quote_name
-    sql = _BOOKING_STRUCTURES_SQL.format(
-        columns=column_list(Structure, "s"),
-        structure=quote(Structure._meta.db_table),
-        occupancy=quote(Occupancy._meta.db_table),
-        member=quote(StructureMember._meta.db_table),
-    )
-    rows = fetch(
-        Structure,
-        sql,
-        [
-            space.site_id,
-            connection.ops.adapt_datefield_value(today),
-            Occupancy.Status.CANCELLED,
-            user.pk,
-        ],
-    )
-    structures: dict[int, Structure] = {}
-    periods: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for row in rows:
-        # SQLite gives the extra columns as text, PostgreSQL as dates.
-        start, end = _as_date(row.occupancy_start), _as_date(row.occupancy_end)
-        periods[row.pk].append((start, end))
-        if start <= today:
-            structures.setdefault(row.pk, row)
-    for structure in structures.values():
-        structure.booking_periods = periods[structure.pk]
-    if not structures and not can_manage(user, space.site_id):
-        raise Http404(_("Salle introuvable."))
-    return space, list(structures.values())
-
+from events.rules import local_tz
+from sites.models import Space
 
 # --- Grids --------------------------------------------------------------------------------
 

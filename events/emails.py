@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from events.formatting import format_slot
 from events.ics import bookings_ics
 from events.models import Booking
 
@@ -36,8 +37,6 @@ def _bookings(ids: Iterable[int]) -> list[Booking]:
 
 
 def _slot(booking: Booking) -> str:
-    from events.services import format_slot
-
     return format_slot(booking.start, booking.end)
 
 

@@ -28,7 +28,6 @@ from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
 from events import ics
-from events.availability import sites_for_booking
 from events.models import Booking, FeedToken
 from events.rules import local_tz
 from occupants.models import Structure, StructureMember
@@ -165,9 +164,8 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
         for m in memberships
     ]
     spaces = (
-        Space.objects.filter(
-            is_bookable=True, site__published=True, site__in=sites_for_booking(user)
-        )
+        Space.objects.bookable_by(user)
+        .filter(site__published=True)
         .select_related("site")
         .order_by("site__name", "name")
     )

@@ -9,7 +9,6 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -111,10 +110,6 @@ class BookingForm(forms.Form):
         self.min_minutes = min_minutes
         self.max_minutes = max_minutes
         self.capacity = capacity
-        # The structures: a queryset, or the list the view read (each with its booking_periods).
-        self.listed = {} if isinstance(structures, QuerySet) else {s.pk: s for s in structures}
-        if not isinstance(structures, QuerySet):
-            structures = Structure.objects.filter(pk__in=[s.pk for s in structures])
         self.fields["structure"].queryset = structures.order_by("name", "pk")
         self.fields["start_time"].widget.attrs["step"] = step * 60
         self.fields["duration"].widget = forms.Select(choices=self.duration_choices())
@@ -132,11 +127,6 @@ class BookingForm(forms.Form):
     def duration_choices(self) -> list[tuple[int, str]]:
         first = max(self.min_minutes, self.step)
         return list(_duration_choices(get_language(), first, self.max_minutes, self.step))
-
-    def clean_structure(self) -> Structure:
-        structure = self.cleaned_data["structure"]
-        # The view's own instance when it gave a list: it carries what the view read about it.
-        return self.listed.get(structure.pk, structure)
 
     def clean_duration(self) -> int:
         minutes = self.cleaned_data["duration"]

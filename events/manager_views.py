@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Organisation
 from core.charts import make_chart
 from events import exports, services, stats
+from events.formatting import format_slot
 from events.forms import date_input, time_input
 from events.models import Booking
 from events.rules import at, closed_periods_bulk, effective_rules, open_intervals_bulk
@@ -490,7 +491,7 @@ def outside_booking(request: HttpRequest) -> HttpResponse:
                         "who": booking.organisation.name
                         if booking.organisation_id
                         else booking.outside_name,
-                        "slot": services.format_slot(booking.start, booking.end),
+                        "slot": format_slot(booking.start, booking.end),
                         "price": formats.number_format(booking.price or 0, 2),
                     },
                 )

@@ -2,6 +2,8 @@
 
 Two active bookings of one space never overlap. On PostgreSQL an exclusion constraint guarantees
 it; on SQLite `events.services.book` runs its check and its insert in one IMMEDIATE transaction.
+On both, the services lock the space's row first (Space.objects.lock), so that the writers of one
+space take turns.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -397,19 +400,14 @@ class BookingQuerySet(models.QuerySet["Booking"]):
             return self.all()
         return self.filter(site_id__in=Site.objects.managed_by(user).values("pk"))
 
-    def of_member(self, user, structure_ids=None) -> BookingQuerySet:
-        """Bookings of the structures a user belongs to, and the ones they made themselves.
-        `structure_ids`: those structures when the caller has just read them (a list is
-        lighter to compile than the subquery, for a page that filters the bookings several
-        times)."""
+    def of_member(self, user) -> BookingQuerySet:
+        """Bookings of the structures a user belongs to, and the ones they made themselves."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if structure_ids is None:
-            structure_ids = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
-            return self.filter(
-                Q(InSubquery(F("structure_id"), structure_ids)) | Q(booked_by_id=user.pk)
-            )
-        return self.filter(Q(structure_id__in=list(structure_ids)) | Q(booked_by_id=user.pk))
+        structure_ids = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
+        return self.filter(
+            Q(InSubquery(F("structure_id"), structure_ids)) | Q(booked_by_id=user.pk)
+        )
 
     def visible_to(self, user) -> BookingQuerySet:
         """What a user may open in full (purpose included): their structures' bookings, their
@@ -425,6 +423,15 @@ class BookingQuerySet(models.QuerySet["Booking"]):
             | Q(booked_by_id=user.pk)
             | Q(InSubquery(F("site_id"), sites))
         )
+
+    def cancellable_by(self, user, now=None) -> BookingQuerySet:
+        """What a user may cancel now: an active booking that they made or that one of their
+        structures holds, until it starts; any active booking of a site they manage, until it
+        ends. The one place for this rule (pages, services and the admin)."""
+        now = now or timezone.now()
+        return (
+            self.of_member(user).filter(start__gt=now) | self.managed_by(user).filter(end__gt=now)
+        ).active()
 
     def overlapping_pairs(self) -> list[tuple[int, int]]:
         """Pairs of active bookings of one space whose times overlap: must always be empty.

@@ -4,25 +4,17 @@ Rules: the space's own BookingRules row if it has one, else its site's, else DEF
 Opening hours: the space's rows if it has any, else its site's, else DEFAULT_OPENING_HOURS.
 Closed periods of the site and of the space are cut out of the opening hours.
 
-A site's rules, opening hours and closed periods ("its booking setup") change a few times a
-year and are read by every booking page and every booking: they are kept in Django's cache per
-site (BOOKING_SETUP_CACHE_SECONDS) and dropped when one of their rows is saved or deleted
-(signals connected in EventsConfig.ready, again after the commit) or rewritten in bulk here.
-The booking form reads its room (with the room's site) the same way: bookable_space().
+Each of them is one query whatever the number of spaces.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 
 from events.models import BookingRules, ClosedPeriod, OpeningHours
@@ -53,137 +45,14 @@ def effective_rules(space: Space) -> BookingRules:
     return effective_rules_bulk([space])[space.pk]
 
 
-@dataclass
-class SiteSetup:
-    """Every BookingRules, OpeningHours and ClosedPeriod row of one site."""
-
-    rules: list[BookingRules] = field(default_factory=list)
-    hours: list[OpeningHours] = field(default_factory=list)
-    closed: list[ClosedPeriod] = field(default_factory=list)
-
-
-def _setup_key(site_id: int) -> str:
-    return f"booking-setup:{site_id}"
-
-
-# A booking page or a booking reads its site's setup several times (the rules, the opening
-# hours, the closed periods): during a request, the first read is kept for the others, so the
-# shared cache is read once. Set at request_started, dropped at request_finished
-# (EventsConfig.ready); outside a request every call reads the cache.
-_request = Local()
-
-
-def start_request(**kwargs) -> None:
-    _request.setups = {}
-
-
-def end_request(**kwargs) -> None:
-    _request.setups = None
-
-
-def site_setups(site_ids: Iterable[int]) -> dict[int, SiteSetup]:
-    """The booking setup of each site: read in this request already, else from the cache, else
-    three queries for the missing."""
-    site_ids = set(site_ids)
-    seconds = getattr(settings, "BOOKING_SETUP_CACHE_SECONDS", 0)
-    memo = getattr(_request, "setups", None)
-    found: dict[int, SiteSetup] = {}
-    if memo:
-        found = {site_id: memo[site_id] for site_id in site_ids if site_id in memo}
-    wanted = site_ids - found.keys()
-    if seconds > 0 and wanted:
-        keys = {_setup_key(site_id): site_id for site_id in wanted}
-        found |= {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
-    missing = site_ids - found.keys()
-    if missing:
-        loaded = {site_id: SiteSetup() for site_id in missing}
-        for row in BookingRules.objects.filter(site_id__in=missing):
-            loaded[row.site_id].rules.append(row)
-        for row in OpeningHours.objects.filter(site_id__in=missing).order_by("opens"):
-            loaded[row.site_id].hours.append(row)
-        for row in ClosedPeriod.objects.filter(site_id__in=missing).order_by("start"):
-            loaded[row.site_id].closed.append(row)
-        if seconds > 0:
-            cache.set_many({_setup_key(k): v for k, v in loaded.items()}, seconds)
-        found.update(loaded)
-    if memo is not None:
-        memo.update(found)
-    return found
-
-
-def forget_setup(site_id: int | None) -> None:
-    """Drop a site's cached setup, now and after the current transaction commits (a request
-    reading the old rows in between must not leave them cached)."""
-    if site_id is None:
-        return
-    memo = getattr(_request, "setups", None)
-    if memo:
-        memo.pop(site_id, None)
-    key = _setup_key(site_id)
-    cache.delete(key)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete(key), robust=True)
-
-
-def on_setup_change(sender, instance, **kwargs) -> None:
-    """post_save / post_delete receiver for BookingRules, OpeningHours and ClosedPeriod."""
-    if not kwargs.get("raw"):
-        forget_setup(instance.site_id)
-
-
-def _space_key(space_id: int) -> str:
-    return f"booking-space:{space_id}"
-
-
-def bookable_space(space_id) -> Space | None:
-    """The bookable space `space_id` with its site, or None: from the cache, else one query.
-    The booking form and every booking POST read it; a room's row changes rarely."""
-    try:
-        space_id = int(space_id)
-    except (TypeError, ValueError):
-        return None
-    seconds = getattr(settings, "BOOKING_SETUP_CACHE_SECONDS", 0)
-    key = _space_key(space_id)
-    space = cache.get(key) if seconds > 0 else None
-    if space is None:
-        space = Space.objects.select_related("site").filter(pk=space_id).first()
-        if space is None:
-            return None
-        if seconds > 0:
-            cache.set(key, space, seconds)
-    return space if space.is_bookable else None
-
-
-def forget_spaces(space_ids: Iterable[int]) -> None:
-    """Drop cached spaces, now and again after the current transaction commits."""
-    keys = [_space_key(space_id) for space_id in space_ids]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
-
-
-def on_space_change(sender, instance, **kwargs) -> None:
-    """post_save / post_delete receiver for Space and Site (a site's spaces hold a copy of it)."""
-    if kwargs.get("raw"):
-        return
-    if isinstance(instance, Space):
-        forget_spaces([instance.pk])
-    elif instance.pk is not None:
-        forget_spaces(Space.objects.filter(site_id=instance.pk).values_list("pk", flat=True))
-
-
 def effective_rules_bulk(spaces: Sequence[Space]) -> dict[int, BookingRules]:
-    """The rules of each space (one query at most, none from the cache)."""
-    setups = site_setups(space.site_id for space in spaces)
+    """The rules of each space (one query)."""
     by_space, by_site = {}, {}
-    for setup in setups.values():
-        for row in setup.rules:
-            if row.space_id:
-                by_space[row.space_id] = row
-            else:
-                by_site[row.site_id] = row
+    for row in BookingRules.objects.filter(site_id__in={space.site_id for space in spaces}):
+        if row.space_id:
+            by_space[row.space_id] = row
+        else:
+            by_site[row.site_id] = row
     return {
         space.pk: by_space.get(space.pk)
         or by_site.get(space.site_id)
@@ -200,9 +69,8 @@ def quota_scope(rules: BookingRules) -> Q:
     Whichever room of the scope is booked, the same rules row, hence the same quota, applies."""
     if rules.space_id is not None:
         return Q(space_id=rules.space_id)
-    setup = site_setups([rules.site_id])[rules.site_id]
-    own_rules = [row.space_id for row in setup.rules if row.space_id]
-    return Q(site_id=rules.site_id) & ~Q(space_id__in=own_rules)
+    own_rules = BookingRules.objects.filter(site_id=rules.site_id, space__isnull=False)
+    return Q(site_id=rules.site_id) & ~Q(space_id__in=own_rules.values("space_id"))
 
 
 def set_opening_hours(
@@ -231,9 +99,7 @@ def set_opening_hours(
         OpeningHours.objects.filter(
             site_id=site_id, space_id=space_id, weekday__in=weekdays
         ).delete()
-    created = OpeningHours.objects.bulk_create(rows)
-    forget_setup(site_id)  # bulk_create sends no signal
-    return created
+    return OpeningHours.objects.bulk_create(rows)
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:
@@ -263,11 +129,11 @@ def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval
 
 
 def opening_hours_bulk(spaces: Sequence[Space]) -> dict[int, dict[int, list[tuple[time, time]]]]:
-    """Each space's weekly hours {weekday: [(opens, closes)]} (one query at most)."""
-    setups = site_setups(space.site_id for space in spaces)
+    """Each space's weekly hours {weekday: [(opens, closes)]} (one query)."""
     site_hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     space_hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in sorted((r for s in setups.values() for r in s.hours), key=lambda r: r.opens):
+    rows = OpeningHours.objects.filter(site_id__in={space.site_id for space in spaces})
+    for row in rows.order_by("opens"):
         target = space_hours[row.space_id] if row.space_id else site_hours[row.site_id]
         target[row.weekday].append((row.opens, row.closes))
     result = {}
@@ -284,11 +150,11 @@ def opening_hours_bulk(spaces: Sequence[Space]) -> dict[int, dict[int, list[tupl
 def closed_periods_bulk(
     spaces: Sequence[Space], start: datetime, end: datetime
 ) -> dict[int, list[ClosedPeriod]]:
-    """The closed periods touching [start, end) that apply to each space (one query at most)."""
-    setups = site_setups(space.site_id for space in spaces)
-    periods = sorted(
-        (p for s in setups.values() for p in s.closed if p.start < end and p.end > start),
-        key=lambda p: p.start,
+    """The closed periods touching [start, end) that apply to each space (one query)."""
+    periods = list(
+        ClosedPeriod.objects.filter(
+            site_id__in={space.site_id for space in spaces}, start__lt=end, end__gt=start
+        ).order_by("start")
     )
     return {
         space.pk: [
@@ -308,8 +174,8 @@ def open_intervals_bulk(
     closed: dict[int, list[ClosedPeriod]] | None = None,
 ) -> dict[int, dict[date, list[Interval]]]:
     """{space_id: {day: [(start, end), ...]}} for every day from start_day to end_day included:
-    opening hours minus closed periods, as aware datetimes. Three queries at most whatever the
-    sizes, none when the sites' setups are cached."""
+    opening hours minus closed periods, as aware datetimes. Two queries whatever the sizes (one
+    when the caller gives the closed periods)."""
     spaces = list(spaces)
     if not spaces or end_day < start_day:
         return {space.pk: {} for space in spaces}

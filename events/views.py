@@ -1,9 +1,9 @@
 """Occupants' booking pages: week and day grids, the booking form (one slot or a series),
 the free-room search, their bookings with cancellation and .ics download.
 
-Access: a site's pages are for its occupants and managers (events.availability.sites_for_booking);
-a booking is for its structure's members, its author and the site's managers
-(Booking.objects.visible_to); anything else answers 404.
+Access: a site's pages are for its occupants and managers (Site.objects.bookable_by); a booking
+is for its structure's members, its author and the site's managers (Booking.objects.visible_to),
+who may cancel it as Booking.objects.cancellable_by says; anything else answers 404.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,26 +55,46 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _period_bookings(spaces, start: datetime, end: datetime):
+def _get_site_for_user(user, slug: str) -> Site:
+    """A site whose booking pages the user may see (Site.objects.bookable_by)."""
+    site = Site.objects.bookable_by(user).filter(slug=slug).first()
+    if site is None:
+        raise Http404(_("Lieu introuvable."))
+    return site
+
+
+def _get_space_for_user(user, pk: int) -> Space:
+    """A bookable room, with its site, whose booking pages the user may see
+    (Space.objects.bookable_by)."""
+    space = Space.objects.bookable_by(user).select_related("site").filter(pk=pk).first()
+    if space is None:
+        raise Http404(_("Salle introuvable."))
+    return space
+
+
+def _period_bookings(user, spaces, start: datetime, end: datetime):
+    """The bookings holding the spaces in [start, end), each with `mine` (the user's or one of
+    their structures', Booking.objects.of_member) and `visible_purpose`: every viewer of the
+    page sees who holds a room, the purpose only those whom Booking.objects.visible_to lets
+    open the booking."""
+
+    def among(bookings):
+        return Exists(bookings.filter(pk=OuterRef("pk")))
+
     return (
         Booking.objects.active()
         .holding(start, end)
         .filter(space__in=spaces)
         .select_related("structure", "organisation")
+        .annotate(
+            mine=among(Booking.objects.of_member(user)),
+            visible_purpose=Case(
+                When(among(Booking.objects.visible_to(user)), then=F("purpose")),
+                default=Value(""),
+            ),
+        )
         .order_by("start")
     )
-
-
-def _mark_visibility(bookings, user, access: availability.Access) -> list[Booking]:
-    """Name the holder to every viewer of the page (occupants and managers of the site), the
-    purpose only to whom Booking.objects.visible_to lets open the booking."""
-    mine = access.structure_ids
-    manages = access.manager
-    bookings = list(bookings)
-    for booking in bookings:
-        booking.mine = booking.structure_id in mine or booking.booked_by_id == user.pk
-        booking.visible_purpose = booking.purpose if (booking.mine or manages) else ""
-    return bookings
 
 
 def _render(request: HttpRequest, template: str, context: dict, partial: str = "", **kw):
@@ -90,7 +110,7 @@ def _render(request: HttpRequest, template: str, context: dict, partial: str = "
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     sites = (
-        availability.sites_for_booking(request.user)
+        Site.objects.bookable_by(request.user)
         .prefetch_related(
             Prefetch(
                 "spaces",
@@ -106,7 +126,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def space_week(request: HttpRequest, pk: int) -> HttpResponse:
-    space, access = availability.get_space_for_user(request.user, pk)
+    space = _get_space_for_user(request.user, pk)
     requested = _parse_day(request.GET.get("du"))
     if request.GET.get("du") and requested is None:
         messages.warning(request, _("Date non comprise : voici la semaine en cours."))
@@ -115,7 +135,7 @@ def space_week(request: HttpRequest, pk: int) -> HttpResponse:
     rules = effective_rules(space)
     intervals = open_intervals_bulk([space], days[0], days[-1])
     start, end = _day_bounds(days[0], days[-1])
-    bookings = _mark_visibility(_period_bookings([space], start, end), request.user, access)
+    bookings = _period_bookings(request.user, [space], start, end)
     grid = availability.week_grid(
         space,
         days,
@@ -140,7 +160,7 @@ def space_week(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def site_day(request: HttpRequest, slug: str) -> HttpResponse:
-    site, access = availability.get_site_for_user(request.user, slug)
+    site = _get_site_for_user(request.user, slug)
     requested = _parse_day(request.GET.get("date"))
     if request.GET.get("date") and requested is None:
         messages.warning(request, _("Date non comprise : voici aujourd'hui."))
@@ -149,7 +169,7 @@ def site_day(request: HttpRequest, slug: str) -> HttpResponse:
     rules = effective_rules_bulk(spaces)
     intervals = open_intervals_bulk(spaces, day, day)
     start, end = _day_bounds(day, day)
-    bookings = _mark_visibility(_period_bookings(spaces, start, end), request.user, access)
+    bookings = _period_bookings(request.user, spaces, start, end)
     grid = availability.day_grid(
         spaces,
         day,
@@ -225,16 +245,19 @@ def _recurrence(data: dict) -> services.Recurrence:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book_space(request: HttpRequest, pk: int) -> HttpResponse:
-    space, structures = availability.get_space_to_book(request.user, pk)
+    space = _get_space_for_user(request.user, pk)
     site = space.site
     rules = effective_rules(space)
     context = {"space": space, "site": site, "rules": rules}
-    if not structures:
+    # The structures the user books for: theirs that occupy the site today.
+    structures = Structure.objects.of_member(request.user).occupying(site.pk)
+    listed = list(structures.order_by("name"))
+    if not listed:
         # A manager without a structure on the site books for outside partners in the admin.
         return _render(request, "events/book.html", {**context, "form": None}, partial="form")
     kwargs = _form_kwargs(space, structures, rules)
     if request.method != "POST":
-        form = BookingForm(initial=_initial(request, rules, structures), **kwargs)
+        form = BookingForm(initial=_initial(request, rules, listed), **kwargs)
         return _render(request, "events/book.html", {**context, "form": form}, partial="form")
 
     form = BookingForm(request.POST, **kwargs)
@@ -252,12 +275,7 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         if not form.is_series():
-            booking = services.book(
-                **common,
-                request_key=str(data["request_key"]),
-                rules=rules,
-                occupancy_periods=data["structure"].booking_periods,
-            )
+            booking = services.book(**common, request_key=str(data["request_key"]))
         elif request.POST.get("confirm") != "1":
             common.pop("purpose")
             occurrences = services.preview_series(**common, rule=_recurrence(data))
@@ -299,7 +317,7 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def find_slot(request: HttpRequest) -> HttpResponse:
-    sites = availability.sites_for_booking(request.user).order_by("name")
+    sites = Site.objects.bookable_by(request.user).order_by("name")
     site_list = list(sites)
     if not site_list:
         raise Http404(_("Vous n'occupez aucun lieu."))
@@ -368,7 +386,7 @@ def _booking_lists(request: HttpRequest, queryset) -> dict:
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
     structures = list(Structure.objects.of_member(request.user).order_by("name"))
-    bookings = Booking.objects.of_member(request.user, [s.pk for s in structures])
+    bookings = Booking.objects.of_member(request.user)
     context = {
         **_booking_lists(request, bookings),
         "structures": structures,
@@ -403,19 +421,11 @@ def _get_booking_for_user(user, pk) -> Booking:
         raise Http404(_("Réservation introuvable.")) from None
 
 
-def _can_cancel(user, booking: Booking) -> bool:
-    return (
-        booking.is_active
-        and booking.end > timezone.now()
-        and Booking.objects.of_member(user).filter(pk=booking.pk).exists()
-    )
-
-
 @login_required
 @require_GET
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _get_booking_for_user(request.user, pk)
-    can_cancel = _can_cancel(request.user, booking)
+    can_cancel = Booking.objects.cancellable_by(request.user).filter(pk=booking.pk).exists()
     context = {
         "booking": booking,
         "can_cancel": can_cancel,
@@ -427,15 +437,8 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    # Cancelling is for the structure's members and the author; managers do it in the admin.
-    try:
-        booking = (
-            Booking.objects.of_member(request.user)
-            .select_related("space", "site", "series")
-            .get(pk=pk)
-        )
-    except Booking.DoesNotExist:
-        raise Http404(_("Réservation introuvable.")) from None
+    # Whoever may open the booking; services.cancel says whether it may still be cancelled.
+    booking = _get_booking_for_user(request.user, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez ce qu'il faut annuler."))

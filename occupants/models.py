@@ -63,6 +63,12 @@ class StructureQuerySet(models.QuerySet["Structure"]):
             pk__in=Occupancy.objects.current().managed_by(user).values("structure_id")
         )
 
+    def occupying(self, site_id: int, on=None) -> StructureQuerySet:
+        """Structures holding a current occupancy (Occupancy.objects.current) of a site."""
+        return self.filter(
+            pk__in=Occupancy.objects.current(on=on).filter(site_id=site_id).values("structure_id")
+        )
+
     def visible_to_manager(self, user) -> StructureQuerySet:
         """Structures a site manager may read: every non-cancelled occupant of their sites, past,
         current or upcoming (the site's history). Only administered_by() may be changed; an
@@ -221,6 +227,10 @@ class OccupancyQuerySet(models.QuerySet["Occupancy"]):
 
     def managed_by(self, user) -> OccupancyQuerySet:
         return self.filter(site_id__in=Site.objects.managed_by(user).values("pk"))
+
+    def of_member(self, user) -> OccupancyQuerySet:
+        """The occupancies of the structures a user belongs to."""
+        return self.filter(structure_id__in=Structure.objects.of_member(user).values("pk"))
 
     def visible_to(self, user) -> OccupancyQuerySet:
         """What a user may read, the signed agreement included: their structures' occupancies

@@ -138,9 +138,10 @@ def validate_occupancy_terms(
 def _write_held_spaces(occupancy: Occupancy, spaces: list[Space]) -> None:
     """Replace the occupancy's held spaces, refusing overlaps with clear messages.
 
-    The caller holds a transaction. On SQLite it began IMMEDIATE (settings), so the check and
-    the insert cannot interleave with another writer's. On PostgreSQL two writers may both pass
-    the check; the exclusion constraint then makes the later one fail, which we translate.
+    The caller holds a transaction and the spaces' locks (Space.objects.lock), so the check and
+    the insert cannot interleave with another writer's of the same spaces (on SQLite, its
+    IMMEDIATE transaction). The exclusion constraint stays the guarantee on PostgreSQL: a
+    refusal from it is translated too.
     """
     active = occupancy.status != Occupancy.Status.CANCELLED
     if active:
@@ -155,10 +156,7 @@ def _write_held_spaces(occupancy: Occupancy, spaces: list[Space]) -> None:
     existing = {row.space_id: row for row in OccupancySpace.objects.filter(occupancy=occupancy)}
     try:
         with transaction.atomic():
-            # In one order for every writer: on PostgreSQL each row locks its space until the
-            # commit (core.db.lock_space_for_writes), and two writers locking two spaces in
-            # opposite orders would deadlock.
-            for space in sorted(spaces, key=lambda space: space.pk):
+            for space in spaces:
                 row = existing.get(space.pk) or OccupancySpace(occupancy=occupancy, space=space)
                 row.start, row.end = occupancy.start, occupancy.end
                 row.exclusive = not space_is_shared(space)
@@ -220,6 +218,7 @@ def create_occupancy(
     occupancy.full_clean()
 
     def write() -> Occupancy:
+        Space.objects.lock(space.pk for space in spaces)
         occupancy.pk, occupancy._state.adding = None, True  # again after a rolled-back attempt
         occupancy.save()
         _write_held_spaces(occupancy, spaces)
@@ -239,6 +238,7 @@ def update_occupancy(occupancy: Occupancy, *, spaces: Iterable[Space] | None = N
         spaces = chosen
         if spaces is None:
             spaces = list(Space.objects.filter(held_by__occupancy=occupancy))
+        Space.objects.lock(space.pk for space in spaces)
         validate_occupancy_terms(
             site=occupancy.site,
             spaces=spaces,

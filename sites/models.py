@@ -70,6 +70,20 @@ class SiteQuerySet(models.QuerySet["Site"]):
         assigned = Site.managers.through.objects.filter(user_id=user.pk).values("site_id")
         return self.filter(Q(operator_id__in=operated) | Q(pk__in=assigned))
 
+    def bookable_by(self, user) -> SiteQuerySet:
+        """The sites whose rooms a user may book and whose booking pages they may see: those
+        where one of their structures holds a current occupancy, and those they manage. The one
+        place for this rule (Space.objects.bookable_by follows it)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        # Occupancies belong to the occupants app, a layer above this one: reached through the
+        # reverse relation, so that this module imports nothing from there.
+        occupancy = Site._meta.get_field("occupancies").related_model
+        occupied = occupancy.objects.current().of_member(user).values("site_id")
+        return self.filter(
+            Q(pk__in=occupied) | Q(pk__in=Site.objects.managed_by(user).values("pk"))
+        )
+
 
 class Site(models.Model):
     class Status(models.TextChoices):
@@ -276,6 +290,28 @@ class SitePhoto(models.Model):
         sync_thumbnail(self, "image", "thumbnail")
 
 
+class SpaceQuerySet(models.QuerySet["Space"]):
+    def bookable_by(self, user) -> SpaceQuerySet:
+        """The bookable rooms of the sites Site.objects.bookable_by(user) returns."""
+        return self.filter(is_bookable=True, site__in=Site.objects.bookable_by(user))
+
+    def lock(self, ids) -> list[int]:
+        """Locks these spaces' rows until the end of the current transaction, in id order, and
+        returns the ids found. Every service that writes rows of a space's exclusion constraint
+        (bookings, held spaces) calls it first: two writers of one space take turns, the later
+        one meets the earlier one's rows as a plain conflict rather than a deadlock between
+        their uncommitted rows, and one order for all means two writers locking the same
+        spaces cannot wait for each other. FOR NO KEY UPDATE: readers and the foreign-key
+        checks of other tables do not wait. On SQLite, a no-op: its IMMEDIATE transactions
+        already take turns."""
+        return list(
+            self.select_for_update(no_key=True)
+            .filter(pk__in=sorted(set(ids)))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
 class Space(models.Model):
     class Kind(models.TextChoices):
         OFFICE = "bureau", _("Bureau")
@@ -312,6 +348,8 @@ class Space(models.Model):
     description = models.TextField(_("description"), blank=True)
     photo = SafeImageField(_("photo"), upload_to="spaces/", blank=True)
     photo_thumbnail = models.ImageField(upload_to="spaces/thumbs/", blank=True, editable=False)
+
+    objects = SpaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("espace")

@@ -102,7 +102,7 @@ EXPECTED = {
     ("events:mine", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("events:structure_bookings", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("events:detail", "booking"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
-    ("events:cancel", "booking"): (LOGIN, 404, MOVED, 404, 404, 404, 404, 404),
+    ("events:cancel", "booking"): (LOGIN, 404, MOVED, 404, MOVED, 404, MOVED, MOVED),
     ("events:ics", "booking"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
     ("events:manager_index", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
     ("events:manager_queue", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),

@@ -197,8 +197,6 @@ CACHES = {
 }
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
-# A site's booking rules, opening hours and closed periods (events.rules.site_setups).
-BOOKING_SETUP_CACHE_SECONDS = 3600
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:password@host:587, dummymail://

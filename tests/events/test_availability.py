@@ -1,15 +1,17 @@
-"""The grids behind the week and day views, and the free-room search, on real rules."""
+"""The grids behind the week and day views, and the free-room search, on real rules; who may
+see them (Site.objects.bookable_by)."""
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from events import availability
 from events.models import BookingRules, ClosedPeriod
 from events.rules import effective_rules, effective_rules_bulk, open_intervals_bulk
-from sites.models import Site
+from occupants.models import Occupancy
+from sites.models import Site, Space
 from tests.events.factories import PARIS, BookingFactory, local_slot
 
 pytestmark = pytest.mark.django_db
@@ -149,24 +151,43 @@ def test_free_spaces_respect_capacity_free_hours_and_duration_rules(booking_worl
     )
 
 
-def test_sites_for_booking_are_the_occupied_and_the_managed_ones(booking_world):
+def test_bookable_sites_are_the_occupied_and_the_managed_ones(booking_world):
     w = booking_world
-    assert list(availability.sites_for_booking(w.bob)) == [w.site_a]
-    assert list(availability.sites_for_booking(w.dan)) == [w.site_b]
-    assert list(availability.sites_for_booking(w.mara)) == [w.site_a]
-    assert set(availability.sites_for_booking(w.olga)) == {w.site_a, w.site_b}
-    assert set(availability.sites_for_booking(w.alice)) == set(Site.objects.all())
-    assert not availability.sites_for_booking(w.uma).exists()
-    assert availability.get_space_to_book(w.bob, w.salle_jaune.pk)[1] == [w.bleu]
-    assert availability.get_space_to_book(w.mara, w.salle_jaune.pk)[1] == []  # a manager
-    with pytest.raises(Http404):
-        availability.get_space_to_book(w.bob, w.salle_b.pk)
+    assert list(Site.objects.bookable_by(w.bob)) == [w.site_a]
+    assert list(Site.objects.bookable_by(w.dan)) == [w.site_b]
+    assert list(Site.objects.bookable_by(w.mara)) == [w.site_a]
+    assert set(Site.objects.bookable_by(w.olga)) == {w.site_a, w.site_b}
+    assert set(Site.objects.bookable_by(w.alice)) == set(Site.objects.all())
+    assert not Site.objects.bookable_by(w.uma).exists()
+    assert not Site.objects.bookable_by(AnonymousUser()).exists()
+    assert set(Space.objects.bookable_by(w.bob)) == {w.salle_jaune, w.salle_verte}
+    assert set(Space.objects.bookable_by(w.mara)) == {w.salle_jaune, w.salle_verte}
+    assert list(Space.objects.bookable_by(w.dan)) == [w.salle_b]
 
 
-def test_ended_occupancy_gives_no_access(booking_world):
+def test_unbookable_rooms_and_inactive_users_are_left_out(booking_world):
+    w = booking_world
+    Space.objects.filter(pk=w.salle_verte.pk).update(is_bookable=False)
+    assert list(Space.objects.bookable_by(w.bob)) == [w.salle_jaune]
+    w.bob.is_active = False
+    assert not Site.objects.bookable_by(w.bob).exists()
+
+
+def test_ended_cancelled_or_future_occupancy_gives_no_access(booking_world):
     w = booking_world
     w.sud.occupancies.update(
         start=timezone.localdate() - timedelta(days=400),
         end=timezone.localdate() - timedelta(days=1),
     )
-    assert not availability.sites_for_booking(w.dan).exists()
+    assert not Site.objects.bookable_by(w.dan).exists()
+    w.sud.occupancies.update(
+        start=timezone.localdate() + timedelta(days=1),
+        end=timezone.localdate() + timedelta(days=400),
+    )
+    assert not Site.objects.bookable_by(w.dan).exists()
+    w.sud.occupancies.update(
+        start=timezone.localdate(), end=timezone.localdate(), status=Occupancy.Status.CANCELLED
+    )
+    assert not Site.objects.bookable_by(w.dan).exists()
+    w.sud.occupancies.update(status=Occupancy.Status.SIGNED)
+    assert list(Site.objects.bookable_by(w.dan)) == [w.site_b]

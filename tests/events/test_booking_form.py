@@ -25,7 +25,7 @@ def booking_form(data=None, **kwargs) -> BookingForm:
     return BookingForm(
         data,
         site=Site(pk=1, name="Site A"),
-        structures=[Structure(pk=1, name=HOSTILE), Structure(pk=2, name="Collectif Vert")],
+        structures=Structure.objects.none(),
         step=30,
         min_minutes=30,
         max_minutes=240,

@@ -14,10 +14,11 @@ import time
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
-from events import services
+from events import checks, services
 from events.models import Booking, BookingSeries
 from events.recurrence import WEEKLY, Recurrence
 from events.services import BookingError, book, book_series
+from sites.models import Space, SpaceQuerySet
 from tests.events.factories import BookingFactory, local_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -179,32 +180,33 @@ def test_members_racing_for_the_last_quota_hours_get_them_once(booking_world):
 
 def _slow_quota_count(monkeypatch, pause: float) -> None:
     """Injects a pause between counting the structure's hours and the insert (test-only)."""
-    original = services._Checker._load_quota
+    original = checks.Checker._load_quota
 
     def count_then_wait(self, *args, **kwargs):
         original(self, *args, **kwargs)
         time.sleep(pause)
 
-    monkeypatch.setattr(services._Checker, "_load_quota", count_then_wait)
+    monkeypatch.setattr(checks.Checker, "_load_quota", count_then_wait)
 
 
 def _quota_race(w) -> tuple[dict[str, int], float]:
-    """Nine bookings of one hour for Atelier Bleu, at nine different hours of one day, spread
-    over the three rooms of site A, whose rules give 3 hours a week: returns the outcomes and
-    the hours Atelier Bleu holds that week afterwards."""
+    """Nine bookings of one hour for Atelier Bleu, at nine different hours of one day, each in
+    its own room of site A (so that the rooms' locks do not serialise them), whose rules give 3
+    hours a week: returns the outcomes and the hours Atelier Bleu holds that week afterwards."""
     from decimal import Decimal
 
     from events.models import BookingRules
     from tests.events.factories import RoomFactory
 
     BookingRules.objects.create(site=w.site_a, weekly_quota_hours=Decimal("3"))
-    rooms = [w.salle_jaune, w.salle_verte, RoomFactory(site=w.site_a, name="Salle Rose")]
+    rooms = [w.salle_jaune, w.salle_verte]
+    rooms += [RoomFactory(site=w.site_a, name=f"Salle {n}") for n in range(7)]
     day = 7 - local_slot(0, 0)[0].weekday() + 1  # Tuesday of next week
 
     def attempt(i: int):
         start, end = local_slot(day, 9 + i)
         return book(
-            space=rooms[i % 3], user=(w.bob, w.bea)[i % 2], structure=w.bleu, start=start, end=end
+            space=rooms[i], user=(w.bob, w.bea)[i % 2], structure=w.bleu, start=start, end=end
         )
 
     counts = _kinds(_race(9, attempt))
@@ -237,15 +239,15 @@ def test_control_without_the_quota_lock_the_race_exceeds_the_quota(booking_world
 
 
 def _slow_check(monkeypatch, pause: float) -> None:
-    """Injects a pause between the overlap check and the insert (test-only)."""
-    original = services._find_conflict
+    """Injects a pause between the read of the room's bookings and the insert (test-only)."""
+    original = checks.Checker._load_taken
 
-    def check_then_wait(*args, **kwargs):
-        result = original(*args, **kwargs)
+    def check_then_wait(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
         time.sleep(pause)
         return result
 
-    monkeypatch.setattr(services, "_find_conflict", check_then_wait)
+    monkeypatch.setattr(checks.Checker, "_load_taken", check_then_wait)
 
 
 def test_guarantee_holds_with_a_pause_between_check_and_insert(
@@ -307,10 +309,11 @@ def without_overlap_constraint(transactional_db):
 def test_control_without_the_constraint_the_race_double_books(
     without_overlap_constraint, booking_world, monkeypatch
 ):
-    """The same load with the guarantee switched off: the self-join catches the overlaps, so the
-    tests above would fail if the constraint were missing."""
+    """The same load with both guarantees switched off, the constraint and the room's lock: the
+    self-join catches the overlaps, so the tests above would fail if both were missing."""
     w = booking_world
     _slow_check(monkeypatch, 0.5)
+    monkeypatch.setattr(SpaceQuerySet, "lock", lambda self, ids: [])
     start, end = local_slot(3, 16)
     n = 10
     counts = _kinds(_race(n, _booker(w, start, end)))
@@ -319,20 +322,11 @@ def test_control_without_the_constraint_the_race_double_books(
     assert len(Booking.objects.overlapping_pairs()) >= 1
 
 
-@pytest.fixture
-def without_space_lock(transactional_db):
-    """Disables the trigger that makes one room's writers take turns, then restores it."""
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE events_booking DISABLE TRIGGER events_booking_lock_space")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE events_booking ENABLE TRIGGER events_booking_lock_space")
-
-
-def _crossing_writers(w) -> list[str]:
+def _crossing_writers(w, *, lock: bool) -> list[str]:
     """Two transactions on one room. The first books 10:00–11:00 and, half a second later,
     12:30–13:30; the second, in between, books 12:00–13:00 then 10:30–11:30. Each overlaps a
-    row of the other. Returns [first's outcome, second's]."""
+    row of the other. With `lock`, each takes the room's lock first, as the services do.
+    Returns [first's outcome, second's]."""
     started = threading.Event()
     outcomes = {}
 
@@ -345,6 +339,8 @@ def _crossing_writers(w) -> list[str]:
     def writer(name: str, first: Booking, second: Booking) -> None:
         try:
             with transaction.atomic():
+                if lock:
+                    Space.objects.lock([w.salle_jaune.pk])
                 first.save(force_insert=True)
                 if name == "first":
                     started.set()
@@ -372,17 +368,27 @@ def _crossing_writers(w) -> list[str]:
 
 @pytest.mark.postgres
 def test_crossing_writers_on_one_room_take_turns_instead_of_deadlocking(booking_world):
-    """The second writer waits at its first insert until the first commits, then meets the
-    first's 12:30 row as a plain conflict: no "deadlock detected", no one-second stall."""
-    assert _crossing_writers(booking_world) == ["ok", "conflict"]
+    """With the room's lock (Space.objects.lock), the second writer waits until the first
+    commits, then meets the first's 12:30 row as a plain conflict: no "deadlock detected",
+    no one-second stall."""
+    assert _crossing_writers(booking_world, lock=True) == ["ok", "conflict"]
     assert Booking.objects.count() == 2
     assert Booking.objects.overlapping_pairs() == []
 
 
 @pytest.mark.postgres
-def test_control_without_the_space_lock_crossing_writers_deadlock(
-    without_space_lock, booking_world
-):
-    """The same two writers without the trigger: each waits for the other's uncommitted row
-    and PostgreSQL ends one of them, so the test above can fail."""
-    assert sorted(_crossing_writers(booking_world)) == ["deadlock", "ok"]
+def test_control_without_the_space_lock_crossing_writers_deadlock(booking_world):
+    """The same two writers without the lock: each waits for the other's uncommitted row and
+    PostgreSQL ends one of them, so the test above can fail."""
+    assert sorted(_crossing_writers(booking_world, lock=False)) == ["deadlock", "ok"]
+
+
+@pytest.mark.postgres
+def test_no_lock_trigger_is_left_in_the_database():
+    """The lock is taken in Python now: the migrations dropped the PL/pgSQL trigger and its
+    function."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s", ["%lock_space%"])
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT proname FROM pg_proc WHERE proname = 'interstices_lock_space'")
+        assert cursor.fetchall() == []

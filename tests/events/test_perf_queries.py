@@ -1,5 +1,5 @@
-"""Speed fixes found by the benchmark: index-friendly scoping, paged lists joined after paging,
-the booking POST's query count, and the week grid's slot links built in Python."""
+"""Index-friendly scoping, paged lists, the booking POST's query count, and the week grid's
+slot links."""
 
 from datetime import timedelta
 
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import Booking
-from events.rules import bookable_space, site_setups
 from tests.events.factories import BookingFactory, StructureFactory, local_slot
 from tests.events.test_views_booking import book_url, form_data
 from tests.factories import OrganisationFactory
@@ -93,9 +92,6 @@ def test_booking_post_query_count_is_small_and_constant(client, booking_world):
         assert response.status_code == 302
         return len(queries)
 
-    # In the cache, as they are after any booking page.
-    site_setups([w.salle_jaune.site_id])
-    bookable_space(w.salle_jaune.pk)
     few = post(2)
     for day in range(4, 40):
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
@@ -103,13 +99,11 @@ def test_booking_post_query_count_is_small_and_constant(client, booking_world):
     StructureFactory.create_batch(5)
     many = post(3)
     assert few == many
-    # user; the user's structures there with their occupancy days; the form's check of the
-    # chosen one; the transaction, the conflict and the request_key in one query, the insert
-    # in its savepoint (inside the test's transaction: a request of its own has no
-    # savepoints, and on PostgreSQL no transaction either); no query for the e-mail. The
-    # session, the room with its site, the rules, opening hours and closed periods are in the
-    # cache.
-    assert many <= 9
+    # The page: user, the room if the user may book it, its rules, the user's structures on
+    # the site, the form's check of the chosen one. The service, in its transaction: the
+    # room's lock, the request_key's twin, the member's occupancy, the rules, closed periods,
+    # opening hours and bookings, the insert in its savepoint; no query for the e-mail.
+    assert many <= 18
 
 
 def test_refused_booking_post_is_a_light_page(client, booking_world):
@@ -127,19 +121,14 @@ def test_refused_booking_post_is_a_light_page(client, booking_world):
         assert "est déjà réservé" in response.content.decode()
         return response, len(queries)
 
-    site_setups([w.salle_jaune.site_id])
-    bookable_space(w.salle_jaune.pk)
     page, few = post()
     for day in range(4, 20):
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
     StructureFactory.create_batch(5)
     partial, many = post(headers={"HX-Request": "true"})
-    # user, structures with their occupancy days, the form's check of the chosen one, the
-    # conflict check in a savepoint (inside the test's transaction), its rollback, the
-    # structure options (read by the select and its `required` test); the room, rules,
-    # closures and opening hours from the cache.
+    # The booking's queries up to its refusal, rolled back, and the form's structure options.
     assert few == many
-    assert many <= 9
+    assert many <= 18
     assert "<html" in page.content.decode()
     html = partial.content.decode()
     assert "<html" not in html and 'name="request_key"' in html

@@ -3,22 +3,18 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from events import rules
 from events.models import BookingRules, ClosedPeriod, OpeningHours
 from events.rules import (
     DEFAULT_OPENING_HOURS,
-    bookable_space,
     effective_rules,
     effective_rules_bulk,
     open_intervals,
     open_intervals_bulk,
     open_minutes,
     set_opening_hours,
-    site_setups,
 )
 from sites.models import Space
 from tests.events.factories import PARIS, RoomFactory
@@ -132,10 +128,8 @@ def test_bulk_query_count_does_not_grow(booking_world, django_assert_num_queries
     w = booking_world
     rooms = [RoomFactory(site=w.site_a) for _i in range(3)]
     set_opening_hours(w.site_a, range(7), time(9), time(18))
-    # Rules, opening hours and closed periods of the sites, then from the cache.
-    with django_assert_num_queries(3):
-        open_intervals_bulk(rooms, MONDAY, MONDAY + timedelta(days=6))
-    with django_assert_num_queries(0):
+    # The opening hours and the closed periods of the sites.
+    with django_assert_num_queries(2):
         open_intervals_bulk(rooms, MONDAY, MONDAY + timedelta(days=6))
     rooms += [RoomFactory(site=w.site_b) for _i in range(20)]
     for room in rooms[:10]:
@@ -143,26 +137,21 @@ def test_bulk_query_count_does_not_grow(booking_world, django_assert_num_queries
         ClosedPeriod.objects.create(
             site=room.site, space=room, start=_at(MONDAY, 10), end=_at(MONDAY, 11)
         )
-    # Saving hours and closed periods dropped the cached setups: read again, once.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         result = open_intervals_bulk(rooms, MONDAY, MONDAY + timedelta(days=30))
     assert len(result) == len(rooms) and len(result[rooms[0].pk]) == 31
     assert result[rooms[0].pk][MONDAY] == [(_at(MONDAY, 11), _at(MONDAY, 12))]
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         effective_rules_bulk(rooms)
 
 
-# --- The booking setup in the cache --------------------------------------------------------
+# --- Changes are seen at once ----------------------------------------------------------------
 
 
-def test_a_saved_or_deleted_rule_hour_or_closure_is_seen_at_once(
-    booking_world, django_assert_num_queries
-):
+def test_a_saved_or_deleted_rule_hour_or_closure_is_seen_at_once(booking_world):
     w = booking_world
     room = w.salle_jaune
     assert effective_rules(room).slot_minutes == BookingRules().slot_minutes
-    with django_assert_num_queries(0):
-        effective_rules(room)
     rules = BookingRules.objects.create(site=room.site, slot_minutes=15)
     assert effective_rules(room).slot_minutes == 15
     rules.slot_minutes = 60
@@ -181,123 +170,26 @@ def test_a_saved_or_deleted_rule_hour_or_closure_is_seen_at_once(
     assert open_intervals_bulk([room], MONDAY, MONDAY)[room.pk][MONDAY] == before
 
 
-def test_the_setup_is_dropped_again_after_the_commit(
-    booking_world, django_capture_on_commit_callbacks
-):
-    """A request that read the old rows between the save and the commit must not leave them
-    in the cache."""
-    w = booking_world
-    room = w.salle_jaune
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        BookingRules.objects.create(site=room.site, slot_minutes=15)
-        stale = site_setups([room.site_id])  # what a concurrent request would cache
-    assert stale[room.site_id].rules  # (here it sees the row: same transaction)
-    from django.core.cache import cache
-
-    cache.set(f"booking-setup:{room.site_id}", type(stale[room.site_id])(), 3600)
-    for callback in callbacks:
-        callback()
-    assert effective_rules(room).slot_minutes == 15
-
-
-@pytest.fixture
-def cache_reads(monkeypatch):
-    """How many times the shared cache is asked for booking setups."""
-    reads = []
-    backend = type(caches["default"])  # on the class: a request may use its own instance
-    get_many = backend.get_many
-
-    def counting(self, keys, *args, **kwargs):
-        reads.extend(key for key in keys if key.startswith("booking-setup:"))
-        return get_many(self, keys, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "get_many", counting)
-    return reads
-
-
-def test_a_request_reads_a_sites_setup_from_the_cache_once(booking_world, cache_reads):
-    w = booking_world
-    room = w.salle_jaune
-    effective_rules(room)  # cached by a previous request
-    cache_reads.clear()
-    rules.start_request()  # what request_started does (its other receivers close the test db)
-    try:
-        effective_rules(room)
-        open_intervals_bulk([room], MONDAY, MONDAY)  # hours and closed periods
-        assert len(cache_reads) == 1
-        # A change made during the request is seen by the rest of it.
-        BookingRules.objects.create(site=room.site, slot_minutes=15)
-        assert effective_rules(room).slot_minutes == 15
-    finally:
-        rules.end_request()
-    cache_reads.clear()
-    effective_rules(room)
-    effective_rules(room)
-    assert len(cache_reads) == 2  # outside a request, each call asks the cache
-
-
-def test_each_request_reads_the_setup_afresh(booking_world, client, cache_reads):
+def test_rules_changed_in_bulk_are_seen_by_the_next_page(booking_world, client):
+    """A queryset update sends no signal: the booking pages read the rows afresh."""
     w = booking_world
     client.force_login(w.bob)
     url = reverse("events:space_week", args=[w.salle_jaune.pk])
-    client.get(url)
-    cache_reads.clear()
-    client.get(url)
-    assert len(cache_reads) == 1
-    # Another process changes the rules: the shared cache holds the new setup, the next
-    # request reads it.
-    BookingRules.objects.create(site=w.salle_jaune.site, slot_minutes=60)
+    BookingRules.objects.create(site=w.site_a, slot_minutes=30)
+    assert "créneaux de 30 min" in client.get(url).content.decode()
+    BookingRules.objects.filter(site=w.site_a).update(slot_minutes=60)
     assert "créneaux de 60 min" in client.get(url).content.decode()
 
 
-# --- The booking form's room in the cache ---------------------------------------------------
-
-
-def test_a_saved_or_deleted_room_or_site_is_seen_at_once(
-    booking_world, client, django_assert_num_queries
-):
+def test_a_room_made_unbookable_or_deleted_answers_404_at_once(booking_world, client):
     w = booking_world
     room = w.salle_jaune
-    assert bookable_space(room.pk).site.name == room.site.name
-    with django_assert_num_queries(0):
-        cached = bookable_space(room.pk)
-    assert cached == room and Space.site.is_cached(cached)
-    site = room.site
-    site.name = "Lieu renommé"
-    site.save()
-    assert bookable_space(room.pk).site.name == "Lieu renommé"
-    room.capacity = 3
-    room.save()
-    assert bookable_space(room.pk).capacity == 3
-    room.is_bookable = False
-    room.save()
-    assert bookable_space(room.pk) is None
     client.force_login(w.bob)
-    assert client.get(reverse("events:book", args=[room.pk])).status_code == 404
-    room.is_bookable = True
-    room.save()
-    assert client.get(reverse("events:book", args=[room.pk])).status_code == 200
-    pk = room.pk
+    url = reverse("events:book", args=[room.pk])
+    assert client.get(url).status_code == 200
+    Space.objects.filter(pk=room.pk).update(is_bookable=False)
+    assert client.get(url).status_code == 404
+    Space.objects.filter(pk=room.pk).update(is_bookable=True)
+    assert client.get(url).status_code == 200
     room.delete()
-    assert bookable_space(pk) is None
-    assert client.get(reverse("events:book", args=[pk])).status_code == 404
-    for tampered in ("abc", None, "", "9" * 30):
-        assert bookable_space(tampered) is None
-
-
-def test_the_room_is_dropped_again_after_the_commit(
-    booking_world, django_capture_on_commit_callbacks
-):
-    """A request that read the old row between the save and the commit must not leave it in
-    the cache."""
-    w = booking_world
-    room = w.salle_jaune
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        room.is_bookable = False
-        room.save()
-        stale = Space.objects.select_related("site").get(pk=room.pk)
-        stale.is_bookable = True  # what a concurrent request, before the commit, would cache
-        cache.set(f"booking-space:{room.pk}", stale, 3600)
-    for callback in callbacks:
-        callback()
-    assert bookable_space(room.pk) is None
+    assert client.get(url).status_code == 404

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -12,6 +13,7 @@ from events import services
 from events.models import Booking, BookingRules, ClosedPeriod
 from events.rules import set_opening_hours
 from events.services import BookingError, approve, book, cancel, refuse
+from occupants.models import StructureMember
 from tests.events.factories import PARIS, BookingFactory, OccupancyFactory, local_slot
 
 pytestmark = pytest.mark.django_db
@@ -592,6 +594,37 @@ def test_visible_to_and_managed_by(booking_world):
     assert set(Booking.objects.managed_by(w.alice)) == {mine, theirs, south}
 
 
+def test_cancellable_by_members_until_the_start_and_managers_until_the_end(booking_world):
+    w = booking_world
+    now = timezone.now()
+
+    def booking(start, end, **extra):
+        return BookingFactory(
+            space=w.salle_jaune, structure=w.bleu, booked_by=w.bob, start=start, end=end, **extra
+        )
+
+    upcoming = booking(*local_slot(2, 10))
+    started = booking(now - timedelta(minutes=30), now + timedelta(minutes=30))
+    booking(now - timedelta(hours=3), now - timedelta(hours=2))  # over
+    booking(*local_slot(3, 10), status=Booking.Status.CANCELLED)
+    assert set(Booking.objects.cancellable_by(w.bea)) == {upcoming}  # her structure's
+    assert set(Booking.objects.cancellable_by(w.bob)) == {upcoming}  # his own
+    assert set(Booking.objects.cancellable_by(w.mara)) == {upcoming, started}  # site A
+    assert set(Booking.objects.cancellable_by(w.olga)) == {upcoming, started}  # its operator
+    assert set(Booking.objects.cancellable_by(w.alice)) == {upcoming, started}
+    for outsider in (w.carl, w.mike, w.uma, AnonymousUser()):
+        assert not Booking.objects.cancellable_by(outsider).exists()
+
+
+def test_a_structure_member_who_left_can_no_longer_cancel(booking_world):
+    w = booking_world
+    booking = _book(w, user=w.bob)
+    StructureMember.objects.filter(user=w.bea).delete()
+    with pytest.raises(PermissionDenied):
+        cancel(booking, w.bea)
+    cancel(booking, w.bob)  # the booker, still
+
+
 def test_book_query_count_is_constant(booking_world, django_assert_max_num_queries):
     w = booking_world
     for n in range(2):
@@ -601,7 +634,3 @@ def test_book_query_count_is_constant(booking_world, django_assert_max_num_queri
         BookingFactory(space=w.salle_jaune, start=local_slot(day, 10)[0], structure=w.bleu)
     with django_assert_max_num_queries(16):
         _book(w, local_slot(2, 14))
-
-
-def test_is_database_guarded_matches_vendor(is_postgres):
-    assert services.is_database_guarded() is is_postgres
