@@ -40,6 +40,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
+    path("guide/", views.style_guide, name="style_guide"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

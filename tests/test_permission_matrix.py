@@ -341,6 +341,8 @@ EXPECTED = {
     ("admin/(?P<url>.*)$", "nowhere/"): (ADMIN, ADMIN, ADMIN, ADMIN, 404, 404, 404, 404),
     ("choose_language", "en"): (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("accessibility", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    # The style guide: staff only, a 404 for everyone else.
+    ("style_guide", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
     ("sitemap", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("robots", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("healthz", None): (200, 200, 200, 200, 200, 200, 200, 200),
