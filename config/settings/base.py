@@ -264,6 +264,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in the p
 PLATFORM_NAME = "Interstices"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DIRECTORY_PAGE_SIZE = 24
+# The directories count this many results at most ("plus de 1000 lieux"): the cost of a page
+# must not grow with the whole table.
+DIRECTORY_COUNT_LIMIT = 1000
 # Contacts of a structure are anonymised this long after its last occupancy ended
 # (manage.py purge_contacts); invitations to join a structure expire after INVITATION_VALID_DAYS.
 CONTACT_RETENTION_MONTHS = env_int("CONTACT_RETENTION_MONTHS", 24, minimum=1)
