@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -194,7 +194,7 @@ class Site(models.Model):
         ]
         indexes = [
             models.Index(fields=["published", "name"], name="site_published_name"),
-            # The public lists' sorts, and the map's bounding box.
+            # The public lists' sorts; the home page's open sites (newest first) and upcoming ones.
             models.Index(
                 fields=["commune", "name", "id"],
                 condition=Q(published=True),
@@ -207,9 +207,28 @@ class Site(models.Model):
                 LARGEST_FIRST, "name", "id", condition=Q(published=True), name="site_public_largest"
             ),
             models.Index(
-                fields=["latitude", "longitude"],
+                fields=["occupancy_start", "name", "id"],
+                condition=Q(published=True),
+                name="site_public_start",
+            ),
+            models.Index(
+                F("status"),
+                NEWEST_FIRST,
+                "name",
+                "id",
+                condition=Q(published=True),
+                name="site_public_status_newest",
+            ),
+            # The map's box and clusters, and the home page's totals, read from the index alone.
+            models.Index(
+                fields=["latitude", "longitude", "id"],
                 condition=Q(published=True),
                 name="site_public_position",
+            ),
+            models.Index(
+                fields=["status", "total_surface"],
+                condition=Q(published=True),
+                name="site_public_totals",
             ),
         ]
 

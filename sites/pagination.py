@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.inspect import method_has_no_args
 
@@ -27,7 +28,10 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        head = self.object_list[: self.limit + 1]
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            rows = rows.order_by()  # any limit + 1 rows count the same: no sort needed
+        head = rows[: self.limit + 1]
         counter = getattr(head, "count", None)
         if callable(counter) and not inspect.isbuiltin(counter) and method_has_no_args(counter):
             return counter()
