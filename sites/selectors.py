@@ -3,16 +3,18 @@ queries however many sites, spaces, photos or fundings there are."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
-    FloatField,
+    F,
     Min,
     OuterRef,
     Prefetch,
@@ -21,9 +23,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, Floor
+from django.db.models.functions import Coalesce, Floor
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from sites.departements import departement_name
 from sites.filters import BoundingBox
@@ -153,7 +155,7 @@ STATUS_LABELS = dict(Site.Status.choices)
 def site_map(queryset: QuerySet[Site], *, bbox: BoundingBox | None, zoom: int) -> dict:
     """RFC 7946 FeatureCollection of the given sites inside the box: each site when there are
     MAP_FEATURE_LIMIT or fewer, else clusters on a grid (`cluster`, `count`, `label`), a cluster
-    of one being its site. Two queries at most when clustered, one otherwise; the answer is
+    of one being its site. Three queries at most when clustered, one otherwise; the answer is
     bounded by the view, not by the number of sites."""
     queryset = queryset.order_by()
     if bbox is not None:
@@ -169,38 +171,47 @@ def site_map(queryset: QuerySet[Site], *, bbox: BoundingBox | None, zoom: int) -
         return _collection([_site_feature(row) for row in rows])
 
     cell = _cell_size(bbox or BoundingBox(-180, -90, 180, 90), zoom)
-    # Floating point: the database groups thousands of rows several times faster than in
-    # decimal arithmetic, and a cluster's position needs no more precision.
-    latitude, longitude = Cast("latitude", FloatField()), Cast("longitude", FloatField())
-    cells = list(
-        queryset.annotate(row=Floor(latitude / cell), column=Floor(longitude / cell))
+    cells = (
+        queryset.annotate(row=Floor(F("latitude") / cell), column=Floor(F("longitude") / cell))
         .values("row", "column")
-        .annotate(count=Count("pk"), lat=Avg(latitude), lon=Avg(longitude), first=Min("pk"))
+        .annotate(count=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"), first=Min("pk"))
         .order_by("row", "column")
     )
+    seconds = settings.MAP_CLUSTER_CACHE_SECONDS
+    if not seconds:
+        return _collection(_cluster_features(cells))
+    # Clusters group every site in view, so their cost grows with the sites: they are kept
+    # for a short while, under their own SQL (filters, box and grid) and the language.
+    sql, params = cells.query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params, get_language())).encode()).hexdigest()
+    features = cache.get_or_set(f"site-map:{digest}", lambda: _cluster_features(cells), seconds)
+    return _collection(features)
+
+
+def _cluster_features(cells: QuerySet) -> list[dict]:
+    cells = list(cells)
     singles = {
         row["pk"]: row
         for row in Site.objects.filter(
             pk__in=[c["first"] for c in cells if c["count"] == 1]
         ).values(*FEATURE_FIELDS)
     }
-    features = [
+    return [
         _site_feature(singles[c["first"]]) if c["count"] == 1 else _cluster_feature(c)
         for c in cells
     ]
-    return _collection(features)
 
 
-def _cell_size(bbox: BoundingBox, zoom: int) -> float:
+def _cell_size(bbox: BoundingBox, zoom: int) -> Decimal:
     # A power-of-two fraction of 360°: the grid stays put as the map pans, and is exact in
-    # binary floating point.
+    # decimal arithmetic.
     exponent = zoom + 2
     while exponent > 0 and (
         (bbox.east - bbox.west) * 2**exponent / 360 > MAP_GRID
         or (bbox.north - bbox.south) * 2**exponent / 360 > MAP_GRID
     ):
         exponent -= 1
-    return 360 / 2**exponent
+    return Decimal(360) / Decimal(2**exponent)
 
 
 def _collection(features: list[dict]) -> dict:

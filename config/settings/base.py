@@ -195,6 +195,8 @@ CACHES = {
 }
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
+# The map's clusters (sites.selectors.site_map), computed over every site in view (0: off).
+MAP_CLUSTER_CACHE_SECONDS = env_int("MAP_CLUSTER_CACHE_SECONDS", 60, minimum=0)
 # A site's booking rules, opening hours and closed periods (events.rules.site_setups).
 BOOKING_SETUP_CACHE_SECONDS = 3600
 

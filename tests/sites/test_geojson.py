@@ -260,3 +260,24 @@ def test_geojson_is_cached_per_box_and_zoom(client, settings):
     assert slugs(client, lille) == ["lille"]  # the stored answer for this view
     assert slugs(client, {**lille, "zoom": "10"}) == ["lille", "roubaix"]
     assert slugs(client, {**lille, "bbox": "2,50,4,51.5"}) == ["lille", "roubaix"]
+
+
+def test_clusters_are_kept_a_short_while_per_view_and_language(client, settings):
+    settings.MAP_CLUSTER_CACHE_SECONDS = 60
+    spread_sites(MAP_FEATURE_LIMIT + 50, west=-4, south=43, east=7, north=50, prefix="Lieu")
+    view = {"bbox": FRANCE, "zoom": "5"}
+
+    def total(params) -> int:
+        features = collection(client, params)["features"]
+        return sum(f["properties"].get("count", 1) for f in features)
+
+    assert total(view) == MAP_FEATURE_LIMIT + 50
+    spread_sites(10, west=-4, south=43, east=7, north=50, prefix="Nouveau")
+    with CaptureQueriesContext(connection) as queries:
+        assert total(view) == MAP_FEATURE_LIMIT + 50  # the kept clusters
+    assert len(queries) == 1  # enough sites in view to cluster: that is all it asks
+    assert total({**view, "zoom": "6"}) == MAP_FEATURE_LIMIT + 60
+    assert total({**view, "status": "ouvert"}) == MAP_FEATURE_LIMIT + 60
+    client.cookies["django_language"] = "en"
+    labels = [f["properties"].get("label", "") for f in collection(client, view)["features"]]
+    assert any(label.endswith(" sites") for label in labels)
