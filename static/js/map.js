@@ -131,8 +131,14 @@
     return bounds;
   }
 
-  // Loads the current view. After new filters (refit), a view with no site left is widened to
-  // wherever the matching sites are.
+  function fit(state, bounds) {
+    if (bounds.isValid()) {
+      state.map.fitBounds(bounds, { padding: [32, 32], maxZoom: 13 });
+    }
+  }
+
+  // Loads the current view. On the first load and after new filters (refit), the map is framed
+  // on what it shows; a view with no site left is widened to wherever the matching sites are.
   function loadView(state, refit) {
     var url = viewUrl(state.baseUrl, state.map, false);
     if (!url || (url === state.url && !refit)) {
@@ -144,8 +150,12 @@
         if (state.url !== url) {
           return; // a newer request superseded this one
         }
-        if (collection.features.length || !refit) {
+        if (!refit) {
           show(state, collection);
+          return;
+        }
+        if (collection.features.length) {
+          fit(state, show(state, collection));
           return;
         }
         var worldUrl = viewUrl(state.baseUrl, state.map, true);
@@ -154,10 +164,7 @@
           if (state.url !== worldUrl) {
             return;
           }
-          var bounds = show(state, everywhere);
-          if (bounds.isValid()) {
-            state.map.fitBounds(bounds, { padding: [32, 32], maxZoom: 13 });
-          }
+          fit(state, show(state, everywhere));
         });
       })
       .catch(function () {

@@ -9,7 +9,7 @@ from django.urls import reverse
 from sites.models import Site, Space
 from sites.selectors import MAP_FEATURE_LIMIT, MAP_GRID
 from tests.factories import SiteFactory, SpaceFactory
-from tests.sites.builders import bulk_sites, bulk_spaces
+from tests.sites.builders import bulk_sites, bulk_spaces, spread_sites
 
 pytestmark = pytest.mark.django_db
 
@@ -120,18 +120,6 @@ def test_geojson_query_count_does_not_grow_with_the_number_of_sites(client, para
 # -- The view: a bounding box and a zoom, clusters when the view holds many sites ---------------
 
 FRANCE = "-5.5,41,10,51.5"
-
-
-def spread_sites(count: int, *, west: float, south: float, east: float, north: float, prefix):
-    """`count` published sites on a regular grid inside the box."""
-    sites = bulk_sites(count, prefix=prefix)
-    side = max(1, int(count**0.5))
-    for i, site in enumerate(sites):
-        row, column = divmod(i, side)
-        site.latitude = Decimal(f"{south + (north - south) * (row + 0.5) / (count / side + 1):.6f}")
-        site.longitude = Decimal(f"{west + (east - west) * (column + 0.5) / side:.6f}")
-    Site.objects.bulk_update(sites, ["latitude", "longitude"])
-    return sites
 
 
 def collection(client, params) -> dict:
