@@ -168,7 +168,7 @@ def site_map(queryset: QuerySet[Site], *, bbox: BoundingBox | None, zoom: int) -
     rows = list(queryset.values(*FEATURE_FIELDS)[: MAP_FEATURE_LIMIT + 1])
     if len(rows) <= MAP_FEATURE_LIMIT:
         rows.sort(key=lambda row: (row["name"], row["pk"]))
-        return _collection([_site_feature(row) for row in rows])
+        return _collection(_site_features(rows))
 
     cell = _cell_size(bbox or BoundingBox(-180, -90, 180, 90), zoom)
     cells = (
@@ -190,16 +190,10 @@ def site_map(queryset: QuerySet[Site], *, bbox: BoundingBox | None, zoom: int) -
 
 def _cluster_features(cells: QuerySet) -> list[dict]:
     cells = list(cells)
-    singles = {
-        row["pk"]: row
-        for row in Site.objects.filter(
-            pk__in=[c["first"] for c in cells if c["count"] == 1]
-        ).values(*FEATURE_FIELDS)
-    }
-    return [
-        _site_feature(singles[c["first"]]) if c["count"] == 1 else _cluster_feature(c)
-        for c in cells
-    ]
+    lone_sites = [c["first"] for c in cells if c["count"] == 1]
+    rows = list(Site.objects.filter(pk__in=lone_sites).values(*FEATURE_FIELDS))
+    singles = {row["pk"]: feature for row, feature in zip(rows, _site_features(rows), strict=True)}
+    return [singles.pop(c["first"]) if c["count"] == 1 else _cluster_feature(c) for c in cells]
 
 
 def _cell_size(bbox: BoundingBox, zoom: int) -> Decimal:
@@ -222,23 +216,26 @@ def _point(longitude, latitude) -> dict:
     return {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
 
 
-def _site_feature(row: dict) -> dict:
+def _site_features(rows) -> list[dict]:
     # Slugs are [-a-zA-Z0-9_], so a placeholder substitution equals reverse() for each row.
     url_pattern = reverse("sites:detail", kwargs={"slug": "slug-placeholder"})
-    return {
-        "type": "Feature",
-        "geometry": _point(row["longitude"], row["latitude"]),
-        "properties": {
-            "name": row["name"],
-            "slug": row["slug"],
-            "url": url_pattern.replace("slug-placeholder", row["slug"]),
-            "commune": row["commune"],
-            "departement": row["departement"],
-            "departement_name": departement_name(row["departement"]),
-            "status": row["status"],
-            "status_label": str(STATUS_LABELS.get(row["status"], row["status"])),
-        },
-    }
+    return [
+        {
+            "type": "Feature",
+            "geometry": _point(row["longitude"], row["latitude"]),
+            "properties": {
+                "name": row["name"],
+                "slug": row["slug"],
+                "url": url_pattern.replace("slug-placeholder", row["slug"]),
+                "commune": row["commune"],
+                "departement": row["departement"],
+                "departement_name": departement_name(row["departement"]),
+                "status": row["status"],
+                "status_label": str(STATUS_LABELS.get(row["status"], row["status"])),
+            },
+        }
+        for row in rows
+    ]
 
 
 def _cluster_feature(cell: dict) -> dict:
