@@ -1,8 +1,11 @@
 """Filters of the public structures directory.
 
 Every parameter comes from the URL: a value the form refuses is reported in French and left out,
-the valid filters still apply. The choices are read once per request (three queries) and a
-submitted value is checked against them, never looked up in the database as such.
+the valid filters still apply. The sectors are read once per request and a submitted sector is
+checked against them; a site (`?site=<slug>`, the link of a site page) is one lookup by its
+slug among the published sites. No filter lists every site or every commune: the text search
+covers the structure's name, presentation and commune, and the name and commune of the sites
+it occupies.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sites.models import Site
 
 class StructureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Nom ou présentation"),
+        label=_("Nom, présentation, commune ou lieu"),
         method="filter_text",
         max_length=QUERY_MAX_LENGTH,
         error_messages={
@@ -38,16 +41,14 @@ class StructureFilter(django_filters.FilterSet):
         method="filter_sector",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
-    site = django_filters.ChoiceFilter(
+    # A published site by its slug, as a site page links to it: one lookup on a unique index,
+    # never a list of every site.
+    site = django_filters.ModelChoiceFilter(
         label=_("Lieu occupé"),
-        empty_label=_("Tous les lieux"),
+        widget=forms.HiddenInput,
+        queryset=Site.objects.published(),
+        to_field_name="slug",
         method="filter_site",
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
-    commune = django_filters.ChoiceFilter(
-        label=_("Commune d'origine"),
-        empty_label=_("Toutes les communes"),
-        field_name="commune",
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
 
@@ -57,20 +58,10 @@ class StructureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The sectors are a short list kept by the platform; sites and communes are searched.
         self.filters["sector"].extra["choices"] = list(
             Sector.objects.order_by("name").values_list("slug", "name")
         )
-        self.filters["site"].extra["choices"] = list(
-            Site.objects.published().order_by("name").values_list("slug", "name")
-        )
-        communes = (
-            Structure.objects.public()
-            .exclude(commune="")
-            .order_by("commune")
-            .values_list("commune", flat=True)
-            .distinct()
-        )
-        self.filters["commune"].extra["choices"] = [(name, name) for name in communes]
 
     def filter_queryset(self, queryset: QuerySet[Structure]) -> QuerySet[Structure]:
         return super().filter_queryset(queryset.order_by("name", "pk"))
@@ -79,7 +70,17 @@ class StructureFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+        occupied_site = Occupancy.objects.current().filter(
+            Q(site__name__icontains=value) | Q(site__commune__icontains=value),
+            structure_id=OuterRef("pk"),
+            site__published=True,
+        )
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(commune__icontains=value)
+            | Exists(occupied_site)
+        )
 
     def filter_sector(self, queryset: QuerySet[Structure], name: str, value: str):
         # Exists rather than a join: a structure is one row whatever its sectors.
@@ -88,8 +89,6 @@ class StructureFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(through))
 
-    def filter_site(self, queryset: QuerySet[Structure], name: str, value: str):
-        occupancies = Occupancy.objects.current().filter(
-            structure_id=OuterRef("pk"), site__slug=value, site__published=True
-        )
+    def filter_site(self, queryset: QuerySet[Structure], name: str, value: Site):
+        occupancies = Occupancy.objects.current().filter(structure_id=OuterRef("pk"), site=value)
         return queryset.filter(Exists(occupancies))

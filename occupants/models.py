@@ -135,7 +135,15 @@ class Structure(models.Model):
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
         ordering = ["name"]
-        indexes = [models.Index(fields=["public_profile", "name"], name="structure_public_name")]
+        indexes = [
+            models.Index(fields=["public_profile", "name"], name="structure_public_name"),
+            # The public directory's order: read in index order, a page stops at its last row.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(public_profile=True),
+                name="structure_public_directory",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

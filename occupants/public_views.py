@@ -4,7 +4,6 @@ Only structures with a public profile are shown; their contact person never is.
 """
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -12,13 +11,18 @@ from django.views.decorators.http import require_GET
 from occupants import selectors
 from occupants.filters import StructureFilter
 from sites.page_cache import public_page
+from sites.pagination import BoundedPaginator
 
 
 @require_GET
 @public_page(params=(*StructureFilter.base_filters, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = StructureFilter(request.GET, queryset=selectors.directory_queryset())
-    paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
+    paginator = BoundedPaginator(
+        selectors.with_card_data(filterset.qs),
+        settings.DIRECTORY_PAGE_SIZE,
+        limit=settings.DIRECTORY_COUNT_LIMIT,
+    )
     page = paginator.get_page(request.GET.get("page"))
     filtered = any(request.GET.get(name) for name in filterset.filters)
     for structure in page.object_list:

@@ -6,14 +6,17 @@ in French and left out, the valid filters still apply, and nothing is echoed bac
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sites.departements import DEPARTEMENT_CHOICES
-from sites.models import Site, Space
+from sites.models import LARGEST_FIRST, NEWEST_FIRST, Site, Space
 
 ACCESSIBILITY_EQUIPMENT = "accessibilite-pmr"
 QUERY_MAX_LENGTH = 100
@@ -22,8 +25,8 @@ INVALID_CHOICE = _("Valeur non reconnue : ce filtre a été ignoré.")
 SORTS = {
     "name": ("name", "pk"),
     "commune": ("commune", "name", "pk"),
-    "newest": (F("occupancy_start").desc(nulls_last=True), "name", "pk"),
-    "largest": (F("total_surface").desc(nulls_last=True), "name", "pk"),
+    "newest": (NEWEST_FIRST, "name", "pk"),
+    "largest": (LARGEST_FIRST, "name", "pk"),
 }
 SORT_CHOICES = [
     ("name", _("Nom")),
@@ -148,3 +151,75 @@ class SiteFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset: QuerySet[Site], name: str, value: str) -> QuerySet[Site]:
         return queryset.order_by(*SORTS.get(value, DEFAULT_ORDERING))
+
+
+# -- The map's view ----------------------------------------------------------------------------
+
+MAX_ZOOM = 19  # Leaflet's deepest zoom on the tile layer
+DEFAULT_ZOOM = 5  # France on a page-wide map
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+class BoundingBoxField(forms.Field):
+    """`west,south,east,north` in decimal degrees, the order of RFC 7946 and of Leaflet's
+    toBBoxString()."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Le cadre de la carte (bbox) s'écrit ouest,sud,est,nord en degrés décimaux, "
+            "par exemple 2.25,48.81,2.42,48.91."
+        ),
+        "range": _(
+            "Le cadre de la carte (bbox) sort du globe : la longitude va de -180 à 180, "
+            "la latitude de -90 à 90."
+        ),
+        "order": _(
+            "Le cadre de la carte (bbox) est vide : l'ouest doit précéder l'est et le sud le nord."
+        ),
+    }
+
+    def to_python(self, value) -> BoundingBox | None:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        parts = text.split(",")
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:  # not four numbers
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not all(math.isfinite(n) for n in (west, south, east, north)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        longitudes_ok = -180 <= west <= 180 and -180 <= east <= 180
+        latitudes_ok = -90 <= south <= 90 and -90 <= north <= 90
+        if not (longitudes_ok and latitudes_ok):
+            raise ValidationError(self.error_messages["range"], code="range")
+        if west >= east or south >= north:
+            raise ValidationError(self.error_messages["order"], code="order")
+        return BoundingBox(west, south, east, north)
+
+
+class MapViewForm(forms.Form):
+    """The part of the map a visitor looks at. Without a box, the whole globe."""
+
+    bbox = BoundingBoxField(required=False)
+    zoom = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_ZOOM,
+        error_messages={
+            "invalid": _("Le niveau de zoom (zoom) est un nombre entier."),
+            "min_value": _("Le niveau de zoom (zoom) ne peut être négatif."),
+            "max_value": _("Le niveau de zoom (zoom) va au plus jusqu'à %(limit_value)s."),
+        },
+    )
+
+    def clean_zoom(self) -> int:
+        zoom = self.cleaned_data["zoom"]
+        return DEFAULT_ZOOM if zoom is None else zoom

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,11 @@ DEPARTEMENT_VALIDATOR = RegexValidator(
     _("Indiquez un numéro de département français (ex. 92, 2A, 974)."),
 )
 POSTAL_CODE_VALIDATOR = RegexValidator(r"^\d{5}$", _("Le code postal compte cinq chiffres."))
+
+# Sort keys of the public lists, each served by an index of Site.Meta. "Empty last" is written
+# with Coalesce rather than NULLS LAST, which an index on SQLite cannot hold.
+NEWEST_FIRST = Coalesce("occupancy_start", Value(date.min)).desc()
+LARGEST_FIRST = Coalesce("total_surface", Value(Decimal(0))).desc()
 
 
 def months_between(start: date, end: date) -> int:
@@ -200,7 +206,45 @@ class Site(models.Model):
                 violation_error_message=_("Le coût du projet ne peut être négatif."),
             ),
         ]
-        indexes = [models.Index(fields=["published", "name"], name="site_published_name")]
+        indexes = [
+            models.Index(fields=["published", "name"], name="site_published_name"),
+            # The public lists' sorts; the home page's open sites (newest first) and upcoming ones.
+            models.Index(
+                fields=["commune", "name", "id"],
+                condition=Q(published=True),
+                name="site_public_commune",
+            ),
+            models.Index(
+                NEWEST_FIRST, "name", "id", condition=Q(published=True), name="site_public_newest"
+            ),
+            models.Index(
+                LARGEST_FIRST, "name", "id", condition=Q(published=True), name="site_public_largest"
+            ),
+            models.Index(
+                fields=["occupancy_start", "name", "id"],
+                condition=Q(published=True),
+                name="site_public_start",
+            ),
+            models.Index(
+                F("status"),
+                NEWEST_FIRST,
+                "name",
+                "id",
+                condition=Q(published=True),
+                name="site_public_status_newest",
+            ),
+            # The map's box and clusters, and the home page's totals, read from the index alone.
+            models.Index(
+                fields=["latitude", "longitude", "id"],
+                condition=Q(published=True),
+                name="site_public_position",
+            ),
+            models.Index(
+                fields=["status", "total_surface"],
+                condition=Q(published=True),
+                name="site_public_totals",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,17 +3,32 @@ queries however many sites, spaces, photos or fundings there are."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Floor
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 
 from sites.departements import departement_name
-from sites.models import Site
+from sites.filters import BoundingBox
+from sites.models import NEWEST_FIRST, Site, Space
 
 HOME_LIST_SIZE = 6
 UPCOMING_STATUSES = (Site.Status.PREPARATION, Site.Status.SCOUTING)
@@ -24,11 +39,26 @@ def directory_queryset() -> QuerySet[Site]:
     return Site.objects.published()
 
 
+def _space_count(**filters) -> Coalesce:
+    spaces = (
+        Space.objects.filter(site_id=OuterRef("pk"), **filters)
+        .order_by()
+        .values("site_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(spaces), 0)
+
+
 def with_card_data(queryset: QuerySet[Site]) -> QuerySet[Site]:
-    """Annotate what a site card shows, so that a page of cards is a single query."""
+    """Annotate what a site card shows, so that a page of cards is a single query.
+
+    The counts are correlated subqueries, not a GROUP BY over a join with the spaces: the
+    database counts the spaces of the 24 sites it returns, not of every site it sorts, and the
+    sort can be read from an index."""
     return queryset.defer("description", "transport_access").annotate(
-        space_count=Count("spaces"),
-        bookable_count=Count("spaces", filter=Q(spaces__is_bookable=True)),
+        space_count=_space_count(),
+        bookable_count=_space_count(is_bookable=True),
     )
 
 
@@ -43,17 +73,18 @@ class HomeData:
 
 def home_data(today: date) -> HomeData:
     published = Site.objects.published()
+    # Counted on status rather than id: the partial index site_public_totals holds all it reads.
     totals = published.aggregate(
-        site_count=Count("pk"),
-        open_count=Count("pk", filter=Q(status=Site.Status.OPEN)),
+        site_count=Count("status"),
+        open_count=Count("status", filter=Q(status=Site.Status.OPEN)),
         total_surface=Sum("total_surface"),
     )
     open_sites = with_card_data(published.filter(status=Site.Status.OPEN)).order_by(
-        "-occupancy_start", "name"
+        NEWEST_FIRST, "name", "pk"
     )
     upcoming_sites = with_card_data(
         published.filter(status__in=UPCOMING_STATUSES, occupancy_start__gt=today)
-    ).order_by("occupancy_start", "name")
+    ).order_by("occupancy_start", "name", "pk")
     return HomeData(
         open_sites=list(open_sites[:HOME_LIST_SIZE]),
         upcoming_sites=list(upcoming_sites[:HOME_LIST_SIZE]),
@@ -96,21 +127,86 @@ def absolute_media_url(url: str) -> str:
     return urljoin(settings.SITE_URL + "/", url)
 
 
-def site_feature_collection(queryset: QuerySet[Site]) -> dict:
-    """RFC 7946 FeatureCollection of the given sites, built from plain values (one query)."""
-    rows = queryset.values(
-        "name", "slug", "commune", "departement", "status", "latitude", "longitude"
+FEATURE_FIELDS = ("pk", "name", "slug", "commune", "departement", "status", "latitude", "longitude")
+# Above this many sites in view, the map gets clusters: the answer stays small at any size.
+MAP_FEATURE_LIMIT = 200
+# A cluster covers a square of a quarter of a map tile (64 pixels) at the requested zoom, made
+# coarser when the box would hold more than MAP_GRID squares across or down.
+MAP_GRID = 32
+STATUS_LABELS = dict(Site.Status.choices)
+
+
+def site_map(queryset: QuerySet[Site], *, bbox: BoundingBox | None, zoom: int) -> dict:
+    """RFC 7946 FeatureCollection of the given sites inside the box: each site when there are
+    MAP_FEATURE_LIMIT or fewer, else clusters on a grid (`cluster`, `count`, `label`), a cluster
+    of one being its site. Three queries at most when clustered, one otherwise; the answer is
+    bounded by the view, not by the number of sites."""
+    queryset = queryset.order_by()
+    if bbox is not None:
+        queryset = queryset.filter(
+            latitude__gte=bbox.south,
+            latitude__lte=bbox.north,
+            longitude__gte=bbox.west,
+            longitude__lte=bbox.east,
+        )
+    rows = list(queryset.values(*FEATURE_FIELDS)[: MAP_FEATURE_LIMIT + 1])
+    if len(rows) <= MAP_FEATURE_LIMIT:
+        rows.sort(key=lambda row: (row["name"], row["pk"]))
+        return _collection(_site_features(rows))
+
+    cell = _cell_size(bbox or BoundingBox(-180, -90, 180, 90), zoom)
+    cells = (
+        queryset.annotate(row=Floor(F("latitude") / cell), column=Floor(F("longitude") / cell))
+        .values("row", "column")
+        .annotate(count=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"), first=Min("pk"))
+        .order_by("row", "column")
     )
+    seconds = settings.MAP_CLUSTER_CACHE_SECONDS
+    if not seconds:
+        return _collection(_cluster_features(cells))
+    # Clusters group every site in view, so their cost grows with the sites: they are kept
+    # for a short while, under their own SQL (filters, box and grid) and the language.
+    sql, params = cells.query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params, get_language())).encode()).hexdigest()
+    features = cache.get_or_set(f"site-map:{digest}", lambda: _cluster_features(cells), seconds)
+    return _collection(features)
+
+
+def _cluster_features(cells: QuerySet) -> list[dict]:
+    cells = list(cells)
+    lone_sites = [c["first"] for c in cells if c["count"] == 1]
+    rows = list(Site.objects.filter(pk__in=lone_sites).values(*FEATURE_FIELDS))
+    singles = {row["pk"]: feature for row, feature in zip(rows, _site_features(rows), strict=True)}
+    return [singles.pop(c["first"]) if c["count"] == 1 else _cluster_feature(c) for c in cells]
+
+
+def _cell_size(bbox: BoundingBox, zoom: int) -> Decimal:
+    # A power-of-two fraction of 360°: the grid stays put as the map pans, and is exact in
+    # decimal arithmetic.
+    exponent = zoom + 2
+    while exponent > 0 and (
+        (bbox.east - bbox.west) * 2**exponent / 360 > MAP_GRID
+        or (bbox.north - bbox.south) * 2**exponent / 360 > MAP_GRID
+    ):
+        exponent -= 1
+    return Decimal(360) / Decimal(2**exponent)
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _point(longitude, latitude) -> dict:
+    return {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
+
+
+def _site_features(rows) -> list[dict]:
     # Slugs are [-a-zA-Z0-9_], so a placeholder substitution equals reverse() for each row.
     url_pattern = reverse("sites:detail", kwargs={"slug": "slug-placeholder"})
-    status_labels = dict(Site.Status.choices)
-    features = [
+    return [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [float(row["longitude"]), float(row["latitude"])],
-            },
+            "geometry": _point(row["longitude"], row["latitude"]),
             "properties": {
                 "name": row["name"],
                 "slug": row["slug"],
@@ -119,9 +215,21 @@ def site_feature_collection(queryset: QuerySet[Site]) -> dict:
                 "departement": row["departement"],
                 "departement_name": departement_name(row["departement"]),
                 "status": row["status"],
-                "status_label": str(status_labels.get(row["status"], row["status"])),
+                "status_label": str(STATUS_LABELS.get(row["status"], row["status"])),
             },
         }
         for row in rows
     ]
-    return {"type": "FeatureCollection", "features": features}
+
+
+def _cluster_feature(cell: dict) -> dict:
+    count = cell["count"]
+    return {
+        "type": "Feature",
+        "geometry": _point(cell["lon"], cell["lat"]),
+        "properties": {
+            "cluster": True,
+            "count": count,
+            "label": ngettext("%(count)d lieu", "%(count)d lieux", count) % {"count": count},
+        },
+    }

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,8 +7,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from sites import selectors
-from sites.filters import SiteFilter
+from sites.filters import MapViewForm, SiteFilter
 from sites.page_cache import public_page
+from sites.pagination import BoundedPaginator
 
 # What the directory and its GeoJSON twin read from the query: the filters, and the page.
 FILTER_PARAMS = tuple(SiteFilter.base_filters)
@@ -30,7 +30,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page(params=(*FILTER_PARAMS, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
-    paginator = Paginator(selectors.with_card_data(filterset.qs), settings.DIRECTORY_PAGE_SIZE)
+    paginator = BoundedPaginator(
+        selectors.with_card_data(filterset.qs),
+        settings.DIRECTORY_PAGE_SIZE,
+        limit=settings.DIRECTORY_COUNT_LIMIT,
+    )
     page = paginator.get_page(request.GET.get("page"))
     filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")
     context = {
@@ -49,9 +53,16 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page(params=FILTER_PARAMS)
+@public_page(params=(*FILTER_PARAMS, "bbox", "zoom"))
 def geojson(request: HttpRequest) -> JsonResponse:
+    """The directory's sites in the map's view (`bbox`, `zoom`), clustered when there are many;
+    a box or a zoom that does not parse is a 400 that says why, in French."""
+    view = MapViewForm(request.GET)
+    if not view.is_valid():
+        errors = [message for messages in view.errors.values() for message in messages]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     return JsonResponse(
-        selectors.site_feature_collection(filterset.qs), content_type="application/geo+json"
+        selectors.site_map(filterset.qs, **view.cleaned_data),
+        content_type="application/geo+json",
     )

@@ -197,6 +197,8 @@ CACHES = {
 }
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
+# The map's clusters (sites.selectors.site_map), computed over every site in view (0: off).
+MAP_CLUSTER_CACHE_SECONDS = env_int("MAP_CLUSTER_CACHE_SECONDS", 60, minimum=0)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:password@host:587, dummymail://
@@ -264,6 +266,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in the p
 PLATFORM_NAME = "Interstices"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DIRECTORY_PAGE_SIZE = 24
+# The directories count this many results at most ("plus de 1000 lieux"): the cost of a page
+# must not grow with the whole table.
+DIRECTORY_COUNT_LIMIT = 1000
 # Contacts of a structure are anonymised this long after its last occupancy ended
 # (manage.py purge_contacts); invitations to join a structure expire after INVITATION_VALID_DAYS.
 CONTACT_RETENTION_MONTHS = env_int("CONTACT_RETENTION_MONTHS", 24, minimum=1)

@@ -24,3 +24,4 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Tests measure pages as rendered (query counts, content after a change); the page cache has its
 # own tests, which switch it on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+MAP_CLUSTER_CACHE_SECONDS = 0

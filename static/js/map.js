@@ -8,8 +8,11 @@
  * The section holding a map (data-map-section) stays hidden until Leaflet is available, so a
  * visitor without JavaScript never sees an empty box.
  *
+ * A collection map asks the GeoJSON address for the sites in its view (bbox, zoom) each time the
+ * view moves; the server answers with the sites, or with clusters (properties.cluster, count,
+ * label) when the view holds many: a click on a cluster zooms in.
  * The directory announces new filters with the "interstices:filters-changed" event on document
- * (detail.geojsonUrl); every collection map then reloads its markers.
+ * (detail.geojsonUrl); every collection map then reloads its view.
  */
 (function () {
   "use strict";
@@ -59,36 +62,110 @@
     return wrapper;
   }
 
-  function loadCollection(state, url) {
-    state.url = url;
-    fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+  // The GeoJSON answers for a box and a zoom: the sites in view, or clusters when there are
+  // many. The box is widened to whole map tiles, so that a small pan asks for the same address
+  // and the browser or the server's page cache can answer it.
+  function viewUrl(baseUrl, map, world) {
+    var zoom = Math.round(map.getZoom());
+    var url = new URL(baseUrl, window.location.href);
+    url.searchParams.delete("bbox");
+    url.searchParams.set("zoom", String(zoom));
+    if (!world) {
+      var step = 360 / Math.pow(2, zoom);
+      var bounds = map.getBounds();
+      var snap = function (value, round, limit) {
+        var snapped = round(value / step) * step;
+        return String(Number(Math.max(-limit, Math.min(limit, snapped)).toFixed(6)));
+      };
+      var box = [
+        snap(bounds.getWest(), Math.floor, 180),
+        snap(bounds.getSouth(), Math.floor, 90),
+        snap(bounds.getEast(), Math.ceil, 180),
+        snap(bounds.getNorth(), Math.ceil, 90),
+      ];
+      if (Number(box[0]) >= Number(box[2]) || Number(box[1]) >= Number(box[3])) {
+        return null; // the view shows only the world's copies beyond 180°
+      }
+      url.searchParams.set("bbox", box.join(","));
+    }
+    return url.pathname + url.search;
+  }
+
+  function clusterMarker(state, latLng, properties) {
+    var count = document.createElement("span");
+    count.textContent = String(properties.count);
+    var icon = L.divIcon({ className: "map-cluster", html: count, iconSize: [40, 40] });
+    return L.marker(latLng, { icon: icon, alt: properties.label, title: properties.label, keyboard: true })
+      .on("click", function () {
+        state.map.setView(latLng, Math.min(state.map.getZoom() + 2, state.map.getMaxZoom()));
+      });
+  }
+
+  function fetchCollection(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("GeoJSON " + response.status);
         }
         return response.json();
-      })
+      });
+  }
+
+  function show(state, collection) {
+    state.layer.clearLayers();
+    var bounds = L.latLngBounds([]);
+    collection.features.forEach(function (feature) {
+      var coordinates = feature.geometry.coordinates; // RFC 7946: [longitude, latitude]
+      var latLng = L.latLng(coordinates[1], coordinates[0]);
+      var properties = feature.properties;
+      if (properties.cluster) {
+        clusterMarker(state, latLng, properties).addTo(state.layer);
+      } else {
+        var label = properties.name + ", " + properties.commune;
+        L.marker(latLng, { alt: label, title: label, keyboard: true })
+          .bindPopup(popupContent(properties, state.linkLabel))
+          .addTo(state.layer);
+      }
+      bounds.extend(latLng);
+    });
+    return bounds;
+  }
+
+  function fit(state, bounds) {
+    if (bounds.isValid()) {
+      state.map.fitBounds(bounds, { padding: [32, 32], maxZoom: 13 });
+    }
+  }
+
+  // Loads the current view. On the first load and after new filters (refit), the map is framed
+  // on what it shows; a view with no site left is widened to wherever the matching sites are.
+  function loadView(state, refit) {
+    var url = viewUrl(state.baseUrl, state.map, false);
+    if (!url || (url === state.url && !refit)) {
+      return;
+    }
+    state.url = url;
+    fetchCollection(url)
       .then(function (collection) {
         if (state.url !== url) {
           return; // a newer request superseded this one
         }
-        state.layer.clearLayers();
-        var bounds = L.latLngBounds([]);
-        collection.features.forEach(function (feature) {
-          var coordinates = feature.geometry.coordinates; // RFC 7946: [longitude, latitude]
-          var latLng = L.latLng(coordinates[1], coordinates[0]);
-          var properties = feature.properties;
-          var label = properties.name + ", " + properties.commune;
-          L.marker(latLng, { alt: label, title: label, keyboard: true })
-            .bindPopup(popupContent(properties, state.linkLabel))
-            .addTo(state.layer);
-          bounds.extend(latLng);
-        });
-        if (bounds.isValid()) {
-          state.map.fitBounds(bounds, { padding: [32, 32], maxZoom: 13 });
-        } else {
-          state.map.setView(FRANCE_CENTER, FRANCE_ZOOM);
+        if (!refit) {
+          show(state, collection);
+          return;
         }
+        if (collection.features.length) {
+          fit(state, show(state, collection));
+          return;
+        }
+        var worldUrl = viewUrl(state.baseUrl, state.map, true);
+        state.url = worldUrl;
+        return fetchCollection(worldUrl).then(function (everywhere) {
+          if (state.url !== worldUrl) {
+            return;
+          }
+          fit(state, show(state, everywhere));
+        });
       })
       .catch(function () {
         // The list on the page already holds the same information: the map stays as it was.
@@ -102,12 +179,17 @@
       map: map,
       layer: L.layerGroup().addTo(map),
       linkLabel: element.dataset.linkLabel || "",
+      baseUrl: element.dataset.geojsonUrl,
       url: null,
     };
-    loadCollection(state, element.dataset.geojsonUrl);
+    loadView(state, true);
+    map.on("moveend", function () {
+      loadView(state, false);
+    });
     document.addEventListener("interstices:filters-changed", function (event) {
       if (event.detail && event.detail.geojsonUrl) {
-        loadCollection(state, event.detail.geojsonUrl);
+        state.baseUrl = event.detail.geojsonUrl;
+        loadView(state, true);
       }
     });
   }

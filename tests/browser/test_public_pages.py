@@ -5,6 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
+from sites.selectors import MAP_FEATURE_LIMIT
+from tests.sites.builders import spread_sites
+
 
 def test_directory_lists_published_sites_and_hides_unpublished_ones(page, directory):
     page.goto("/lieux/")
@@ -168,3 +171,26 @@ def test_unpublished_site_page_is_not_found(page, page_problems, directory):
     assert response.status == 404
     expect(page.get_by_text("Entrepôt Confidentiel")).to_have_count(0)
     page_problems.expect_error(f"404 (Not Found) ({response.url})")
+
+
+def test_map_groups_many_sites_into_clusters_that_zoom_in_on_click(page):
+    spread_sites(MAP_FEATURE_LIMIT + 100, west=-1, south=44, east=6, north=49, prefix="Lieu")
+    zooms = []
+    page.on(
+        "request",
+        lambda r: (
+            "carte.geojson" in r.url
+            and zooms.append(int(parse_qs(urlsplit(r.url).query)["zoom"][0]))
+        ),
+    )
+    page.goto("/lieux/")
+    clusters = page.locator("#directory-map .map-cluster")
+    expect(clusters.first).to_be_visible()
+    assert page.locator("#directory-map .leaflet-marker-icon").count() < MAP_FEATURE_LIMIT
+    count = int(clusters.first.inner_text())
+    expect(clusters.first).to_have_attribute("title", f"{count} lieux")
+    page.wait_for_load_state("networkidle")
+    zoom_before = zooms[-1]
+    with page.expect_response(lambda r: "carte.geojson" in r.url):
+        clusters.first.click()
+    assert zooms[-1] > zoom_before

@@ -110,35 +110,44 @@ def test_card_shows_commune_sectors_and_published_sites_occupied_today(client, w
         ({"sector": "design"}, ["Bijoux du Square"]),
         ({"site": "friche-lumiere"}, ["Atelier Tissage"]),
         ({"site": "halle-aux-cuirs"}, ["Bijoux du Square"]),
-        ({"commune": "Montreuil"}, ["Bijoux du Square"]),
         ({"q": "laines"}, ["Atelier Tissage"]),
         ({"q": "BIJOUX"}, ["Bijoux du Square"]),
         ({"q": "bijoux", "sector": "textile"}, []),
-        ({"site": "friche-lumiere", "commune": "Asnières-sur-Seine"}, ["Atelier Tissage"]),
+        ({"q": "paris"}, ["Ancienne Fanfare"]),  # the structure's commune
+        ({"q": "friche"}, ["Atelier Tissage"]),  # a site it occupies today, by name
+        ({"q": "montreuil"}, ["Bijoux du Square"]),  # its commune and its site's
+        ({"q": "confidentiel"}, []),  # an unpublished site is never searched
+        ({"site": "friche-lumiere", "q": "tissage"}, ["Atelier Tissage"]),
     ],
 )
 def test_filters_narrow_the_list(client, world, params, expected):
     assert names(text(client.get(URL, params))) == expected
 
 
-def test_site_filter_offers_published_sites_only(client, world):
+def test_form_lists_no_site_and_no_commune_whatever_their_number(client, world):
     html = text(client.get(URL))
-    select = re.search(r'<select name="site".*?</select>', html, re.S).group(0)
-    assert "Friche Lumière" in select
-    assert "Entrepôt Confidentiel" not in select
+    assert '<select name="site"' not in html
+    assert '<select name="commune"' not in html
+    assert "Halle aux Cuirs" not in html.split('id="filter-form"')[1].split("</form>")[0]
 
 
-def test_commune_filter_offers_communes_of_public_structures_only(client, world):
+def test_site_filter_names_the_site_and_keeps_it_when_filtering_again(client, world):
+    html = text(client.get(URL, {"site": "friche-lumiere"}))
+    form = html.split('id="filter-form"')[1].split("</form>")[0]
+    assert "Lieu occupé : Friche Lumière" in form
+    assert '<input type="hidden" name="site" value="friche-lumiere">' in form
+    assert '<a href="?">Retirer ce filtre</a>' in form
+
+
+def test_site_filter_refuses_an_unpublished_site_and_echoes_nothing(client, world):
+    html = text(client.get(URL, {"site": "entrepot"}))
+    assert 'name="site"' not in html
+    assert "Entrepôt Confidentiel" not in html
+
+
+def test_filter_form_has_a_label_for_every_visible_field(client, world):
     html = text(client.get(URL))
-    select = re.search(r'<select name="commune".*?</select>', html, re.S).group(0)
-    assert "Montreuil" in select
-    assert "Saint-Denis" not in select
-    assert client.get(URL, {"commune": "Saint-Denis"}).context["form"].errors
-
-
-def test_filter_form_has_a_label_for_every_field(client, world):
-    html = text(client.get(URL))
-    for field in ["q", "sector", "site", "commune"]:
+    for field in ["q", "sector"]:
         assert f'<label for="id_{field}">' in html
     assert '<form method="get" action="/structures/"' in html
 
@@ -156,7 +165,7 @@ def test_no_result_shows_an_empty_state_with_a_reset_link(client, world):
         ("sector", "inconnu"),
         ("site", "entrepot"),  # unpublished: not a choice
         ("site", "1' OR '1'='1"),
-        ("commune", "<script>alert(1)</script>"),
+        ("site", "<script>alert(1)</script>"),
         ("q", "x" * 500),
     ],
 )
@@ -195,6 +204,15 @@ def test_directory_shows_24_structures_per_page(client):
     assert "Annuaire des structures · page 2 · Interstices</title>" in second
 
 
+def test_directory_counts_up_to_the_limit_and_says_there_are_more(client, settings):
+    settings.DIRECTORY_COUNT_LIMIT = 30
+    bulk_occupants(SiteFactory(name="Grand lieu"), 60)  # 40 public
+    html = text(client.get(URL))
+    assert "Plus de 30 structures" in html
+    assert "Page 1</span>" in html
+    assert "Seuls les 30 premiers" in text(client.get(URL, {"page": "2"}))
+
+
 def test_directory_has_a_title_description_and_filtered_pages_are_not_indexed(client, world):
     html = text(client.get(URL))
     assert "<title>Annuaire des structures · Interstices</title>" in html
@@ -217,7 +235,8 @@ def test_header_links_to_the_directory_and_marks_it_current(client, world):
     "params",
     [
         {},
-        {"sector": "textile", "site": "grand-lieu", "commune": "Paris", "q": "structure"},
+        {"sector": "textile", "site": "grand-lieu", "q": "structure"},
+        {"q": "grand lieu"},
         {"sector": "zzz", "page": "abc"},
     ],
 )

@@ -37,6 +37,20 @@ def bulk_sites(count: int, *, prefix: str = "Lieu en masse", **fields) -> list[S
     return Site.objects.bulk_create(sites)
 
 
+def spread_sites(
+    count: int, *, west: float, south: float, east: float, north: float, prefix: str
+) -> list[Site]:
+    """`count` published sites on a regular grid inside the box."""
+    sites = bulk_sites(count, prefix=prefix)
+    side = max(1, int(count**0.5))
+    for i, site in enumerate(sites):
+        row, column = divmod(i, side)
+        site.latitude = Decimal(f"{south + (north - south) * (row + 0.5) / (count / side + 1):.6f}")
+        site.longitude = Decimal(f"{west + (east - west) * (column + 0.5) / side:.6f}")
+    Site.objects.bulk_update(sites, ["latitude", "longitude"])
+    return sites
+
+
 def bulk_spaces(site: Site, count: int, **fields) -> list[Space]:
     defaults = {"kind": Space.Kind.OFFICE, "surface": Decimal("20.5"), "capacity": 3}
     defaults.update(fields)

@@ -175,6 +175,25 @@ def test_directory_shows_24_sites_per_page_with_page_links(client, settings):
     assert 'rel="prev"' in second.text
 
 
+def test_directory_counts_up_to_the_limit_and_says_there_are_more(client, settings):
+    settings.DIRECTORY_COUNT_LIMIT = 30
+    bulk_sites(30, prefix="Premier")
+    exact = client.get(URL).text
+    assert "30 lieux<" in exact
+    assert "Page 1 sur 2" in exact
+    bulk_sites(20, prefix="Second")
+    first = client.get(URL).text
+    assert "Plus de 30 lieux<" in first
+    assert "Page 1</span>" in first
+    assert "Seuls les 30 premiers" not in first
+    last = client.get(URL, {"page": "2"})
+    assert len(names(last)) == 6  # rows 25 to 30
+    assert 'rel="next"' not in last.text
+    assert "Seuls les 30 premiers résultats sont proposés : précisez les filtres" in last.text
+    assert names(client.get(URL, {"page": "3"})) == names(last)
+    assert "20 lieux<" in client.get(URL, {"q": "second"}).text  # the filters narrow it
+
+
 @pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1.5", "", "%00", "2" * 400])
 def test_junk_page_numbers_show_a_page_instead_of_failing(client, page):
     bulk_sites(30)

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sites.models import Site, Space
+from sites.selectors import MAP_FEATURE_LIMIT, MAP_GRID
 from tests.factories import SiteFactory, SpaceFactory
-from tests.sites.builders import bulk_sites, bulk_spaces
+from tests.sites.builders import bulk_sites, bulk_spaces, spread_sites
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,157 @@ def test_geojson_query_count_does_not_grow_with_the_number_of_sites(client, para
     many = geojson_queries(client, params)
     assert few == many
     assert many <= 2
+
+
+# -- The view: a bounding box and a zoom, clusters when the view holds many sites ---------------
+
+FRANCE = "-5.5,41,10,51.5"
+
+
+def collection(client, params) -> dict:
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_geojson_keeps_only_the_sites_inside_the_box(client):
+    SiteFactory(slug="lille", latitude=Decimal("50.63"), longitude=Decimal("3.06"))
+    SiteFactory(slug="marseille", latitude=Decimal("43.30"), longitude=Decimal("5.37"))
+    SiteFactory(slug="fort-de-france", latitude=Decimal("14.61"), longitude=Decimal("-61.07"))
+    assert slugs(client, {"bbox": "2,50,4,51", "zoom": "9"}) == ["lille"]
+    assert slugs(client, {"bbox": FRANCE, "zoom": "5"}) == ["lille", "marseille"]
+    assert slugs(client) == ["fort-de-france", "lille", "marseille"]  # no box: the globe
+
+
+def test_geojson_box_and_filters_combine(client):
+    SiteFactory(slug="lille-ouvert", latitude=Decimal("50.63"), longitude=Decimal("3.06"))
+    SiteFactory(
+        slug="lille-ferme",
+        latitude=Decimal("50.64"),
+        longitude=Decimal("3.07"),
+        status=Site.Status.CLOSED,
+    )
+    SiteFactory(slug="marseille-ferme", latitude=Decimal("43.3"), status=Site.Status.CLOSED)
+    assert slugs(client, {"bbox": "2,50,4,51", "zoom": "9", "status": "ferme"}) == ["lille-ferme"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bbox": "nord"}, "ouest,sud,est,nord"),
+        ({"bbox": "1,2,3"}, "ouest,sud,est,nord"),
+        ({"bbox": "1,2,3,4,5"}, "ouest,sud,est,nord"),
+        ({"bbox": "1;2;3;4"}, "ouest,sud,est,nord"),
+        ({"bbox": "nan,0,1,1"}, "ouest,sud,est,nord"),
+        ({"bbox": "0,0,inf,1"}, "ouest,sud,est,nord"),
+        ({"bbox": "0,0,1e999,1"}, "ouest,sud,est,nord"),
+        ({"bbox": "-200,0,1,1"}, "sort du globe"),
+        ({"bbox": "0,-91,1,1"}, "sort du globe"),
+        ({"bbox": "5,0,1,1"}, "est vide"),
+        ({"bbox": "0,0,0,0"}, "est vide"),
+        ({"zoom": "proche"}, "nombre entier"),
+        ({"zoom": "1.5"}, "nombre entier"),
+        ({"zoom": "-1"}, "négatif"),
+        ({"zoom": "99999999999999999999999"}, "au plus jusqu'à 19"),
+    ],
+)
+def test_a_bad_box_or_zoom_is_a_400_that_says_why_in_french(client, params, message):
+    SiteFactory()
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert message in json.loads(response.content)["error"]
+
+
+def test_geojson_lists_each_site_up_to_the_limit(client):
+    spread_sites(MAP_FEATURE_LIMIT, west=0, south=45, east=6, north=49, prefix="Lieu")
+    features = collection(client, {"bbox": FRANCE, "zoom": "5"})["features"]
+    assert len(features) == MAP_FEATURE_LIMIT
+    assert not any(feature["properties"].get("cluster") for feature in features)
+
+
+def test_geojson_clusters_the_sites_above_the_limit_and_counts_them_all(client):
+    spread_sites(600, west=-4, south=43, east=7, north=50, prefix="Lieu")
+    features = collection(client, {"bbox": FRANCE, "zoom": "5"})["features"]
+    clusters = [f for f in features if f["properties"].get("cluster")]
+    singles = [f for f in features if not f["properties"].get("cluster")]
+    assert len(features) <= 40  # a few 64-pixel squares over France, not 600 markers
+    assert sum(c["properties"]["count"] for c in clusters) + len(singles) == 600
+    largest = max(clusters, key=lambda c: c["properties"]["count"])
+    count = largest["properties"]["count"]
+    assert largest["properties"]["label"] == f"{count} lieux"
+    lon, lat = largest["geometry"]["coordinates"]
+    assert -4 <= lon <= 7
+    assert 43 <= lat <= 50
+
+
+def test_a_closer_zoom_splits_the_clusters(client):
+    spread_sites(400, west=2.2, south=48.8, east=2.5, north=48.95, prefix="Paris")
+    box = "2.1,48.7,2.6,49"
+    far = collection(client, {"bbox": box, "zoom": "9"})["features"]
+    near = collection(client, {"bbox": box, "zoom": "13"})["features"]
+    assert len(far) < len(near)
+
+
+def test_a_cluster_of_one_site_is_that_site(client):
+    spread_sites(MAP_FEATURE_LIMIT + 1, west=2.2, south=48.8, east=2.5, north=48.95, prefix="Paris")
+    SiteFactory(slug="brest", name="Brest", latitude=Decimal("48.39"), longitude=Decimal("-4.49"))
+    features = collection(client, {"bbox": FRANCE, "zoom": "5"})["features"]
+    brest = [f for f in features if f["properties"].get("slug") == "brest"]
+    assert len(brest) == 1
+    assert brest[0]["properties"]["url"] == "/lieux/brest/"
+
+
+def test_a_world_wide_box_at_a_close_zoom_stays_small(client):
+    spread_sites(900, west=-170, south=-80, east=170, north=80, prefix="Monde")
+    features = collection(client, {"bbox": "-180,-90,180,90", "zoom": "19"})["features"]
+    assert len(features) <= MAP_GRID * MAP_GRID
+
+
+@pytest.mark.parametrize("params", [{}, {"bbox": FRANCE, "zoom": "6", "space_kind": "atelier"}])
+def test_clustered_geojson_query_count_does_not_grow_with_the_number_of_sites(client, params):
+    def add(count: int, prefix: str) -> None:
+        sites = spread_sites(count, west=-4, south=43, east=7, north=50, prefix=prefix)
+        Space.objects.bulk_create(
+            Space(site=site, name="Atelier", kind=Space.Kind.WORKSHOP, surface=20, capacity=2)
+            for site in sites
+        )
+
+    add(MAP_FEATURE_LIMIT + 10, "Petit")
+    few = geojson_queries(client, params)
+    add(1000, "Grand")
+    many = geojson_queries(client, params)
+    # The sites, then the squares, then the sites alone in their square if there are any.
+    assert few <= 3
+    assert many <= 3
+
+
+def test_geojson_is_cached_per_box_and_zoom(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    SiteFactory(slug="lille", latitude=Decimal("50.63"), longitude=Decimal("3.06"))
+    lille = {"bbox": "2,50,4,51", "zoom": "9"}
+    assert slugs(client, lille) == ["lille"]
+    SiteFactory(slug="roubaix", latitude=Decimal("50.69"), longitude=Decimal("3.17"))
+    assert slugs(client, lille) == ["lille"]  # the stored answer for this view
+    assert slugs(client, {**lille, "zoom": "10"}) == ["lille", "roubaix"]
+    assert slugs(client, {**lille, "bbox": "2,50,4,51.5"}) == ["lille", "roubaix"]
+
+
+def test_clusters_are_kept_a_short_while_per_view_and_language(client, settings):
+    settings.MAP_CLUSTER_CACHE_SECONDS = 60
+    spread_sites(MAP_FEATURE_LIMIT + 50, west=-4, south=43, east=7, north=50, prefix="Lieu")
+    view = {"bbox": FRANCE, "zoom": "5"}
+
+    def total(params) -> int:
+        features = collection(client, params)["features"]
+        return sum(f["properties"].get("count", 1) for f in features)
+
+    assert total(view) == MAP_FEATURE_LIMIT + 50
+    spread_sites(10, west=-4, south=43, east=7, north=50, prefix="Nouveau")
+    with CaptureQueriesContext(connection) as queries:
+        assert total(view) == MAP_FEATURE_LIMIT + 50  # the kept clusters
+    assert len(queries) == 1  # enough sites in view to cluster: that is all it asks
+    assert total({**view, "zoom": "6"}) == MAP_FEATURE_LIMIT + 60
+    assert total({**view, "status": "ouvert"}) == MAP_FEATURE_LIMIT + 60
+    client.cookies["django_language"] = "en"
+    labels = [f["properties"].get("label", "") for f in collection(client, view)["features"]]
+    assert any(label.endswith(" sites") for label in labels)

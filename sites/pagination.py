@@ -1,0 +1,47 @@
+"""A paginator for public directories whose cost does not grow with the whole table."""
+
+from __future__ import annotations
+
+import inspect
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from django.utils.inspect import method_has_no_args
+
+
+class BoundedPaginator(Paginator):
+    """Django's Paginator, counting at most `limit` rows.
+
+    COUNT(*) reads every matching row; this one asks for `limit + 1` rows at most
+    (`SELECT COUNT(*) FROM (… LIMIT limit + 1)`), so a page costs the same with 1,000 or
+    1,000,000 rows. Past the limit the list says "more than <limit>" (`capped`) and offers the
+    pages up to the limit: a visitor narrows the list with the filters, and the search engines
+    read every row from the sitemap.
+    """
+
+    def __init__(self, object_list, per_page, *, limit: int, **kwargs) -> None:
+        if limit < 1:
+            raise ValueError("limit must be positive")
+        self.limit = limit
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            rows = rows.order_by()  # any limit + 1 rows count the same: no sort needed
+        head = rows[: self.limit + 1]
+        counter = getattr(head, "count", None)
+        if callable(counter) and not inspect.isbuiltin(counter) and method_has_no_args(counter):
+            return counter()
+        return len(head)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded_count, self.limit)
+
+    @property
+    def capped(self) -> bool:
+        """More rows match than the list counts and shows."""
+        return self._bounded_count > self.limit

@@ -1,0 +1,33 @@
+import pytest
+
+from sites.models import Site
+from sites.pagination import BoundedPaginator
+from tests.sites.builders import bulk_sites
+
+
+def test_bounded_paginator_counts_up_to_its_limit():
+    paginator = BoundedPaginator(list(range(100)), 10, limit=25)
+    assert paginator.count == 25
+    assert paginator.capped
+    assert paginator.num_pages == 3
+    assert list(paginator.page(3).object_list) == [20, 21, 22, 23, 24]
+
+
+def test_bounded_paginator_below_its_limit_is_django_s_paginator():
+    paginator = BoundedPaginator(list(range(100)), 10, limit=100)
+    assert paginator.count == 100
+    assert not paginator.capped
+    assert paginator.num_pages == 10
+
+
+def test_bounded_paginator_refuses_a_limit_below_one():
+    with pytest.raises(ValueError):
+        BoundedPaginator([], 10, limit=0)
+
+
+@pytest.mark.django_db
+def test_bounded_paginator_counts_a_queryset_in_one_query(django_assert_max_num_queries):
+    bulk_sites(12)
+    paginator = BoundedPaginator(Site.objects.order_by("name"), 5, limit=10)
+    with django_assert_max_num_queries(1):
+        assert (paginator.count, paginator.capped) == (10, True)
