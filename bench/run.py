@@ -383,6 +383,13 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
             **share,
         },
         {"name": "carte GeoJSON", "path": reverse("sites:geojson"), "client": anonymous, **page},
+        {
+            # What static/js/map.js asks for on a first visit: mainland France at zoom 6.
+            "name": "carte GeoJSON France",
+            "path": reverse("sites:geojson") + "?bbox=-5.625,40.98,11.25,52.48&zoom=6",
+            "client": anonymous,
+            **page,
+        },
         {"name": "fiche lieu", "path": site.get_absolute_url(), "client": anonymous, **share},
     ]
     with contextlib.suppress(NoReverseMatch):
