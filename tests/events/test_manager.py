@@ -268,6 +268,8 @@ def test_calendar_query_count_does_not_grow(client, w, django_assert_max_num_que
 
 
 def test_statistics_page_shows_the_chart_and_the_table(client, w):
+    w.site_a.occupancy_start = date(2025, 1, 1)
+    w.site_a.save()
     BookingFactory(
         space=w.salle_jaune,
         structure=w.bleu,
@@ -286,6 +288,15 @@ def test_statistics_page_shows_the_chart_and_the_table(client, w):
     assert march.booked_minutes == 12 * 60
     assert march.open_minutes == 2 * 31 * 12 * 60
     assert "style=" not in text
+
+
+def test_statistics_of_a_site_opened_in_june_count_from_june(client, w):
+    w.site_a.occupancy_start = date(2025, 6, 1)
+    w.site_a.save()
+    client.force_login(w.mara)
+    months = client.get(stats_url(w.site_a), {"annee": "2025"}).context["months"]
+    assert [month["rate"].open_minutes for month in months[:5]] == [0] * 5
+    assert months[5]["rate"].open_minutes == 2 * 30 * 12 * 60  # two rooms, 30 days, 12 h
 
 
 def test_statistics_with_a_bad_year_shows_the_current_year(client, w):
@@ -440,3 +451,13 @@ def test_staff_flag_is_not_needed_to_manage(client, w):
     w.site_a.managers.add(helper)
     client.force_login(helper)
     assert client.get(calendar_url(w.site_a)).status_code == 200
+
+
+def test_outside_booking_lists_and_accepts_only_bookable_rooms(client, w):
+    office = RoomFactory(site=w.site_a, name="Bureau privé", is_bookable=False)
+    client.force_login(w.mara)
+    choices = client.get(OUTSIDE).context["form"].fields["space"].queryset
+    assert w.salle_jaune in choices and office not in choices
+    response = client.post(OUTSIDE, outside_data(w, space=office.pk))
+    assert "Sélectionnez un choix valide" in response.text
+    assert not Booking.objects.exists()
