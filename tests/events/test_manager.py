@@ -176,6 +176,35 @@ def queue_queries(client, django_assert_max_num_queries, limit):
     return len(captured)
 
 
+def test_queue_shows_the_neighbouring_bookings_of_the_same_room_and_day(client, w):
+    request = pending(w, days=2, hour=14)
+    start, end = local_slot(2, 10)
+    BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
+    start, end = local_slot(2, 16)
+    BookingFactory(space=w.salle_jaune, organisation=None, structure=w.sud, start=start, end=end)
+    start, end = local_slot(2, 12)
+    BookingFactory(space=w.salle_verte, structure=w.vert, start=start, end=end)  # other room
+    start, end = local_slot(3, 9)
+    BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)  # next day
+    start, end = local_slot(2, 8)
+    BookingFactory(
+        space=w.salle_jaune,
+        structure=w.vert,
+        start=start,
+        end=end,
+        status=Booking.Status.CANCELLED,
+    )
+    client.force_login(w.mara)
+    response = client.get(QUEUE)
+    shown = response.context["page"].object_list[0]
+    assert shown == request
+    assert [b.start for b in shown.before] == [local_slot(2, 10)[0]]
+    assert [b.holder_name for b in shown.after] == [w.sud.name]
+    assert shown.overlapping == []
+    assert "Le même jour dans cette salle" in response.text
+    assert "10:00–11:00" in response.text and "16:00–17:00" in response.text
+
+
 def test_queue_query_count_does_not_grow(client, w, django_assert_max_num_queries):
     pending(w)
     client.force_login(w.olga)
@@ -183,6 +212,10 @@ def test_queue_query_count_does_not_grow(client, w, django_assert_max_num_querie
     for day in range(3, 33):
         pending(w, days=day, hour=9, purpose=f"Atelier {day}")
         pending(w, room=w.salle_b, days=day, hour=15, structure=w.sud)
+        start, end = local_slot(day, 11)
+        BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
+        start, end = local_slot(day, 16)
+        BookingFactory(space=w.salle_b, organisation=None, structure=w.sud, start=start, end=end)
     many = queue_queries(client, django_assert_max_num_queries, 12)
     assert few == many
 
