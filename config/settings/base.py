@@ -210,6 +210,9 @@ _smtp_options = {
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
     "timeout": 15,
 }
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Decoded UTF-8 text with whole links, not the MIME source (config/mail.py).
+    _email["EMAIL_BACKEND"] = "config.mail.ReadableConsoleBackend"
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
