@@ -248,3 +248,14 @@ def test_the_console_backend_of_the_settings_is_the_readable_one():
     )
     assert result.stdout.strip() == "config.mail.ReadableConsoleBackend", result.stderr
     assert settings.MAILERS  # the test settings keep their own (locmem) backend
+
+
+def test_the_accessibility_statement_has_the_contact_and_recourse_rgaa_requires(client, db):
+    from django.conf import settings
+
+    page = client.get("/accessibilite/").content.decode()
+    for heading in ("État de conformité", "Établissement de cette déclaration"):
+        assert heading in page
+    assert 'id="contact"' in page and f"mailto:{settings.ACCESSIBILITY_CONTACT_EMAIL}" in page
+    assert 'id="recours"' in page and "Défenseur des droits" in page
+    assert "Libre réponse 71120" in page and "formulaire.defenseurdesdroits.fr" in page

@@ -267,6 +267,12 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in the p
 PLATFORM_NAME = "Interstices"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DIRECTORY_PAGE_SIZE = 24
+# Where people write about an accessibility problem (the accessibility statement shows it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@interstices.localhost"
+)
+# The date of the accessibility statement, and of its last update.
+ACCESSIBILITY_STATEMENT_DATE = "2026-12-07"
 # Contacts of a structure are anonymised this long after its last occupancy ended
 # (manage.py purge_contacts); invitations to join a structure expire after INVITATION_VALID_DAYS.
 CONTACT_RETENTION_MONTHS = env_int("CONTACT_RETENTION_MONTHS", 24, minimum=1)
