@@ -10,6 +10,7 @@ Deleting a site is left to platform admins.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
@@ -148,6 +149,29 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "operator": operator_organisations,
         "managers": appointable_managers,
     }
+
+    class Media:
+        # Vendored Leaflet, no CDN; settings through data- attributes, no inline script (CSP).
+        css = {"all": ("vendor/leaflet/leaflet.css", "css/admin_coordinates.css")}
+        js = ("vendor/leaflet/leaflet.js", "js/admin_coordinates.js")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        latitude = form.base_fields.get("latitude")
+        if latitude is not None:
+            latitude.widget.attrs.update(
+                {
+                    "data-coordinates-map": _("Carte : position du lieu"),
+                    "data-help": _(
+                        "Cliquez sur la carte ou déplacez le repère pour remplir la latitude et "
+                        "la longitude ; vous pouvez aussi les saisir."
+                    ),
+                    "data-tile-url": settings.MAP_TILE_URL,
+                    "data-tile-attribution": settings.MAP_TILE_ATTRIBUTION,
+                }
+            )
+        return form
+
     # Operator staff add sites; nobody but a platform admin deletes one.
     role_permissions = frozenset({"view", "change", "add"})
 

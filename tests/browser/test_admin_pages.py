@@ -33,7 +33,15 @@ def test_a_site_manager_edits_their_site_in_the_admin_without_csp_violation(page
     expect(page.locator("h1, h2").first).to_be_visible()
     # No inline of every space: a link to the site's own list of spaces.
     expect(page.locator("#spaces-group")).to_have_count(0)
+    # The coordinates: a map (vendored Leaflet) beside the inputs, which stay usable.
+    expect(page.get_by_role("region", name="Carte : position du lieu")).to_be_visible()
+    expect(page.locator(".coordinates-map .leaflet-marker-icon")).to_have_count(1)
     assert_no_axe_violations(page)
+    before = page.locator("#id_latitude").input_value()
+    page.locator(".coordinates-map").click(position={"x": 60, "y": 60})
+    assert page.locator("#id_latitude").input_value() != before
+    page.locator("#id_latitude").fill("50.6292")
+    page.locator("#id_longitude").fill("3.0573")
     page.locator("#id_summary").fill("Trois niveaux d'ateliers ouverts.")
     page.get_by_role("button", name="Enregistrer", exact=True).first.click()
     expect(page.locator(".messagelist")).to_be_visible()

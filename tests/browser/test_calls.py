@@ -73,7 +73,9 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     mail.outbox.clear()
     login(page, "camille@example.org")
     page.goto(f"/appels/{open_call.slug}/candidater/")
-    expect(page.get_by_role("heading", name="Ma candidature : Ateliers de la Friche")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ma candidature : Ateliers de la Friche")
+    ).to_be_visible()
     assert_no_axe_violations(page)
 
     # A draft with an error first (nothing saved), then a valid one.

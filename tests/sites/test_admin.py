@@ -468,3 +468,14 @@ def test_site_changelist_query_count_is_the_same_with_5_and_50_sites(client, cas
             assert client.get(SITES_CHANGELIST).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10
+
+
+@pytest.mark.django_db
+def test_the_site_change_page_loads_the_vendored_leaflet_and_keeps_the_coordinate_inputs(
+    client, cast
+):
+    page = login(client, cast.mara).get(site_url(cast.site_a)).content.decode()
+    assert "/static/vendor/leaflet/leaflet.js" in page and "js/admin_coordinates.js" in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    assert 'name="latitude"' in page and 'name="longitude"' in page
+    assert 'data-coordinates-map="Carte : position du lieu"' in page
