@@ -358,6 +358,8 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
     if not understood:
         messages.warning(request, _("Année non reconnue : voici l'année en cours."))
     spaces = list(site.spaces.filter(is_bookable=True).order_by("level", "name"))
+    for space in spaces:
+        space.site = site  # the occupancy dates the rates follow, without a query
     data = stats.year_stats(spaces, year)
     month_labels = [formats.date_format(month, "F") for month in data.months]
     # Short month names in the chart: twelve columns leave little room for "Septembre".
@@ -391,12 +393,24 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for label, rate in zip(month_labels, data.month_totals, strict=True)
     ]
     rooms = [{"space": space, "rate": data.space_totals[space.pk]} for space in spaces]
+    counted_from = (
+        site.occupancy_start
+        if site.occupancy_start and site.occupancy_start > date(year, 1, 1)
+        else None
+    )
+    counted_until = (
+        site.occupancy_end
+        if site.occupancy_end and site.occupancy_end < date(year, 12, 31)
+        else None
+    )
     return render(
         request,
         "events/manager/statistics.html",
         {
             "site": site,
             "year": year,
+            "counted_from": counted_from,
+            "counted_until": counted_until,
             "data": data,
             "months": months,
             "rooms": rooms,
