@@ -4,6 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# make run PORT=8001 HOST=0.0.0.0: the address served; links in e-mails follow it (SITE_URL).
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,6 +22,7 @@ export FIND_PYTHON
 
 help:
 	@echo "make run     installe, migre, charge la démo et sert http://$(HOST):$(PORT)"
+	@echo "             autre adresse ou port : make run PORT=8001 (ou HOST=0.0.0.0 PORT=8001)"
 	@echo "make test    lance toute la suite de tests (SQLite ; navigateur si Chromium est présent)"
 	@echo "make serve   gunicorn avec les réglages de production (voir README)"
 	@echo "make bench   banc d'essai gunicorn + PostgreSQL sur données volumineuses"

@@ -62,3 +62,21 @@ def env_database(name: str = "DATABASE_URL", default: str = "") -> dict:
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name}={raw!r}: unknown database scheme.")
     return config
+
+
+def served_url(argv: list[str], default: str = "http://127.0.0.1:8000") -> str:
+    """The address ``manage.py runserver [host:]port`` serves, for links in e-mails in
+    development: ``runserver 8001`` → http://127.0.0.1:8001, ``runserver 0.0.0.0:8001`` →
+    http://127.0.0.1:8001 (every interface, reached locally). ``default`` otherwise."""
+    if "runserver" not in argv:
+        return default
+    words = [word for word in argv[argv.index("runserver") + 1 :] if not word.startswith("-")]
+    if not words:
+        return default
+    host, _colon, port = words[0].rpartition(":")
+    if not port.isdigit():
+        return default
+    host = host or "127.0.0.1"
+    if host in {"0.0.0.0", "0", "[::]"}:  # noqa: S104 (a name to replace, not a bind)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import TemplateView
 from django.views.static import serve
 
 from accounts import urls as accounts_urls
@@ -37,7 +36,7 @@ urlpatterns = [
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(
         "accessibilite/",
-        TemplateView.as_view(template_name="pages/accessibility.html"),
+        views.accessibility_statement,
         name="accessibility",
     ),
     path("guide/", views.style_guide, name="style_guide"),

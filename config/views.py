@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django import forms
@@ -206,5 +207,17 @@ def style_guide(request: HttpRequest) -> HttpResponse:
             "type_scale": ["3xl", "2xl", "xl", "lg", "base", "sm", "xs"],
             "spaces": range(1, 7),
             "examples": examples,
+        },
+    )
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The RGAA statement: conformity, known limits, how it was established, contact, recourse."""
+    return render(
+        request,
+        "pages/accessibility.html",
+        {
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "statement_date": date.fromisoformat(settings.ACCESSIBILITY_STATEMENT_DATE),
         },
     )

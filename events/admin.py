@@ -31,7 +31,10 @@ from sites.scoping import ScopedAdminMixin, managed_sites
 
 
 def managed_spaces(request: HttpRequest) -> QuerySet[Space]:
-    return Space.objects.filter(site__in=managed_sites(request)).select_related("site")
+    """The rooms a booking, an opening hour or a closure may name: bookable ones only."""
+    return Space.objects.filter(site__in=managed_sites(request), is_bookable=True).select_related(
+        "site"
+    )
 
 
 class SiteScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from core.exports import csv_number, xlsx_number
 from events.forms import date_input
 from events.models import Booking
 from events.rules import at
@@ -158,7 +159,7 @@ def _csv_cell(value) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
+        return csv_number(value)
     return str(neutralise(value))
 
 
@@ -176,12 +177,21 @@ def csv_response(bookings: QuerySet[Booking]) -> StreamingHttpResponse:
     return response
 
 
+def _xlsx_cell(value):
+    return xlsx_number(value) if isinstance(value, Decimal) else neutralise(value)
+
+
 def xlsx_response(bookings: QuerySet[Booking]) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("Réservations"))
     sheet.append(headers())
     for row in rows(bookings):
-        sheet.append([neutralise(value) for value in row])
+        sheet.append(
+            [
+                xlsx_number(value) if isinstance(value, Decimal) else neutralise(value)
+                for value in row
+            ]
+        )
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

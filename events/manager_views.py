@@ -134,11 +134,48 @@ def queue(request: HttpRequest) -> HttpResponse:
         else:
             bookings = bookings.filter(site__slug=chosen)
     page = Paginator(bookings, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_neighbours(list(page.object_list))
     return render(
         request,
         "events/manager/queue.html",
         {"page": page, "sites": sites, "chosen": chosen, "refuse_form": RefuseForm()},
     )
+
+
+def attach_neighbours(requests: list[Booking]) -> None:
+    """Give each pending request ``before`` and ``after``: the confirmed or pending bookings of
+    the same room on the same day that end before it starts, or start after it ends (the
+    nearest first, at most two each), and ``overlapping`` ones. One query for the whole page."""
+    if not requests:
+        return
+    tz = timezone.get_current_timezone()
+    days = {timezone.localtime(b.start, tz).date() for b in requests}
+    others = (
+        Booking.objects.filter(
+            space_id__in={b.space_id for b in requests},
+            status__in=Booking.ACTIVE_STATUSES,
+            start__lt=at(max(days) + timedelta(days=1), time(0)),
+            end__gt=at(min(days), time(0)),
+        )
+        .select_related("structure", "organisation")
+        .order_by("start", "pk")
+    )
+    by_room_day: dict[tuple[int, date], list[Booking]] = defaultdict(list)
+    for other in others:
+        by_room_day[(other.space_id, timezone.localtime(other.start, tz).date())].append(other)
+    for booking in requests:
+        same_day = [
+            other
+            for other in by_room_day[
+                (booking.space_id, timezone.localtime(booking.start, tz).date())
+            ]
+            if other.pk != booking.pk
+        ]
+        booking.before = [o for o in same_day if o.end <= booking.start][-2:]
+        booking.after = [o for o in same_day if o.start >= booking.end][:2]
+        booking.overlapping = [
+            o for o in same_day if o.start < booking.end and o.end > booking.start
+        ]
 
 
 def _managed_booking(request: HttpRequest, pk: int) -> Booking:
@@ -321,6 +358,8 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
     if not understood:
         messages.warning(request, _("Année non reconnue : voici l'année en cours."))
     spaces = list(site.spaces.filter(is_bookable=True).order_by("level", "name"))
+    for space in spaces:
+        space.site = site  # the occupancy dates the rates follow, without a query
     data = stats.year_stats(spaces, year)
     month_labels = [formats.date_format(month, "F") for month in data.months]
     # Short month names in the chart: twelve columns leave little room for "Septembre".
@@ -354,12 +393,24 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for label, rate in zip(month_labels, data.month_totals, strict=True)
     ]
     rooms = [{"space": space, "rate": data.space_totals[space.pk]} for space in spaces]
+    counted_from = (
+        site.occupancy_start
+        if site.occupancy_start and site.occupancy_start > date(year, 1, 1)
+        else None
+    )
+    counted_until = (
+        site.occupancy_end
+        if site.occupancy_end and site.occupancy_end < date(year, 12, 31)
+        else None
+    )
     return render(
         request,
         "events/manager/statistics.html",
         {
             "site": site,
             "year": year,
+            "counted_from": counted_from,
+            "counted_until": counted_until,
             "data": data,
             "months": months,
             "rooms": rooms,

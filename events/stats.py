@@ -8,8 +8,11 @@ so a room closed for works in August is not "empty" in August. Only the part of 
 falls inside the opening hours counts, hence a rate never exceeds 100 %. Pending, refused and
 cancelled bookings do not count.
 
+Only the days of the site's occupancy count: none before its occupancy start, none after its end.
+
 Every function reads three queries whatever the number of rooms, days and bookings: opening
-hours, closed periods, and the bookings' (space, start, end) values.
+hours, closed periods, and the bookings' (space, start, end) values; a fourth reads the sites'
+occupancy dates unless the rooms come with their site loaded.
 """
 
 from __future__ import annotations
@@ -85,6 +88,40 @@ def _overlap_minutes(start: datetime, end: datetime, intervals) -> float:
     return total
 
 
+def _occupancy_periods(spaces: Sequence[Space]) -> dict[int, tuple[date | None, date | None]]:
+    """{site_id: (occupancy start, occupancy end)}: from the spaces' loaded sites when every one
+    is loaded (a prefetch from the site loads it), otherwise one query."""
+    site_field = Space._meta.get_field("site")
+    if all(site_field.is_cached(space) for space in spaces):
+        return {
+            space.site_id: (space.site.occupancy_start, space.site.occupancy_end)
+            for space in spaces
+        }
+    return {
+        pk: (start, end)
+        for pk, start, end in Site.objects.filter(
+            pk__in={space.site_id for space in spaces}
+        ).values_list("pk", "occupancy_start", "occupancy_end")
+    }
+
+
+def _drop_days_outside_occupancy(
+    spaces: Sequence[Space], intervals: dict[int, dict[date, list]]
+) -> None:
+    """Remove, in place, the days before the site's occupancy start and after its end: a site
+    that opened in June has no open hours, hence no empty ones, in January."""
+    periods = _occupancy_periods(spaces)
+    for space in spaces:
+        start, end = periods.get(space.site_id, (None, None))
+        if start is None and end is None:
+            continue
+        intervals[space.pk] = {
+            day: day_intervals
+            for day, day_intervals in intervals[space.pk].items()
+            if (start is None or day >= start) and (end is None or day <= end)
+        }
+
+
 def daily_usage(
     spaces: Sequence[Space], start_day: date, end_day: date
 ) -> dict[int, dict[date, tuple[int, int]]]:
@@ -101,6 +138,7 @@ def daily_usage(
         return {}
     tz = local_tz()
     intervals = open_intervals_bulk(spaces, start_day, end_day)
+    _drop_days_outside_occupancy(spaces, intervals)
     period_start = at(start_day, MIDNIGHT)
     period_end = at(end_day + timedelta(days=1), MIDNIGHT)
     booked: dict[int, dict[date, float]] = defaultdict(lambda: defaultdict(float))

@@ -17,6 +17,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import csv_number, xlsx_number
 from occupants.models import Occupancy, Sector, Space, Structure
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,9 +148,11 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return csv_number(value)
     text = str(value)
     # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, Decimal | int):
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, int):
         return "'" + text
     return text
 
@@ -176,7 +179,7 @@ def _xlsx_cell(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return float(value)
+        return xlsx_number(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value

@@ -9,10 +9,17 @@ Deleting a site is left to platform admins.
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from sites.models import Equipment, Funding, Site, SitePhoto, Space
@@ -44,14 +51,15 @@ def appointable_managers(request: HttpRequest) -> QuerySet[User]:
     )
 
 
-class SpaceInline(SiteScopedAdminMixin, admin.TabularInline):
-    model = Space
-    extra = 0
-    fields = ("name", "kind", "level", "surface", "capacity", "is_bookable", "is_accessible")
-    show_change_link = True
+class LabelledFileWidget(AdminFileWidget):
+    """The admin's file input under a <label for> rather than a fieldset legend, so that the
+    input itself has a name (axe: "Form elements must have labels")."""
+
+    use_fieldset = False
 
 
-class FundingInline(SiteScopedAdminMixin, admin.TabularInline):
+# Stacked, not tabular: a tabular inline's inputs have only a column heading, no label.
+class FundingInline(SiteScopedAdminMixin, admin.StackedInline):
     model = Funding
     extra = 0
     fields = ("funder", "programme", "amount", "year", "purpose")
@@ -62,6 +70,7 @@ class FundingInline(SiteScopedAdminMixin, admin.TabularInline):
 
 class SitePhotoInline(SiteScopedAdminMixin, admin.StackedInline):
     model = SitePhoto
+    formfield_overrides = {models.ImageField: {"widget": LabelledFileWidget}}
     extra = 0
     fields = ("image", "alt_text", "caption", "position")
 
@@ -82,12 +91,31 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("operator",)
     search_fields = ("name", "commune", "postal_code", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("equipment", "managers")
-    inlines = (SpaceInline, FundingInline, SitePhotoInline)
+    # Checkboxes rather than filter_horizontal, whose JavaScript puts aria-label on bare spans.
+    formfield_overrides = {
+        models.ImageField: {"widget": LabelledFileWidget},
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+    # A site may hold hundreds of rooms: they have their own list, filtered by site, linked from
+    # the change page (an inline of every space made a page of 578 fields).
+    inlines = (FundingInline, SitePhotoInline)
     ordering = ("name",)
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("name", "slug", "status", "published", "summary", "description")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "status",
+                    "published",
+                    "summary",
+                    "description",
+                    "spaces_link",
+                )
+            },
+        ),
         (_("Organisations et équipe"), {"fields": ("owner", "operator", "managers")}),
         (
             _("Adresse"),
@@ -121,6 +149,29 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "operator": operator_organisations,
         "managers": appointable_managers,
     }
+
+    class Media:
+        # Vendored Leaflet, no CDN; settings through data- attributes, no inline script (CSP).
+        css = {"all": ("vendor/leaflet/leaflet.css", "css/admin_coordinates.css")}
+        js = ("vendor/leaflet/leaflet.js", "js/admin_coordinates.js")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        latitude = form.base_fields.get("latitude")
+        if latitude is not None:
+            latitude.widget.attrs.update(
+                {
+                    "data-coordinates-map": _("Carte : position du lieu"),
+                    "data-help": _(
+                        "Cliquez sur la carte ou déplacez le repère pour remplir la latitude et "
+                        "la longitude ; vous pouvez aussi les saisir."
+                    ),
+                    "data-tile-url": settings.MAP_TILE_URL,
+                    "data-tile-attribution": settings.MAP_TILE_ATTRIBUTION,
+                }
+            )
+        return form
+
     # Operator staff add sites; nobody but a platform admin deletes one.
     role_permissions = frozenset({"view", "change", "add"})
 
@@ -134,13 +185,31 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def space_count(self, site: Site) -> int:
         return site._space_count
 
+    @admin.display(description=_("espaces"))
+    def spaces_link(self, site: Site) -> str:
+        if site.pk is None:
+            return _("Enregistrez le lieu, puis ajoutez ses espaces.")
+        count = site.spaces.count()
+        url = reverse("admin:sites_space_changelist")
+        add_url = reverse("admin:sites_space_add")
+        return format_html(
+            '<a href="{}?site__id__exact={}">{}</a> · <a href="{}?site={}">{}</a>',
+            url,
+            site.pk,
+            ngettext("Voir l’espace du lieu", "Voir les %(n)d espaces du lieu", count)
+            % {"n": count},
+            add_url,
+            site.pk,
+            _("Ajouter un espace"),
+        )
+
     def has_add_permission(self, request):
         if request.user.is_superuser:
             return super().has_add_permission(request)
         return super().has_add_permission(request) and is_operator_staff(request)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "spaces_link"]
         if not self._runs_operator(request, obj):
             # Only the operator's staff hand a site to another operator, owner or team.
             readonly += ["owner", "operator", "managers"]

@@ -1,5 +1,6 @@
 """Settings read the environment strictly, and production refuses to start half-configured."""
 
+import io
 import json
 import os
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_list
+from config.env import env_bool, env_database, env_int, env_list, served_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -195,3 +196,66 @@ def test_the_health_probe_answers_without_touching_the_database(
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert response.content == b"ok"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["manage.py", "runserver", "127.0.0.1:8001"], "http://127.0.0.1:8001"),
+        (["manage.py", "runserver", "8002"], "http://127.0.0.1:8002"),
+        (["manage.py", "runserver", "--noreload", "0.0.0.0:8003"], "http://127.0.0.1:8003"),
+        (["manage.py", "runserver", "localhost:8004"], "http://localhost:8004"),
+        (["manage.py", "runserver"], "http://127.0.0.1:8000"),
+        (["manage.py", "migrate"], "http://127.0.0.1:8000"),
+    ],
+)
+def test_site_url_in_development_is_the_address_being_served(argv, expected):
+    assert served_url(argv) == expected
+
+
+def test_console_emails_are_readable_utf8_with_whole_links():
+    from django.core.mail import EmailMultiAlternatives
+
+    from config.mail import ReadableConsoleBackend
+
+    link = "http://127.0.0.1:8001/compte/verifier/" + "a" * 90 + "/"
+    message = EmailMultiAlternatives(
+        subject="Réservation confirmée à l'Atelier",
+        body=f"Bonjour Léa,\nvotre réservation est confirmée : {link}\n",
+        to=["lea@example.org"],
+    )
+    message.attach_alternative(f"<p>Été : <a href='{link}'>lien</a></p>", "text/html")
+    stream = io.StringIO()
+    ReadableConsoleBackend(stream=stream).send_messages([message])
+    printed = stream.getvalue()
+    assert "Subject: Réservation confirmée à l'Atelier" in printed
+    assert "Bonjour Léa," in printed and "Été" in printed
+    assert link in printed
+    assert "=C3=A9" not in printed and "quoted-printable" not in printed
+
+
+def test_the_console_backend_of_the_settings_is_the_readable_one():
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.MAILERS['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "config.mail.ReadableConsoleBackend", result.stderr
+    assert settings.MAILERS  # the test settings keep their own (locmem) backend
+
+
+def test_the_accessibility_statement_has_the_contact_and_recourse_rgaa_requires(client, db):
+    from django.conf import settings
+
+    page = client.get("/accessibilite/").content.decode()
+    for heading in ("État de conformité", "Établissement de cette déclaration"):
+        assert heading in page
+    assert 'id="contact"' in page and f"mailto:{settings.ACCESSIBILITY_CONTACT_EMAIL}" in page
+    assert 'id="recours"' in page and "Défenseur des droits" in page
+    assert "Libre réponse 71120" in page and "formulaire.defenseurdesdroits.fr" in page

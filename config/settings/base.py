@@ -212,6 +212,9 @@ _smtp_options = {
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
     "timeout": 15,
 }
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Decoded UTF-8 text with whole links, not the MIME source (config/mail.py).
+    _email["EMAIL_BACKEND"] = "config.mail.ReadableConsoleBackend"
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
@@ -269,6 +272,12 @@ DIRECTORY_PAGE_SIZE = 24
 # The directories count this many results at most ("plus de 1000 lieux"): the cost of a page
 # must not grow with the whole table.
 DIRECTORY_COUNT_LIMIT = 1000
+# Where people write about an accessibility problem (the accessibility statement shows it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@interstices.localhost"
+)
+# The date of the accessibility statement, and of its last update.
+ACCESSIBILITY_STATEMENT_DATE = "2026-12-07"
 # Contacts of a structure are anonymised this long after its last occupancy ended
 # (manage.py purge_contacts); invitations to join a structure expire after INVITATION_VALID_DAYS.
 CONTACT_RETENTION_MONTHS = env_int("CONTACT_RETENTION_MONTHS", 24, minimum=1)

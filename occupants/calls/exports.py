@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import zipfile
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.exports import csv_number
 from occupants.models import Application, ApplicationDocument
 
 CHUNK = 64 * 1024
@@ -18,6 +20,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
+    if isinstance(value, Decimal):
+        return csv_number(value)
     text = "" if value is None else str(value)
     # A spreadsheet would run a cell starting with these as a formula (CSV injection).
     return "'" + text if text.startswith(FORMULA_START) else text

@@ -139,6 +139,19 @@ class ApplicationForm(forms.ModelForm):
             raise ValidationError(_("Indiquez une surface positive."))
         return value
 
+    def clean(self):
+        data = super().clean()
+        # A new draft says something: an empty form saves no blank application.
+        if self.instance.pk is None and not self.errors and not any(data.values()):
+            raise ValidationError(
+                _(
+                    "Le formulaire est vide : renseignez au moins votre structure ou votre "
+                    "projet pour enregistrer un brouillon."
+                ),
+                code="empty",
+            )
+        return data
+
 
 def _check_range(value, low, high, message) -> None:
     if value is not None and not (low <= value <= high):

@@ -31,13 +31,25 @@ def test_a_site_manager_edits_their_site_in_the_admin_without_csp_violation(page
 
     page.get_by_role("link", name="Friche Lumière").click()
     expect(page.locator("h1, h2").first).to_be_visible()
-    # Inline rows of this site only; the equipment widget and inline "add" links run their JS.
-    expect(page.locator("#spaces-group")).to_contain_text("Atelier bois")
-    expect(page.locator("#spaces-group")).not_to_contain_text("Bureau 12")
-    page.locator("#spaces-group .add-row a").click()
+    # No inline of every space: a link to the site's own list of spaces.
+    expect(page.locator("#spaces-group")).to_have_count(0)
+    # The coordinates: a map (vendored Leaflet) beside the inputs, which stay usable.
+    expect(page.get_by_role("region", name="Carte : position du lieu")).to_be_visible()
+    expect(page.locator(".coordinates-map .leaflet-marker-icon")).to_have_count(1)
+    assert_no_axe_violations(page)
+    before = page.locator("#id_latitude").input_value()
+    page.locator(".coordinates-map").click(position={"x": 60, "y": 60})
+    assert page.locator("#id_latitude").input_value() != before
+    page.locator("#id_latitude").fill("50.6292")
+    page.locator("#id_longitude").fill("3.0573")
     page.locator("#id_summary").fill("Trois niveaux d'ateliers ouverts.")
     page.get_by_role("button", name="Enregistrer", exact=True).first.click()
     expect(page.locator(".messagelist")).to_be_visible()
+    page.goto("/admin/sites/site/")
+    page.get_by_role("link", name="Friche Lumière").click()
+    page.get_by_role("link", name=re.compile("espaces? du lieu")).click()
+    expect(page.locator("#result_list")).to_contain_text("Atelier bois")
+    expect(page.locator("#result_list")).not_to_contain_text("Bureau 12")
 
 
 def test_operator_staff_add_a_site_with_the_prepopulated_slug(page, directory):

@@ -13,7 +13,7 @@ from occupants.models import Application, Occupancy, StructureMember
 from sites.models import Space
 from tests.browser.a11y import assert_no_axe_violations
 from tests.factories import SpaceFactory, UserFactory
-from tests.occupants.calls_support import PDF_BYTES, make_call, make_lot, make_visit
+from tests.occupants.calls_support import PDF_BYTES, make_call, make_lot, make_visit, submitted
 
 PASSWORD = "un-long-mot-de-passe-42"
 
@@ -73,7 +73,9 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     mail.outbox.clear()
     login(page, "camille@example.org")
     page.goto(f"/appels/{open_call.slug}/candidater/")
-    expect(page.get_by_role("heading", name="Candidater : Ateliers de la Friche")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ma candidature : Ateliers de la Friche")
+    ).to_be_visible()
     assert_no_axe_violations(page)
 
     # A draft with an error first (nothing saved), then a valid one.
@@ -142,3 +144,23 @@ def test_call_shown_on_site_and_home_pages_without_wcag_violation(page, open_cal
         expect(page.get_by_role("link", name="Ateliers de la Friche")).to_be_visible()
         page.wait_for_load_state("networkidle")
         assert_no_axe_violations(page)
+
+
+def test_manager_reads_applications_at_1280_px_and_accepts_in_the_admin_styling(page, open_call):
+    candidate = UserFactory(email="camille@example.org", password=PASSWORD)
+    application = submitted(open_call, candidate, score=4)
+    login(page, "gestion@example.org")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/occupants/application/")
+    for column in ("statut", "note"):
+        header = page.locator("#result_list thead th", has_text=re.compile(column, re.I)).first
+        expect(header).to_be_in_viewport()
+        box = header.bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, column
+    page.goto(f"/admin/occupants/application/{application.pk}/change/")
+    expect(page.get_by_role("link", name="Voir sur le site")).to_have_count(0)
+    page.get_by_role("link", name="Accepter").click()
+    # The admin's form styling: labels and fields side by side, the header of every admin page.
+    expect(page.locator("#header")).to_be_visible()
+    expect(page.locator(".form-row .flex-container").first).to_have_css("display", "flex")
+    assert_no_axe_violations(page)

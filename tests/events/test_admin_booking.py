@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from events.models import Booking, BookingRules, ClosedPeriod, OpeningHours
-from tests.events.factories import BookingFactory, local_slot
+from tests.events.factories import BookingFactory, RoomFactory, local_slot
 
 BOOKINGS = reverse("admin:events_booking_changelist")
 BULK = reverse("admin:events_openinghours_bulk")
@@ -303,3 +303,12 @@ def test_closed_periods_list_is_scoped(client, w):
     response = client.get(reverse("admin:events_closedperiod_changelist"))
     assert response.status_code == 200
     assert "Travaux B" not in response.text
+
+
+def test_room_choices_in_the_admin_list_only_bookable_rooms(client, w):
+    office = RoomFactory(site=w.site_a, name="Bureau privé", is_bookable=False)
+    client.force_login(w.mara)
+    for name in ("closedperiod", "openinghours"):
+        response = client.get(reverse(f"admin:events_{name}_add"))
+        choices = response.context["adminform"].form.fields["space"].queryset
+        assert w.salle_jaune in choices and office not in choices, name

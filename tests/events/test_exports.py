@@ -118,6 +118,7 @@ def test_xlsx_export_has_real_dates_and_neutralised_formulas(client, w):
     assert [row[0] for row in values[1:]] == [w.march.reference, w.other_site.reference]
     assert values[1][3] == datetime(2026, 3, 10, 14, 0)
     assert values[1][11].startswith("'=")
+    assert isinstance(values[1][5], float | int)  # the duration in hours: a number, not a text
     assert sheet["L2"].data_type == "s"  # text, not a formula
 
 

@@ -176,6 +176,35 @@ def queue_queries(client, django_assert_max_num_queries, limit):
     return len(captured)
 
 
+def test_queue_shows_the_neighbouring_bookings_of_the_same_room_and_day(client, w):
+    request = pending(w, days=2, hour=14)
+    start, end = local_slot(2, 10)
+    BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
+    start, end = local_slot(2, 16)
+    BookingFactory(space=w.salle_jaune, organisation=None, structure=w.sud, start=start, end=end)
+    start, end = local_slot(2, 12)
+    BookingFactory(space=w.salle_verte, structure=w.vert, start=start, end=end)  # other room
+    start, end = local_slot(3, 9)
+    BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)  # next day
+    start, end = local_slot(2, 8)
+    BookingFactory(
+        space=w.salle_jaune,
+        structure=w.vert,
+        start=start,
+        end=end,
+        status=Booking.Status.CANCELLED,
+    )
+    client.force_login(w.mara)
+    response = client.get(QUEUE)
+    shown = response.context["page"].object_list[0]
+    assert shown == request
+    assert [b.start for b in shown.before] == [local_slot(2, 10)[0]]
+    assert [b.holder_name for b in shown.after] == [w.sud.name]
+    assert shown.overlapping == []
+    assert "Le même jour dans cette salle" in response.text
+    assert "10:00–11:00" in response.text and "16:00–17:00" in response.text
+
+
 def test_queue_query_count_does_not_grow(client, w, django_assert_max_num_queries):
     pending(w)
     client.force_login(w.olga)
@@ -183,6 +212,10 @@ def test_queue_query_count_does_not_grow(client, w, django_assert_max_num_querie
     for day in range(3, 33):
         pending(w, days=day, hour=9, purpose=f"Atelier {day}")
         pending(w, room=w.salle_b, days=day, hour=15, structure=w.sud)
+        start, end = local_slot(day, 11)
+        BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
+        start, end = local_slot(day, 16)
+        BookingFactory(space=w.salle_b, organisation=None, structure=w.sud, start=start, end=end)
     many = queue_queries(client, django_assert_max_num_queries, 12)
     assert few == many
 
@@ -268,6 +301,8 @@ def test_calendar_query_count_does_not_grow(client, w, django_assert_max_num_que
 
 
 def test_statistics_page_shows_the_chart_and_the_table(client, w):
+    w.site_a.occupancy_start = date(2025, 1, 1)
+    w.site_a.save()
     BookingFactory(
         space=w.salle_jaune,
         structure=w.bleu,
@@ -286,6 +321,17 @@ def test_statistics_page_shows_the_chart_and_the_table(client, w):
     assert march.booked_minutes == 12 * 60
     assert march.open_minutes == 2 * 31 * 12 * 60
     assert "style=" not in text
+
+
+def test_statistics_of_a_site_opened_in_june_count_from_june(client, w):
+    w.site_a.occupancy_start = date(2025, 6, 1)
+    w.site_a.save()
+    client.force_login(w.mara)
+    response = client.get(stats_url(w.site_a), {"annee": "2025"})
+    months = response.context["months"]
+    assert [month["rate"].open_minutes for month in months[:5]] == [0] * 5
+    assert "Seule la période d'occupation du lieu compte : à partir du 1 juin 2025" in response.text
+    assert months[5]["rate"].open_minutes == 2 * 30 * 12 * 60  # two rooms, 30 days, 12 h
 
 
 def test_statistics_with_a_bad_year_shows_the_current_year(client, w):
@@ -440,3 +486,13 @@ def test_staff_flag_is_not_needed_to_manage(client, w):
     w.site_a.managers.add(helper)
     client.force_login(helper)
     assert client.get(calendar_url(w.site_a)).status_code == 200
+
+
+def test_outside_booking_lists_and_accepts_only_bookable_rooms(client, w):
+    office = RoomFactory(site=w.site_a, name="Bureau privé", is_bookable=False)
+    client.force_login(w.mara)
+    choices = client.get(OUTSIDE).context["form"].fields["space"].queryset
+    assert w.salle_jaune in choices and office not in choices
+    response = client.post(OUTSIDE, outside_data(w, space=office.pk))
+    assert "Sélectionnez un choix valide" in response.text
+    assert not Booking.objects.exists()

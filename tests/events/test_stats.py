@@ -30,7 +30,7 @@ def book(space, day: date, start: int, end: int, **extra) -> Booking:
 @pytest.fixture
 def room(db):
     """A room open Monday to Friday, 09:00–17:00 (8 hours)."""
-    site = SiteFactory(name="Friche des Tests")
+    site = SiteFactory(name="Friche des Tests", occupancy_start=date(2024, 1, 1))
     set_opening_hours(site, WEEKDAYS, time(9), time(17))
     return RoomFactory(site=site, name="Salle Test")
 
@@ -139,6 +139,30 @@ def test_year_stats_queries_do_not_grow_with_the_data(room, django_assert_num_qu
     with django_assert_num_queries(3):
         data = stats.year_stats(rooms, 2025)
     assert data.total.booked_minutes == 6 * 30 * 120
+
+
+def test_a_site_opened_in_june_counts_no_open_hours_before_june(room):
+    room.site.occupancy_start = date(2025, 6, 2)
+    room.site.occupancy_end = date(2025, 6, 30)
+    room.site.save()
+    book(room, date(2025, 6, 2), 9, 17)
+    data = stats.year_stats([room], 2025)
+    assert [rate.open_minutes for rate in data.month_totals[:5]] == [0] * 5
+    assert data.month_totals[5].open_days == 21  # 2 to 30 June 2025: 21 weekdays
+    assert data.month_totals[6].open_minutes == 0  # after the occupancy's end
+    assert data.total.open_days == 21
+    assert data.total.hours_rate == Decimal("4.8")  # 8 h of 168
+
+
+def test_the_occupancy_dates_are_read_once_when_the_rooms_come_without_their_site(
+    room, django_assert_max_num_queries
+):
+    room.site.occupancy_start = date(2025, 3, 10)
+    room.site.save()
+    rooms = list(type(room).objects.filter(site=room.site))
+    with django_assert_max_num_queries(4):
+        rate = stats.period_rates(rooms, date(2025, 3, 1), date(2025, 3, 31))[room.pk]
+    assert rate.open_days == 16  # 10 to 31 March 2025
 
 
 def test_site_without_bookable_room_has_no_rate(db):

@@ -4,6 +4,7 @@ overlap rule holds there too."""
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -344,3 +345,21 @@ def test_changelist_query_count_is_constant(crew, client, django_assert_max_num_
     grow(12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(changelist(model)).status_code == 200
+
+
+def test_exports_write_decimals_with_a_comma_in_csv_and_as_numbers_in_xlsx(crew, client):
+    crew.occ_x.fee_amount = Decimal("8.25")
+    crew.occ_x.save()
+    client.force_login(crew.mara)
+    params = {"lieu": crew.site_a.pk}
+    rows = read_csv(client.get(reverse("admin:occupants_occupancy_export", args=["csv"]), params))
+    column = rows[0].index("Montant saisi (€)")
+    assert rows[1][column] == "8,25"
+    assert all("." not in row[rows[0].index("Surface (m²)")] for row in rows[1:])
+    response = client.get(reverse("admin:occupants_occupancy_export", args=["xlsx"]), params)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1][values[0].index("Montant saisi (€)")] == 8.25
+    assert values[1][values[0].index("Redevance mensuelle (€)")] == pytest.approx(
+        float(crew.occ_x.monthly_fee)
+    )

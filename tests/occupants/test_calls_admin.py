@@ -390,3 +390,21 @@ def test_admin_changelists_have_constant_query_counts(
         submitted(call, UserFactory(), structure_name=f"Structure {n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_application_in_the_admin_offers_no_view_on_site_link_to_a_candidates_page(
+    client, board
+):
+    client.force_login(board.mara)
+    url = reverse("admin:occupants_application_change", args=[board.app_a2.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert board.app_a2.get_absolute_url() not in text(response)
+    assert "Voir sur le site" not in text(response)
+
+
+def test_the_accept_page_loads_the_admin_form_styles(client, board):
+    client.force_login(board.mara)
+    response = client.get(reverse("admin:occupants_application_accept", args=[board.app_a2.pk]))
+    assert "admin/css/forms.css" in text(response)
+    assert 'class="flex-container"' in text(response)

@@ -143,6 +143,17 @@ def test_candidate_saves_a_draft_and_resumes_it(client, call, camille):
     assert application.project == "Projet revu."
 
 
+def test_an_empty_application_form_saves_no_blank_draft(client, call, camille):
+    # What a browser sends for the untouched form: every field, empty.
+    empty = {name: "" for name in form_data(call) if name not in ("lots", "sectors")}
+    response = client.post(reverse("calls:apply", args=[call.slug]), empty)
+    assert response.status_code == 200
+    assert "Le formulaire est vide" in text(response)
+    assert not Application.objects.exists()
+    page = client.get(reverse("calls:apply", args=[call.slug]))
+    assert "Ma candidature : " in text(page)
+
+
 def test_lot_of_another_call_is_refused_and_nothing_saved(client, call, camille, cast):
     other = make_call(cast.site_c, title="Autre appel")
     data = form_data(call, lots=[str(other.lots.get().pk)])

@@ -52,7 +52,7 @@ def site_form_data(site, **overrides):
         "longitude": str(site.longitude),
         "published": "on" if site.published else "",
     }
-    for prefix in ("spaces", "fundings", "photos"):
+    for prefix in ("fundings", "photos"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",
@@ -274,30 +274,51 @@ def test_site_inlines_show_only_the_sites_own_rows(client, cast, spaces):
     FundingFactory(site=cast.site_c, programme="Fonds C")
     response = login(client, cast.mara).get(site_url(cast.site_a))
     formsets = {f.formset.prefix: f.formset for f in response.context["inline_admin_formsets"]}
-    assert [s.name for s in formsets["spaces"].queryset] == ["Bureau de Site A"]
     assert [f.programme for f in formsets["fundings"].queryset] == ["LEADER A"]
     assert "Bureau de Site C" not in response.text and "Fonds C" not in response.text
 
 
 @pytest.mark.django_db
-def test_an_inline_row_of_another_site_cannot_be_edited_through_a_tampered_id(client, cast, spaces):
-    foreign = spaces["Site C"]
+def test_the_site_change_page_links_to_its_own_spaces_instead_of_an_inline_of_them(
+    client, cast, spaces
+):
+    response = login(client, cast.mara).get(site_url(cast.site_a))
+    formsets = {f.formset.prefix for f in response.context["inline_admin_formsets"]}
+    assert "spaces" not in formsets
+    assert 'name="spaces-TOTAL_FORMS"' not in response.text
+    listing = f"{reverse('admin:sites_space_changelist')}?site__id__exact={cast.site_a.pk}"
+    assert listing in response.text
+    names = [s.name for s in client.get(listing).context["cl"].result_list]
+    assert names == ["Bureau de Site A"]
+
+
+@pytest.mark.django_db
+def test_the_site_spaces_list_filtered_on_another_site_shows_nothing_of_it(client, cast, spaces):
+    login(client, cast.mara)
+    response = client.get(
+        f"{reverse('admin:sites_space_changelist')}?site__id__exact={cast.site_c.pk}"
+    )
+    assert "Bureau de Site C" not in response.text
+
+
+@pytest.mark.django_db
+def test_an_inline_row_of_another_site_cannot_be_edited_through_a_tampered_id(client, cast):
+    foreign = FundingFactory(site=cast.site_c, programme="Fonds C")
     data = site_form_data(cast.site_a)
     data |= {
-        "spaces-TOTAL_FORMS": "1",
-        "spaces-INITIAL_FORMS": "1",
-        "spaces-0-id": foreign.pk,
-        "spaces-0-site": cast.site_a.pk,
-        "spaces-0-name": "Détourné",
-        "spaces-0-kind": "bureau",
-        "spaces-0-level": "0",
-        "spaces-0-surface": "10",
-        "spaces-0-capacity": "1",
+        "fundings-TOTAL_FORMS": "1",
+        "fundings-INITIAL_FORMS": "1",
+        "fundings-0-id": foreign.pk,
+        "fundings-0-site": cast.site_a.pk,
+        "fundings-0-funder": foreign.funder_id,
+        "fundings-0-programme": "Détourné",
+        "fundings-0-amount": "10",
+        "fundings-0-year": "2024",
     }
     login(client, cast.mara).post(site_url(cast.site_a), data)
     # Django treats an id outside the inline's rows as a new row of this site, at most.
     foreign.refresh_from_db()
-    assert foreign.name == "Bureau de Site C" and foreign.site == cast.site_c
+    assert foreign.programme == "Fonds C" and foreign.site == cast.site_c
 
 
 @pytest.mark.django_db
@@ -447,3 +468,14 @@ def test_site_changelist_query_count_is_the_same_with_5_and_50_sites(client, cas
             assert client.get(SITES_CHANGELIST).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10
+
+
+@pytest.mark.django_db
+def test_the_site_change_page_loads_the_vendored_leaflet_and_keeps_the_coordinate_inputs(
+    client, cast
+):
+    page = login(client, cast.mara).get(site_url(cast.site_a)).content.decode()
+    assert "/static/vendor/leaflet/leaflet.js" in page and "js/admin_coordinates.js" in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    assert 'name="latitude"' in page and 'name="longitude"' in page
+    assert 'data-coordinates-map="Carte : position du lieu"' in page
