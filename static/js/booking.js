@@ -45,10 +45,27 @@
     });
   }
 
+  var loads = 0; // form loads started: only the latest one's response is swapped in
+
   function loadForm(url, stayInGrid) {
+    loads += 1;
     keepFocus = stayInGrid;
-    window.htmx.ajax("GET", url, { target: "#booking-panel", swap: "innerHTML" });
+    window.htmx.ajax("GET", url, {
+      target: "#booking-panel",
+      swap: "innerHTML",
+      headers: { "X-Grid-Load": String(loads) },
+    });
   }
+
+  // A start then an end clicked quickly: the start's form must not land after (or over) the
+  // end's, nor wipe what the person began to type in it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var headers = event.detail.requestConfig && event.detail.requestConfig.headers;
+    var load = headers && headers["X-Grid-Load"];
+    if (load && load !== String(loads)) {
+      event.detail.shouldSwap = false;
+    }
+  });
 
   function choose(link) {
     var grid = link.closest("[data-grid]");
