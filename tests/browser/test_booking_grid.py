@@ -10,12 +10,14 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from events.models import Booking
-from tests.browser import test_booking
+from tests.browser import test_booking, test_booking_manager
 from tests.browser.a11y import assert_no_axe_violations
 from tests.browser.test_booking import log_in, slot_link_name, week_url
 from tests.events.factories import BookingFactory, local_slot
 
 world = test_booking.world  # the same site, room and members as the booking tests
+w = test_booking_manager.w  # a site with a manager, rooms and pending requests
+booking_world = test_booking_manager.booking_world
 
 WIDTHS = [375, 1280]
 
@@ -198,3 +200,27 @@ def test_cancelling_without_javascript_asks_then_cancels(make_page, live_server,
     expect(page.locator(".messages")).to_contain_text(f"Réservation {booking.reference} annulée.")
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
+
+
+@pytest.mark.parametrize("kind", ["manager calendar", "week grid"])
+def test_at_320_px_tables_scroll_inside_their_region_caption_in_view(
+    make_page, live_server, w, kind
+):
+    page = make_page(viewport={"width": 320, "height": 640})
+    start, end = local_slot(1, 10)
+    BookingFactory(space=w.salle_jaune, structure=None, outside_name="Cie", start=start, end=end)
+    if kind == "manager calendar":
+        test_booking_manager.log_in(page, live_server, w.mara)
+        page.goto(f"/reservations/gestion/lieux/{w.site_a.slug}/calendrier/")
+        caption = page.locator("#calendar-caption")
+    else:
+        test_booking_manager.log_in(page, live_server, w.bob)
+        page.goto(f"/reservations/espaces/{w.salle_jaune.pk}/semaine/")
+        caption = page.locator("#grid-caption")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    region = page.get_by_role("region", name=caption.inner_text())
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # it does scroll
+    region.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+    box, frame = caption.bounding_box(), region.bounding_box()
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    assert_no_axe_violations(page)
