@@ -409,6 +409,7 @@ CONFIRMATION_STEPS = {
     ("events:cancel", "booking"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
     ("calls:submit", "application"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
     ("calls:withdraw", "application"): (LOGIN, 200, 404, 404, 404, 404, 404, 404),
+    ("occupants:member_remove", "extra_member_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
