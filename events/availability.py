@@ -65,6 +65,11 @@ class Slot:
         return _local(self.start).strftime("%Y-%m-%dT%H:%M")
 
     @property
+    def end_param(self) -> str:
+        """The slot's end, in the same form: the booking form's ?fin= when it ends a range."""
+        return _local(self.end).strftime("%Y-%m-%dT%H:%M")
+
+    @property
     def book_url(self) -> str:
         """The booking form prefilled with this slot (the room's URL reversed once a grid)."""
         base = self.space.__dict__.get("_book_url")

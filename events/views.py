@@ -22,7 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from events import availability, ics, services
 from events.forms import WEEKLY, BookingForm, CancelForm, FindSlotForm
@@ -200,22 +200,35 @@ def _form_kwargs(space: Space, structures, rules) -> dict:
     }
 
 
+def _parse_local(value: str | None) -> datetime | None:
+    """A wall-clock datetime from the query string (?debut=, ?fin=), or None if malformed."""
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_aware(moment):
+        moment = timezone.make_naive(moment)
+    return moment
+
+
 def _initial(request: HttpRequest, rules, structures) -> dict:
     initial: dict = {"people": 1, "duration": max(rules.min_minutes, rules.slot_minutes, 60)}
     if initial["duration"] > rules.max_minutes:
         initial["duration"] = rules.max_minutes
-    raw = request.GET.get("debut")
-    start = None
-    if raw:
-        try:
-            start = parse_datetime(raw)
-        except ValueError:
-            start = None
+    start = _parse_local(request.GET.get("debut"))
     if start is not None:
-        if timezone.is_aware(start):
-            start = timezone.localtime(start)
         initial["day"] = start.date()
         initial["start_time"] = start.time()
+        # A range picked in the grid (two cells): its end gives the duration, within the rules.
+        end = _parse_local(request.GET.get("fin"))
+        if end is not None and end > start and end.date() == start.date():
+            minutes = int((end - start).total_seconds() // 60)
+            first = max(rules.min_minutes, rules.slot_minutes)
+            aligned = first + (minutes - first) // rules.slot_minutes * rules.slot_minutes
+            initial["duration"] = min(max(aligned, first), rules.max_minutes)
+            initial["range_shortened"] = minutes > rules.max_minutes
     # From "Trouver un créneau": keep the duration and the number of people searched for.
     for param, name in (("duree", "duration"), ("personnes", "people")):
         value = request.GET.get(param, "")
@@ -257,7 +270,9 @@ def book_space(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, "events/book.html", {**context, "form": None}, partial="form")
     kwargs = _form_kwargs(space, structures, rules)
     if request.method != "POST":
-        form = BookingForm(initial=_initial(request, rules, listed), **kwargs)
+        initial = _initial(request, rules, listed)
+        context["range_shortened"] = initial.pop("range_shortened", False)
+        form = BookingForm(initial=initial, **kwargs)
         return _render(request, "events/book.html", {**context, "form": form}, partial="form")
 
     form = BookingForm(request.POST, **kwargs)
@@ -435,10 +450,17 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (what to cancel, for a series); POST cancels. Both work
+    without JavaScript."""
     # Whoever may open the booking; services.cancel says whether it may still be cancelled.
     booking = _get_booking_for_user(request.user, pk)
+    if request.method != "POST":
+        if not Booking.objects.cancellable_by(request.user).filter(pk=booking.pk).exists():
+            messages.error(request, _("Cette réservation ne peut plus être annulée."))
+            return redirect("events:detail", pk=booking.pk)
+        return render(request, "events/cancel.html", {"booking": booking, "form": CancelForm()})
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez ce qu'il faut annuler."))

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from occupants import services
 from occupants.downloads import private_file_response
@@ -129,12 +129,16 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET asks for confirmation, POST removes the member."""
     membership = get_membership(request, slug, lead=True)
     member = get_object_or_404(
         StructureMember.objects.select_related("user"), pk=pk, structure_id=membership.structure_id
     )
+    if request.method != "POST":
+        context = {"structure": membership.structure, "member": member}
+        return render(request, "occupants/member_remove.html", context)
     try:
         services.remove_member(member, by=request.user)
     except ValidationError as exc:

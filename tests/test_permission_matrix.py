@@ -401,6 +401,38 @@ def test_each_role_gets_what_the_roles_table_says(world, db, key, target, role, 
     assert outcome(response) == expected, f"{role} {method.upper()} {url}"
 
 
+# The POSTED URLs that are also a confirmation step: a GET shows what the POST will do
+# (nothing changes), for whom the POST is allowed; a step no longer possible sends back
+# (the world's application is submitted: submitting it again sends back, withdrawing asks).
+# fmt: off
+CONFIRMATION_STEPS = {
+    ("events:cancel", "booking"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("calls:submit", "application"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
+    ("calls:withdraw", "application"): (LOGIN, 200, 404, 404, 404, 404, 404, 404),
+    ("occupants:member_remove", "extra_member_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "role", "expected"),
+    [
+        pytest.param(key, target, role, expected, id=f"{key}-{role}")
+        for (key, target), answers in CONFIRMATION_STEPS.items()
+        for role, expected in zip(ROLES, answers, strict=True)
+    ],
+)
+def test_each_role_gets_the_confirmation_step_the_table_says(
+    world, db, key, target, role, expected
+):
+    assert key in POSTED
+    url = route_url(ROUTES[key], target, world)
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    assert outcome(client.get(url)) == expected, f"{role} GET {url}"
+
+
 def test_every_url_pattern_has_a_row():
     rows = {key for key, _target in EXPECTED}
     missing = [key for key in ROUTES if key not in rows]

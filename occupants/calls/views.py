@@ -258,10 +258,26 @@ def document_response(document: ApplicationDocument) -> FileResponse:
     return private_file_response(document.file, document.original_name)
 
 
+def _confirm(request: HttpRequest, application: Application, action: str) -> HttpResponse:
+    """The confirmation step of a final action on an application (GET): what it does, a
+    button that POSTs it, a link back. Works without JavaScript."""
+    return render(
+        request,
+        "occupants/calls/confirm.html",
+        {"application": application, "call": application.call, "action": action},
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation, POST submits."""
     application = _get_application_for_user(request, pk)
+    if request.method != "POST":
+        if not application.is_editable:
+            messages.error(request, _("Une candidature soumise ne peut plus être modifiée."))
+            return redirect(application)
+        return _confirm(request, application, "submit")
     try:
         calls_services.application_submit(application=application, user=request.user)
     except ValidationError as exc:
@@ -275,9 +291,15 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation, POST withdraws."""
     application = _get_application_for_user(request, pk)
+    if request.method != "POST":
+        if application.status not in calls_services.REVIEWABLE:
+            messages.error(request, _("Cette candidature ne peut plus être retirée."))
+            return redirect(application)
+        return _confirm(request, application, "withdraw")
     try:
         calls_services.application_withdraw(application=application, user=request.user)
     except ValidationError as exc:

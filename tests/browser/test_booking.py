@@ -65,8 +65,10 @@ def test_book_a_free_slot_from_the_week_view(page, live_server, world):
     page.goto(week_url(world, start.date()))
     assert_no_axe_violations(page)
 
+    # A first click marks the start, a second the last half hour of the range: htmx brings
+    # the form into the side panel and moves focus to its heading.
     page.get_by_role("link", name=slot_link_name(world.room, start)).click()
-    # htmx brings the form into the side panel and moves focus to its heading.
+    page.get_by_role("link", name=slot_link_name(world.room, end - timedelta(minutes=30))).click()
     title = page.locator("#booking-panel .booking-form-title")
     expect(title).to_be_focused()
     expect(page.locator("#booking-status")).to_contain_text("Réserver Salle Jaune")
@@ -149,8 +151,9 @@ def test_weekly_series_skipping_a_conflict_then_cancel_one_occurrence(page, live
 
     # Cancel the second occurrence only.
     page.get_by_role("link", name=series[1].reference, exact=True).click()
+    page.get_by_role("link", name="Annuler la réservation…").click()
     page.get_by_label("Cette réservation seulement").check()
-    page.get_by_role("button", name="Annuler la réservation").click()
+    page.get_by_role("button", name="Oui, annuler la réservation").click()
     expect(page.locator(".messages")).to_contain_text(f"Réservation {series[1].reference} annulée.")
     statuses = [b.status for b in Booking.objects.filter(structure=world.bleu).order_by("start")]
     assert statuses == ["confirmee", "annulee", "confirmee"]

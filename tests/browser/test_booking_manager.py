@@ -134,7 +134,7 @@ def test_statistics_export_rental_and_feeds_pages_are_accessible(page, live_serv
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Réserver").click()
     expect(
-        page.get_by_text("Indiquez pour quelle organisation extérieure vous réservez.")
+        page.get_by_text("Indiquez pour quelle organisation extérieure vous réservez.", exact=True)
     ).to_be_visible()
     assert_no_axe_violations(page)
 

@@ -93,8 +93,11 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     expect(page.get_by_role("status")).to_contain_text("Brouillon enregistré")
     assert_no_axe_violations(page)
 
-    # Submitting without the required document is refused, then the document is attached.
-    page.get_by_role("button", name="Soumettre ma candidature").click()
+    # Submitting asks first; without the required document it is refused, then the document
+    # is attached.
+    page.get_by_role("link", name="Soumettre ma candidature…").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Oui, soumettre ma candidature").click()
     expect(page.get_by_role("status")).to_contain_text("Pièces manquantes : Statuts.")
     statuts = tmp_path / "statuts.pdf"
     statuts.write_bytes(PDF_BYTES)
@@ -102,7 +105,8 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     page.get_by_label("Fichier (PDF, JPEG ou PNG)").set_input_files(str(statuts))
     page.get_by_role("button", name="Ajouter la pièce jointe").click()
     expect(page.get_by_role("link", name="statuts.pdf")).to_be_visible()
-    page.get_by_role("button", name="Soumettre ma candidature").click()
+    page.get_by_role("link", name="Soumettre ma candidature…").click()
+    page.get_by_role("button", name="Oui, soumettre ma candidature").click()
     expect(page.get_by_role("status")).to_contain_text("Candidature soumise")
     assert_no_axe_violations(page)
     application = Application.objects.get()

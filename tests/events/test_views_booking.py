@@ -470,8 +470,8 @@ def test_cancel_one_occurrence_or_the_rest_of_the_series(client, booking_world):
     data = form_data(w, start, repeat="weekly", count=4, confirm="1")
     client.post(book_url(w.salle_jaune), data)
     _first, second, third, _fourth = Booking.objects.order_by("start")
-    detail = client.get(reverse("events:detail", args=[second.pk])).content.decode()
-    assert "Celle-ci et les suivantes" in detail
+    confirmation = client.get(reverse("events:cancel", args=[second.pk])).content.decode()
+    assert "Celle-ci et les suivantes" in confirmation
     response = client.post(reverse("events:cancel", args=[second.pk]), {"scope": "one"})
     assert response.status_code == 302
     statuses = [b.status for b in Booking.objects.order_by("start")]
@@ -493,7 +493,93 @@ def test_cancel_with_a_tampered_scope_changes_nothing(client, booking_world):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
-    assert client.get(reverse("events:cancel", args=[booking.pk])).status_code == 405
+
+
+def test_cancelling_asks_for_confirmation_first_and_a_get_changes_nothing(client, booking_world):
+    w = booking_world
+    start, end = local_slot(2, 14)
+    booking = BookingFactory(
+        space=w.salle_jaune, structure=w.bleu, booked_by=w.bob, start=start, end=end
+    )
+    client.force_login(w.bob)
+    detail = client.get(reverse("events:detail", args=[booking.pk])).content.decode()
+    cancel_url = reverse("events:cancel", args=[booking.pk])
+    assert f'href="{cancel_url}"' in detail and f'action="{cancel_url}"' not in detail
+    response = client.get(cancel_url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{cancel_url}"' in html and "Oui, annuler la réservation" in html
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    client.post(cancel_url, {"scope": "one"})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+
+
+def test_the_confirmation_of_a_booking_no_longer_cancellable_sends_back_to_it(
+    client, booking_world
+):
+    w = booking_world
+    start, end = local_slot(-2, 14)
+    booking = BookingFactory(
+        space=w.salle_jaune, structure=w.bleu, booked_by=w.bob, start=start, end=end
+    )
+    client.force_login(w.bob)
+    response = client.get(reverse("events:cancel", args=[booking.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("events:detail", args=[booking.pk])
+    assert "ne peut plus être annulée" in response.content.decode()
+
+
+def test_a_range_picked_in_the_grid_gives_the_form_its_duration(client, booking_world):
+    w = booking_world
+    start, _end = local_slot(2, 14)
+    client.force_login(w.bob)
+    local = timezone.localtime(start)
+    response = client.get(
+        book_url(w.salle_jaune),
+        {
+            "debut": local.strftime("%Y-%m-%dT%H:%M"),
+            "fin": (local + timedelta(minutes=150)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    html = response.content.decode()
+    assert 'value="14:00"' in html
+    assert '<option value="150" selected>' in html
+    for end in ("2026-13-01T10:00", "n'importe quoi", local.strftime("%Y-%m-%dT%H:%M")):
+        response = client.get(
+            book_url(w.salle_jaune), {"debut": local.strftime("%Y-%m-%dT%H:%M"), "fin": end}
+        )
+        assert response.status_code == 200
+        assert '<option value="60" selected>' in response.content.decode()
+
+
+def test_a_range_longer_than_the_rules_allow_is_shortened_with_a_note(client, booking_world):
+    w = booking_world
+    start, _end = local_slot(2, 8)
+    client.force_login(w.bob)
+    local = timezone.localtime(start)
+    response = client.get(
+        book_url(w.salle_jaune),
+        {
+            "debut": local.strftime("%Y-%m-%dT%H:%M"),
+            "fin": (local + timedelta(hours=14)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    html = response.content.decode()
+    assert "dépasse la durée maximale" in html
+
+
+def test_week_cells_say_free_and_past_only_to_screen_readers(client, booking_world):
+    w = booking_world
+    client.force_login(w.bob)
+    response = client.get(reverse("events:space_week", args=[w.salle_jaune.pk]))
+    html = response.content.decode()
+    assert '<span class="visually-hidden">Libre — réserver' in html
+    assert 'data-end="' in html
+    assert ">Libre<" not in html.replace('<span class="visually-hidden">Libre</span>', "")
+    assert ">Passé<" not in html.replace('<span class="visually-hidden">Passé</span>', "")
+    assert 'href="#booking-panel"' in html
+    assert '<caption id="grid-caption" tabindex="-1">' in html
 
 
 def test_my_bookings_lists_upcoming_and_past(client, booking_world):

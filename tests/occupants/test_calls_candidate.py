@@ -413,6 +413,43 @@ def test_candidate_withdraws_a_submitted_application(client, call, camille):
     assert application.status == Application.Status.WITHDRAWN
 
 
+def test_submitting_asks_for_confirmation_and_a_get_submits_nothing(client, call, camille):
+    application = make_application(call, camille)
+    attach(application, "statuts")
+    attach(application, "assurance")
+    submit_url = reverse("calls:submit", args=[application.pk])
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert f'href="{submit_url}"' in page and f'action="{submit_url}"' not in page
+    response = client.get(submit_url)
+    assert response.status_code == 200
+    assert f'action="{submit_url}"' in response.content.decode()
+    assert "Oui, soumettre ma candidature" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+    assert not mail.outbox
+
+
+def test_withdrawing_asks_for_confirmation_and_a_get_withdraws_nothing(client, call, camille):
+    application = submitted(call, camille)
+    withdraw_url = reverse("calls:withdraw", args=[application.pk])
+    response = client.get(withdraw_url)
+    assert response.status_code == 200
+    assert f'action="{withdraw_url}"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
+def test_confirmation_of_a_step_already_taken_sends_back_to_the_application(client, call, camille):
+    application = submitted(call, camille)
+    response = client.get(reverse("calls:submit", args=[application.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == application.get_absolute_url()
+    assert "ne peut plus être modifiée" in text(response)
+    client.post(reverse("calls:withdraw", args=[application.pk]))
+    response = client.get(reverse("calls:withdraw", args=[application.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == application.get_absolute_url()
+    assert "ne peut plus être retirée" in text(response)
+
+
 # --- Isolation ----------------------------------------------------------------------------
 
 

@@ -195,6 +195,7 @@ def test_member_of_x_cannot_remove_y_member(crew, client):
     for slug in (crew.x.slug, crew.y.slug):
         url = reverse("occupants:member_remove", kwargs={"slug": slug, "pk": yann.pk})
         assert client.post(url).status_code == 404
+        assert client.get(url).status_code == 404
     assert StructureMember.objects.filter(pk=yann.pk).exists()
 
 
@@ -213,11 +214,18 @@ def test_responsable_removes_a_member_but_not_the_last_responsable(crew, client)
     assert "dernier ou la dernière responsable" in response.content.decode()
 
 
-def test_member_removal_needs_post(crew, client):
+def test_member_removal_asks_for_confirmation_and_a_get_removes_nobody(crew, client):
     client.force_login(crew.lea)
     max_ = StructureMember.objects.get(structure=crew.x, user=crew.max)
     url = reverse("occupants:member_remove", kwargs={"slug": crew.x.slug, "pk": max_.pk})
-    assert client.get(url).status_code == 405
+    members_page = client.get(reverse("occupants:members", kwargs={"slug": crew.x.slug}))
+    assert f'href="{url}"' in members_page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'action="{url}"' in response.content.decode()
+    assert StructureMember.objects.filter(pk=max_.pk).exists()
+    client.post(url)
+    assert not StructureMember.objects.filter(pk=max_.pk).exists()
 
 
 def test_invitee_sets_password_and_lands_on_the_structure(crew, client):
