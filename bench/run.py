@@ -384,9 +384,10 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
         },
         {"name": "carte GeoJSON", "path": reverse("sites:geojson"), "client": anonymous, **page},
         {
-            # What static/js/map.js asks for on a first visit: mainland France at zoom 6.
+            # What static/js/map.js asks for on a first visit: mainland France at zoom 6 (its
+            # URLSearchParams writes the commas as %2C, as the page cache expects).
             "name": "carte GeoJSON France",
-            "path": reverse("sites:geojson") + "?bbox=-5.625,40.98,11.25,52.48&zoom=6",
+            "path": reverse("sites:geojson") + "?bbox=-5.625%2C40.98%2C11.25%2C52.48&zoom=6",
             "client": anonymous,
             **page,
         },
