@@ -111,23 +111,38 @@
       });
   }
 
+  // Shows a collection. A marker already on the map for the same site (or the same cluster)
+  // stays as it is, so that a refresh after a move does not close the popup someone opened.
   function show(state, collection) {
-    state.layer.clearLayers();
     var bounds = L.latLngBounds([]);
+    var kept = {};
     collection.features.forEach(function (feature) {
       var coordinates = feature.geometry.coordinates; // RFC 7946: [longitude, latitude]
       var latLng = L.latLng(coordinates[1], coordinates[0]);
       var properties = feature.properties;
-      if (properties.cluster) {
-        clusterMarker(state, latLng, properties).addTo(state.layer);
-      } else {
-        var label = properties.name + ", " + properties.commune;
-        L.marker(latLng, { alt: label, title: label, keyboard: true })
-          .bindPopup(popupContent(properties, state.linkLabel))
-          .addTo(state.layer);
+      var key = properties.cluster
+        ? "cluster:" + coordinates.join(",") + ":" + properties.count
+        : "site:" + properties.url;
+      var marker = state.markers[key];
+      if (!marker) {
+        if (properties.cluster) {
+          marker = clusterMarker(state, latLng, properties);
+        } else {
+          var label = properties.name + ", " + properties.commune;
+          marker = L.marker(latLng, { alt: label, title: label, keyboard: true })
+            .bindPopup(popupContent(properties, state.linkLabel));
+        }
+        marker.addTo(state.layer);
       }
+      kept[key] = marker;
       bounds.extend(latLng);
     });
+    Object.keys(state.markers).forEach(function (key) {
+      if (!kept[key]) {
+        state.layer.removeLayer(state.markers[key]);
+      }
+    });
+    state.markers = kept;
     return bounds;
   }
 
@@ -178,6 +193,7 @@
     var state = {
       map: map,
       layer: L.layerGroup().addTo(map),
+      markers: {},
       linkLabel: element.dataset.linkLabel || "",
       baseUrl: element.dataset.geojsonUrl,
       url: null,
