@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import ListSelect
 from occupants.models import Occupancy, Sector, Structure
 from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
 from sites.models import Site
@@ -36,6 +37,7 @@ class StructureFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     sector = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("Secteur d'activité"),
         empty_label=_("Tous les secteurs"),
         method="filter_sector",

@@ -38,6 +38,8 @@ PUBLIC_FIELDS = (
     "updated_at",
 )
 SECTOR_FIELDS = ("id", "name", "slug")
+# What a site's occupant picture reads of its structures (a subset of PUBLIC_FIELDS).
+PICTURE_FIELDS = ("id", "name", "slug", "commune", "departement", "people_count", "public_profile")
 
 
 def normalise_commune(name: str) -> str:
@@ -100,10 +102,12 @@ def site_occupant_picture(site: Site, *, today: date | None = None) -> OccupantP
     today_given = today
     today = today or timezone.localdate()
     occupying = current_occupancies(today).filter(site_id=site.pk)
+    # Only what the picture shows, and each structure's sectors as (structure, slug, name)
+    # rows: a site page names every current occupant, so model instances and one related
+    # manager per structure would cost more than the page's other parts.
     structures = list(
         Structure.objects.filter(Exists(occupying.filter(structure_id=OuterRef("pk"))))
-        .only(*PUBLIC_FIELDS)
-        .prefetch_related(_sectors_prefetch())
+        .only(*PICTURE_FIELDS)
         .order_by("name", "pk")
     )
     if not structures:
@@ -121,7 +125,16 @@ def site_occupant_picture(site: Site, *, today: date | None = None) -> OccupantP
     same_departement = sum(
         1 for s in structures if site.departement and s.departement == site.departement
     )
-    groups = _sector_groups(structures)
+    sectors: dict[int, list[tuple[str, str]]] = {}
+    if structures:
+        rows = (
+            Structure.sectors.through.objects.filter(structure_id__in=[s.pk for s in structures])
+            .order_by("sector__name")
+            .values_list("structure_id", "sector__slug", "sector__name")
+        )
+        for structure_id, slug, name in rows:
+            sectors.setdefault(structure_id, []).append((slug, name))
+    groups = _sector_groups(structures, sectors)
     chart = None
     if groups:
         chart = make_chart(
@@ -177,17 +190,17 @@ def with_occupied_surface(queryset: QuerySet[Site]) -> QuerySet[Site]:
     return queryset.annotate(occupied_surface=Subquery(surface[:1]))
 
 
-def _sector_groups(structures: list[Structure]) -> list[SectorGroup]:
-    """Sectors by number of occupants (then name); a structure appears in each of its sectors."""
+def _sector_groups(
+    structures: list[Structure], sectors: dict[int, list[tuple[str, str]]]
+) -> list[SectorGroup]:
+    """Sectors by number of occupants (then name); a structure appears in each of its sectors
+    (`sectors`: each structure's (slug, name) pairs)."""
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     public: dict[str, list[Structure]] = {}
     other = "autres"
     for structure in structures:
-        sectors = list(structure.sectors.all())
-        keys = [(sector.slug, sector.name) for sector in sectors] or [
-            (other, _("Secteur non renseigné"))
-        ]
+        keys = sectors.get(structure.pk) or [(other, _("Secteur non renseigné"))]
         for slug, name in keys:
             counts[slug] = counts.get(slug, 0) + 1
             names[slug] = name

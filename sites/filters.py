@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import ListSelect
 from sites.departements import DEPARTEMENT_CHOICES
 from sites.models import LARGEST_FIRST, NEWEST_FIRST, Site, Space
 
@@ -89,18 +90,21 @@ class SiteFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     departement = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("Département"),
         choices=DEPARTEMENT_CHOICES,
         empty_label=_("Tous les départements"),
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     status = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("Statut"),
         choices=Site.Status.choices,
         empty_label=_("Tous les statuts"),
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     space_kind = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("Type d'espace"),
         choices=Space.Kind.choices,
         empty_label=_("Tous les types d'espace"),
@@ -110,6 +114,7 @@ class SiteFilter(django_filters.FilterSet):
     bookable = FlagFilter(label=_("Avec une salle réservable"), method="filter_bookable")
     accessible = FlagFilter(label=_("Accessible en fauteuil roulant"), method="filter_accessible")
     sort = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("Trier par"),
         choices=SORT_CHOICES,
         empty_label=None,

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -37,9 +39,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     page = paginator.get_page(request.GET.get("page"))
     filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")
+    form = filterset.form
     context = {
         "filterset": filterset,
-        "form": filterset.form,
+        "form": form,
+        # What the filter fields read (the template caches their HTML under it).
+        "filters_key": urlencode([(name, form.data.get(name, "")) for name in form.fields]),
         "page": page,
         "filtered": filtered,
     }

@@ -199,6 +199,9 @@ CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
 # The map's clusters (sites.selectors.site_map), computed over every site in view (0: off).
 MAP_CLUSTER_CACHE_SECONDS = env_int("MAP_CLUSTER_CACHE_SECONDS", 60, minimum=0)
+# A site page's occupants section (figures, sector chart, public structures) for anonymous
+# visitors, computed over every current occupant of the site (0: off).
+SITE_OCCUPANTS_CACHE_SECONDS = env_int("SITE_OCCUPANTS_CACHE_SECONDS", 300, minimum=0)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:password@host:587, dummymail://

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from occupants.models import Occupancy
 from occupants.selectors import normalise_commune, site_occupant_picture
 from sites.models import Space
-from tests.factories import SiteFactory, SpaceFactory
+from tests.factories import SiteFactory, SpaceFactory, UserFactory
 from tests.occupants.test_public_builders import (
     PRIVATE_CONTACT,
     bulk_occupants,
@@ -228,3 +229,21 @@ def test_no_note_about_unlisted_structures_when_all_are_public(client):
     html = page(client, site)
     assert "annuaire public" not in html
     assert '<a href="/structures/?site=lieu-ouvert">' in html
+
+
+def test_anonymous_visitors_get_the_occupants_section_from_the_cache_until_it_expires(
+    client, settings
+):
+    settings.SITE_OCCUPANTS_CACHE_SECONDS = 60
+    cache.clear()
+    site = SiteFactory(name="Lieu en cache", slug="lieu-en-cache")
+    occupy(make_structure("Première occupante"), site)
+    assert "Première occupante" in page(client, site)
+    occupy(make_structure("Seconde occupante"), site)
+    assert "Seconde occupante" not in page(client, site)
+
+    client.force_login(UserFactory())
+    assert "Seconde occupante" in page(client, site)  # a logged-in user always reads it fresh
+    client.logout()
+    site.save()  # a change of the site itself is part of the key
+    assert "Seconde occupante" in page(client, site)

@@ -338,3 +338,21 @@ def test_directory_query_count_does_not_grow_with_the_number_of_sites(client, pa
     many = count_queries(client, params)
     assert few == many
     assert many <= 8
+
+
+def test_the_filter_fields_show_each_visitors_own_values_and_errors(client):
+    # Their HTML is cached under the filter values: one visitor's choice never shows to another.
+    SiteFactory(name="Bureaux Gabriel", departement="92")
+
+    def form(params) -> str:
+        return client.get(URL, params).text.split('id="filter-form"')[1].split("</form>")[0]
+
+    first = form({"departement": "92", "bookable": "1"})
+    assert '<option value="92" selected>' in first
+    assert "checked" in first
+    second = form({"departement": "75"})
+    assert '<option value="75" selected>' in second
+    assert '<option value="92" selected>' not in second
+    assert "checked" not in second
+    assert 'class="field-error"' in form({"departement": "zz"})
+    assert "field-error" not in form({})
