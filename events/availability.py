@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.rules import local_tz
+from events.rules import at, local_tz
 from sites.models import Space
 
 # --- Grids --------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ def _column_slots(
     shortest = timedelta(minutes=max(rules.min_minutes, rules.slot_minutes))
     run: Slot | None = None  # the first slot of the booking met in the row above
     for t in times:
-        start = timezone.make_aware(datetime.combine(day, t))
+        start = at(day, t)  # without make_aware's lookup of the active zone (see _local)
         end = start + timedelta(minutes=grid_step)
         booking = _overlapping(ordered, start, end, blocked=False)
         if booking is not None and run is not None and run.booking is booking:
