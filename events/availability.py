@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from math import gcd
 
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.rules import local_tz
+from events.rules import at, local_tz
 from sites.models import Space
 
 # --- Grids --------------------------------------------------------------------------------
@@ -37,6 +37,9 @@ STATE_LABELS = {
 
 @dataclass
 class Slot:
+    """One cell of a grid. What a template reads of it is computed once (cached_property): the
+    grid's markup reads a free slot's link twice, and a grid has a few hundred slots."""
+
     space: Space
     start: datetime
     end: datetime
@@ -50,26 +53,26 @@ class Slot:
     # and the shortest allowed booking (plus the buffer after it) fits before the next one.
     selectable: bool = False
 
-    @property
+    @cached_property
     def label(self) -> str:
         return STATE_LABELS[self.state]
 
-    @property
+    @cached_property
     def hours(self) -> str:
         """A booked slot's booking hours on the wall clock, as "10:00–11:30"."""
         return f"{_local(self.booking.start):%H:%M}–{_local(self.booking.end):%H:%M}"
 
-    @property
+    @cached_property
     def param(self) -> str:
         """The slot's start as the booking form's ?debut= parameter (local wall-clock time)."""
         return _local(self.start).strftime("%Y-%m-%dT%H:%M")
 
-    @property
+    @cached_property
     def end_param(self) -> str:
         """The slot's end, in the same form: the booking form's ?fin= when it ends a range."""
         return _local(self.end).strftime("%Y-%m-%dT%H:%M")
 
-    @property
+    @cached_property
     def book_url(self) -> str:
         """The booking form prefilled with this slot (the room's URL reversed once a grid)."""
         base = self.space.__dict__.get("_book_url")
@@ -79,9 +82,9 @@ class Slot:
             )
         return f"{base}?debut={self.param}"
 
-    @property
+    @cached_property
     def book_label(self) -> str:
-        """What the free slot's link says to a screen reader (events/templatetags/slot_cells)."""
+        """What the free slot's link says to a screen reader (templates/events/_slot_rows.html)."""
         local = _local(self.start)
         return gettext("réserver %(space)s le %(day)s à %(time)s") % {
             "space": self.space.name,
@@ -174,7 +177,7 @@ def _column_slots(
     shortest = timedelta(minutes=max(rules.min_minutes, rules.slot_minutes))
     run: Slot | None = None  # the first slot of the booking met in the row above
     for t in times:
-        start = timezone.make_aware(datetime.combine(day, t))
+        start = at(day, t)  # without make_aware's lookup of the active zone (see _local)
         end = start + timedelta(minutes=grid_step)
         booking = _overlapping(ordered, start, end, blocked=False)
         if booking is not None and run is not None and run.booking is booking:

@@ -383,6 +383,26 @@ class InSubquery(models.Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
+def member_bookings(user) -> Q:
+    """The bookings of the structures a user belongs to, and the ones they made themselves:
+    the one place for this rule, as a condition that Booking.objects.of_member filters with and
+    that a page can annotate its bookings with."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    structure_ids = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
+    return Q(InSubquery(F("structure_id"), structure_ids)) | Q(booked_by_id=user.pk)
+
+
+def visible_bookings(user) -> Q:
+    """The bookings a user may open in full (purpose included): their structures' bookings,
+    their own, and every booking of the sites they manage (Site.objects.managed_by). Others'
+    bookings answer 404. The one place for this rule, as member_bookings."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    sites = Site.objects.managed_by(user).values("pk")
+    return member_bookings(user) | Q(InSubquery(F("site_id"), sites))
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> BookingQuerySet:
         return self.filter(status__in=Booking.ACTIVE_STATUSES)
@@ -402,27 +422,11 @@ class BookingQuerySet(models.QuerySet["Booking"]):
 
     def of_member(self, user) -> BookingQuerySet:
         """Bookings of the structures a user belongs to, and the ones they made themselves."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        structure_ids = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
-        return self.filter(
-            Q(InSubquery(F("structure_id"), structure_ids)) | Q(booked_by_id=user.pk)
-        )
+        return self.filter(member_bookings(user))
 
     def visible_to(self, user) -> BookingQuerySet:
-        """What a user may open in full (purpose included): their structures' bookings, their
-        own, and every booking of the sites they manage. Others' bookings answer 404."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        structures = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
-        sites = Site.objects.managed_by(user).values("pk")
-        return self.filter(
-            Q(InSubquery(F("structure_id"), structures))
-            | Q(booked_by_id=user.pk)
-            | Q(InSubquery(F("site_id"), sites))
-        )
+        """What a user may open in full (purpose included): visible_bookings."""
+        return self.filter(visible_bookings(user))
 
     def cancellable_by(self, user, now=None) -> BookingQuerySet:
         """What a user may cancel now: an active booking that they made or that one of their

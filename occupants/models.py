@@ -42,16 +42,24 @@ class Sector(models.Model):
         return self.name
 
 
+def member_structures(user, structure: str = "") -> Q:
+    """The structures a user belongs to, as a condition on the structures reached through
+    `structure` ("" on Structure, "structure__" on a model with a structure foreign key): the
+    one place for this rule (Structure.objects.of_member, Occupancy.objects.of_member)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(**{f"{structure}pk__in": []})
+    # StructureMember is defined below; the condition is built when called.
+    members = StructureMember.objects.filter(user_id=user.pk).values("structure_id")
+    return Q(**{f"{structure}pk__in": members})
+
+
 class StructureQuerySet(models.QuerySet["Structure"]):
     def public(self) -> StructureQuerySet:
         return self.filter(public_profile=True)
 
     def of_member(self, user) -> StructureQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(
-            pk__in=StructureMember.objects.filter(user_id=user.pk).values("structure_id")
-        )
+        """The structures a user belongs to (member_structures)."""
+        return self.filter(member_structures(user))
 
     def administered_by(self, user) -> StructureQuerySet:
         """Structures a site manager administers (the structure, its members, invitations and
@@ -238,7 +246,7 @@ class OccupancyQuerySet(models.QuerySet["Occupancy"]):
 
     def of_member(self, user) -> OccupancyQuerySet:
         """The occupancies of the structures a user belongs to."""
-        return self.filter(structure_id__in=Structure.objects.of_member(user).values("pk"))
+        return self.filter(member_structures(user, "structure__"))
 
     def visible_to(self, user) -> OccupancyQuerySet:
         """What a user may read, the signed agreement included: their structures' occupancies
@@ -246,7 +254,7 @@ class OccupancyQuerySet(models.QuerySet["Occupancy"]):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         return self.filter(
-            Q(structure_id__in=Structure.objects.of_member(user).values("pk"))
+            member_structures(user, "structure__")
             | Q(site_id__in=Site.objects.managed_by(user).values("pk"))
         )
 

@@ -59,36 +59,49 @@ class Equipment(models.Model):
         return self.name
 
 
+def _nobody(site: str) -> Q:
+    return Q(**{f"{site}pk__in": []})
+
+
+def managed_sites(user, site: str = "") -> Q:
+    """The sites a user may manage: all for a superuser, their organisation's for operator
+    staff, their own for a site manager, none for anyone else. The one place for this rule,
+    as a condition on the sites reached through `site` ("" on Site, "site__" on a model with a
+    site foreign key), which Site.objects.managed_by filters with."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _nobody(site)
+    if user.is_superuser:
+        return Q(**{f"{site}pk__isnull": False})
+    operated = Organisation.staff.through.objects.filter(user_id=user.pk).values("organisation_id")
+    assigned = Site.managers.through.objects.filter(user_id=user.pk).values("site_id")
+    return Q(**{f"{site}operator_id__in": operated}) | Q(**{f"{site}pk__in": assigned})
+
+
+def bookable_sites(user, site: str = "") -> Q:
+    """The sites whose rooms a user may book and whose booking pages they may see: those
+    where one of their structures holds a current occupancy, and those they manage. The one
+    place for this rule, as a condition like managed_sites's (Site.objects.bookable_by and
+    Space.objects.bookable_by filter with it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _nobody(site)
+    # Occupancies belong to the occupants app, a layer above this one: reached through the
+    # reverse relation, so that this module imports nothing from there.
+    occupancy = Site._meta.get_field("occupancies").related_model
+    occupied = occupancy.objects.current().of_member(user).values("site_id")
+    return Q(**{f"{site}pk__in": occupied}) | managed_sites(user, site)
+
+
 class SiteQuerySet(models.QuerySet["Site"]):
     def published(self) -> SiteQuerySet:
         return self.filter(published=True)
 
     def managed_by(self, user) -> SiteQuerySet:
-        """The sites a user may manage: all for a superuser, their organisation's for operator
-        staff, their own for a site manager, none for anyone else. The one place for this rule."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        operated = Organisation.staff.through.objects.filter(user_id=user.pk).values(
-            "organisation_id"
-        )
-        assigned = Site.managers.through.objects.filter(user_id=user.pk).values("site_id")
-        return self.filter(Q(operator_id__in=operated) | Q(pk__in=assigned))
+        """The sites a user may manage (managed_sites)."""
+        return self.filter(managed_sites(user))
 
     def bookable_by(self, user) -> SiteQuerySet:
-        """The sites whose rooms a user may book and whose booking pages they may see: those
-        where one of their structures holds a current occupancy, and those they manage. The one
-        place for this rule (Space.objects.bookable_by follows it)."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        # Occupancies belong to the occupants app, a layer above this one: reached through the
-        # reverse relation, so that this module imports nothing from there.
-        occupancy = Site._meta.get_field("occupancies").related_model
-        occupied = occupancy.objects.current().of_member(user).values("site_id")
-        return self.filter(
-            Q(pk__in=occupied) | Q(pk__in=Site.objects.managed_by(user).values("pk"))
-        )
+        """The sites whose rooms a user may book (bookable_sites)."""
+        return self.filter(bookable_sites(user))
 
 
 class Site(models.Model):
@@ -337,7 +350,7 @@ class SitePhoto(models.Model):
 class SpaceQuerySet(models.QuerySet["Space"]):
     def bookable_by(self, user) -> SpaceQuerySet:
         """The bookable rooms of the sites Site.objects.bookable_by(user) returns."""
-        return self.filter(is_bookable=True, site__in=Site.objects.bookable_by(user))
+        return self.filter(Q(is_bookable=True) & bookable_sites(user, "site__"))
 
     def lock(self, ids) -> list[int]:
         """Locks these spaces' rows until the end of the current transaction, in id order, and
