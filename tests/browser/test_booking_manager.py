@@ -161,7 +161,17 @@ def test_statistics_export_rental_and_feeds_pages_are_accessible(page, live_serv
     assert Booking.objects.filter(outside_name="Théâtre du Coin").count() == 1
 
     page.goto("/reservations/flux/")
-    expect(page.get_by_label("Adresse de mon agenda")).to_have_value(
-        page.get_by_label("Adresse de mon agenda").input_value()
+    old_address = page.get_by_label("Adresse de mon agenda").input_value()
+    assert old_address
+    assert_no_axe_violations(page)
+    # A new address asks first: the old one stops working.
+    page.get_by_role(
+        "link", name="Créer une nouvelle adresse (l'ancienne cessera de fonctionner)…"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Créer une nouvelle adresse pour mon agenda ?"
     )
     assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirmer : créer une nouvelle adresse").click()
+    expect(page.locator(".messages")).to_contain_text("l'ancienne ne fonctionne plus")
+    expect(page.get_by_label("Adresse de mon agenda")).not_to_have_value(old_address)
