@@ -18,7 +18,7 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: help install run serve test test-postgres lint format migrations-check messages compilemessages bench clean
+.PHONY: help install run serve test test-postgres lint format migrations-check messages compilemessages bench screenshots clean
 
 help:
 	@echo "make run     installe, migre, charge la démo et sert http://$(HOST):$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make serve   gunicorn avec les réglages de production (voir README)"
 	@echo "make bench   banc d'essai gunicorn + PostgreSQL sur données volumineuses"
 	@echo "make lint    ruff check + ruff format --check + lint-imports (couches, voir README)"
+	@echo "make screenshots  captures 375 et 1280 px des pages principales dans docs/screenshots/"
 
 $(STAMP): pyproject.toml
 	@set -e; if [ ! -x $(PY) ]; then \
@@ -80,6 +81,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# On a fresh demo in a temporary database (yours is untouched); needs Chromium, about a minute.
+screenshots: $(STAMP) compilemessages
+	$(PY) manage.py screenshots
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
 
 from events import ics
@@ -180,23 +180,44 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+def _reset_target(request: HttpRequest) -> tuple[str, Structure | None]:
+    """What the reset is about, from the query (GET) or the form (POST): ("personne", None) or
+    ("structure", a structure the user leads); ("", None) when not understood. Another
+    structure, or one the user does not lead, answers 404."""
+    data = request.POST if request.method == "POST" else request.GET
+    kind = data.get("kind")
+    if kind == "personne":
+        return kind, None
+    if kind == "structure":
+        try:
+            structure = Structure.objects.filter(
+                members__user=request.user, members__role=StructureMember.Role.LEAD
+            ).get(pk=data.get("structure"))
+        except (Structure.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("Structure introuvable.")) from None
+        return kind, structure
+    return "", None
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def reset_feed(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind")
-    if kind == "personne":
+    """GET asks for confirmation, POST replaces the address (the old one stops working)."""
+    kind, structure = _reset_target(request)
+    if not kind:
+        messages.error(request, _("Demande non reconnue : rien n'a été changé."))
+        return redirect("events:feeds")
+    if request.method != "POST":
+        return render(
+            request, "events/manager/feed_reset.html", {"kind": kind, "structure": structure}
+        )
+    if structure is None:
         FeedToken.objects.reset_user(request.user)
         messages.success(
             request,
             _("Nouvelle adresse créée pour votre agenda : l'ancienne ne fonctionne plus."),
         )
-    elif kind == "structure":
-        try:
-            structure = Structure.objects.filter(
-                members__user=request.user, members__role=StructureMember.Role.LEAD
-            ).get(pk=request.POST.get("structure"))
-        except (Structure.DoesNotExist, ValueError, TypeError):
-            raise Http404(_("Structure introuvable.")) from None
+    else:
         FeedToken.objects.reset_structure(structure)
         messages.success(
             request,
@@ -206,6 +227,4 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
             )
             % {"structure": structure.name},
         )
-    else:
-        messages.error(request, _("Demande non reconnue : rien n'a été changé."))
     return redirect("events:feeds")

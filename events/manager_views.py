@@ -22,10 +22,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation
 from core.charts import make_chart
@@ -138,7 +138,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/manager/queue.html",
-        {"page": page, "sites": sites, "chosen": chosen, "refuse_form": RefuseForm()},
+        {
+            "page": page,
+            "sites": sites,
+            "chosen": chosen,
+            # The decision pages send back to this very page (filter and page number kept).
+            "next_query": urlencode({"next": request.get_full_path()}),
+        },
     )
 
 
@@ -179,13 +185,47 @@ def attach_neighbours(requests: list[Booking]) -> None:
 
 
 def _managed_booking(request: HttpRequest, pk: int) -> Booking:
-    return get_object_or_404(Booking.objects.managed_by(request.user), pk=pk)
+    return get_object_or_404(
+        Booking.objects.managed_by(request.user).select_related(
+            "space", "site", "structure", "organisation", "booked_by"
+        ),
+        pk=pk,
+    )
 
 
-@require_POST
+def _decision_page(
+    request: HttpRequest,
+    booking: Booking,
+    action: str,
+    form: RefuseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The confirmation step of a decision on a request (GET): the request, what the decision
+    does, a button that POSTs it and a way back. Works without JavaScript. A request already
+    decided sends back to where the manager came from."""
+    back = _safe_next(request, reverse("events:manager_queue"))
+    if booking.status != Booking.Status.PENDING:
+        messages.info(
+            request,
+            _("La demande %(ref)s a déjà reçu une réponse : rien n'a été changé.")
+            % {"ref": booking.reference},
+        )
+        return HttpResponseRedirect(back)
+    return render(
+        request,
+        "events/manager/decide.html",
+        {"booking": booking, "action": action, "form": form or RefuseForm(), "back": back},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation, POST confirms the booking."""
     booking = _managed_booking(request, pk)
+    if request.method != "POST":
+        return _decision_page(request, booking, "approve")
     try:
         booking = services.approve(booking, by=request.user)
     except services.BookingError as exc:
@@ -201,26 +241,29 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(_safe_next(request, reverse("events:manager_queue")))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (and the reason), POST refuses the booking."""
     booking = _managed_booking(request, pk)
+    if request.method != "POST":
+        return _decision_page(request, booking, "refuse")
     form = RefuseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        # Nothing refused: the same page again, the reason's error beside it.
+        return _decision_page(request, booking, "refuse", form=form, status=400)
+    try:
+        booking = services.refuse(booking, by=request.user, reason=form.cleaned_data["reason"])
+    except services.BookingError as exc:
+        messages.error(request, exc.messages[0])
+    except PermissionDenied:
+        raise Http404(_("Réservation introuvable.")) from None
     else:
-        try:
-            booking = services.refuse(booking, by=request.user, reason=form.cleaned_data["reason"])
-        except services.BookingError as exc:
-            messages.error(request, exc.messages[0])
-        except PermissionDenied:
-            raise Http404(_("Réservation introuvable.")) from None
-        else:
-            messages.success(
-                request,
-                _("Réservation %(ref)s refusée : la personne qui a réservé est prévenue.")
-                % {"ref": booking.reference},
-            )
+        messages.success(
+            request,
+            _("Réservation %(ref)s refusée : la personne qui a réservé est prévenue.")
+            % {"ref": booking.reference},
+        )
     return HttpResponseRedirect(_safe_next(request, reverse("events:manager_queue")))
 
 

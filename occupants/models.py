@@ -708,6 +708,9 @@ class Application(models.Model):
         REFUSED = "refusee", _("Refusée")
         WITHDRAWN = "desistee", _("Désistée")
 
+    # Still before the site's decision: may be reviewed, refused, retained or withdrawn.
+    REVIEWABLE_STATUSES = (Status.SUBMITTED, Status.REVIEW)
+
     call = models.ForeignKey(
         Call, verbose_name=_("appel"), on_delete=models.PROTECT, related_name="applications"
     )
@@ -817,6 +820,12 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_reviewable(self) -> bool:
+        """Submitted or under review: the site has not decided and the candidate has not
+        withdrawn."""
+        return self.status in self.REVIEWABLE_STATUSES
 
 
 class ApplicationDocument(models.Model):

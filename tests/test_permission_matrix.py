@@ -410,6 +410,12 @@ CONFIRMATION_STEPS = {
     ("calls:submit", "application"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
     ("calls:withdraw", "application"): (LOGIN, 200, 404, 404, 404, 404, 404, 404),
     ("occupants:member_remove", "extra_member_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    # The world's application is submitted: its documents can no longer be removed.
+    ("calls:document_delete", "document"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
+    ("events:manager_approve", "booking"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:manager_refuse", "booking"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    # Without ?kind= the request is not understood: back to the feeds page.
+    ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
 }
 # fmt: on
 

@@ -11,6 +11,7 @@ import calendar
 from datetime import date, timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -368,7 +369,7 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not self.has_change_permission(request, application):
             raise Http404(gettext("Candidature introuvable."))
         change_url = reverse("admin:occupants_application_change", args=[application.pk])
-        if application.status not in calls_services.REVIEWABLE:
+        if not application.is_reviewable:
             self.message_user(
                 request,
                 gettext("Seule une candidature soumise ou en étude peut être retenue."),
@@ -442,7 +443,23 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Refuser (et prévenir par e-mail)"))
     def mark_refused(self, request, queryset):
-        self._change_status(request, queryset, Application.Status.REFUSED)
+        """A final decision: the first POST (from the list) shows what will be refused, the
+        confirmation page's own POST (post=yes) refuses, as Django's delete_selected does."""
+        if request.POST.get("post") == "yes":
+            self._change_status(request, queryset, Application.Status.REFUSED)
+            return None
+        applications = list(queryset.select_related("call").order_by("pk"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Refuser les candidatures"),
+            "opts": self.model._meta,
+            "applications": applications,
+            "refused": [a for a in applications if a.is_reviewable],
+            "unchanged": [a for a in applications if not a.is_reviewable],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse("admin:occupants_application_changelist"),
+        }
+        return TemplateResponse(request, "occupants/calls/admin/refuse_confirmation.html", context)
 
     @admin.action(description=_("Exporter en CSV"))
     def export_csv(self, request, queryset):

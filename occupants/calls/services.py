@@ -35,7 +35,7 @@ from sites.models import Space
 
 # What a manager may set with a bulk action; "retenue" goes through application_accept.
 BULK_STATUSES = (Application.Status.REVIEW, Application.Status.REFUSED)
-REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.REVIEW)
+REVIEWABLE = Application.REVIEWABLE_STATUSES
 
 
 # Attachments: what one application may hold, and how many files one account may send.
@@ -177,7 +177,7 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
 def application_withdraw(*, application: Application, user) -> Application:
     with transaction.atomic():
         locked = Application.objects.of_candidate(user).select_for_update().get(pk=application.pk)
-        if locked.status not in REVIEWABLE:
+        if not locked.is_reviewable:
             raise ValidationError(_("Cette candidature ne peut plus être retirée."))
         locked.status = Application.Status.WITHDRAWN
         locked.save(update_fields=["status", "updated_at"])
@@ -256,7 +256,7 @@ def application_accept(
             .select_related("call__site", "applicant")
             .get(pk=application.pk)
         )
-        if locked.status not in REVIEWABLE:
+        if not locked.is_reviewable:
             raise ValidationError(
                 _("Seule une candidature soumise ou en étude peut être retenue (statut : %(s)s).")
                 % {"s": locked.get_status_display()}

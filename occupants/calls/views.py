@@ -234,13 +234,20 @@ def _get_document(request: HttpRequest, pk: int, document_pk: int) -> Applicatio
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """GET asks for confirmation, POST removes the document."""
     document = _get_document(request, pk, document_pk)
     application = document.application
     if not application.is_editable:
         messages.error(request, _("Une candidature soumise ne peut plus être modifiée."))
         return redirect(application)
+    if request.method != "POST":
+        return render(
+            request,
+            "occupants/calls/document_delete.html",
+            {"application": application, "call": application.call, "document": document},
+        )
     document.file.delete(save=False)
     document.delete()
     messages.success(request, _("Pièce jointe retirée."))
@@ -296,7 +303,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation, POST withdraws."""
     application = _get_application_for_user(request, pk)
     if request.method != "POST":
-        if application.status not in calls_services.REVIEWABLE:
+        if not application.is_reviewable:
             messages.error(request, _("Cette candidature ne peut plus être retirée."))
             return redirect(application)
         return _confirm(request, application, "withdraw")

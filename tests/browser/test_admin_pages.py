@@ -1,12 +1,15 @@
 """The managers' admin and the account pages in a real browser: no CSP violation, no JS error
-(the conftest fails the test on either), scoped content, French lock page."""
+(the conftest fails the test on either), scoped content, French lock page, the confirmation of
+a bulk refusal."""
 
 import re
 
 from playwright.sync_api import expect
 
+from occupants.models import Application
 from tests.browser.a11y import assert_no_axe_violations
 from tests.factories import UserFactory
+from tests.occupants.calls_support import make_call, submitted
 
 PASSWORD = "motdepasse-de-test"
 
@@ -77,3 +80,23 @@ def test_lock_page_after_five_failures_is_french_and_accessible(page, page_probl
     assert_no_axe_violations(page)
     # The 429 answer is on purpose: acknowledge the browser's console line for it.
     page_problems.expect_error("429")
+
+
+def test_refusing_applications_in_the_admin_shows_them_first(page, directory):
+    manager = UserFactory(email="mara@example.org", is_staff=True)
+    directory.friche.managers.add(manager)
+    call = make_call(directory.friche, title="Ateliers de la Friche", slug="ateliers-friche")
+    application = submitted(call, UserFactory(), structure_name="Atelier des Possibles")
+    admin_login(page, "mara@example.org")
+    page.goto("/admin/occupants/application/")
+    page.locator(f"input[name=_selected_action][value='{application.pk}']").check()
+    page.locator("select[name=action]").select_option("mark_refused")
+    page.locator("button[name=index]").click()
+    expect(page.locator("#content-main")).to_contain_text("Atelier des Possibles")
+    assert_no_axe_violations(page)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    page.get_by_role("button", name="Confirmer le refus").click()
+    expect(page.locator(".messagelist")).to_contain_text("Refusée")
+    application.refresh_from_db()
+    assert application.status == Application.Status.REFUSED

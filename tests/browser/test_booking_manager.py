@@ -58,14 +58,24 @@ def test_manager_approves_and_refuses_from_the_queue(page, live_server, w):
     assert_no_axe_violations(page)
 
     first = page.locator(".queue-item", has_text="Atelier couture")
-    first.get_by_role("button", name="Valider").click()
+    first.get_by_role("link", name="Valider…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Valider la demande {w.first.reference} ?"
+    )
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.locator(".messages")).to_contain_text(f"Réservation {w.first.reference} validée")
     expect(page.get_by_text("1 demande en attente")).to_be_visible()
     assert_no_axe_violations(page)
 
     second = page.locator(".queue-item", has_text="Répétition chorale")
-    second.get_by_label("Motif du refus (facultatif)").fill("Salle prise par l'AG")
-    second.get_by_label("Motif du refus (facultatif)").press("Enter")  # keyboard only
+    second.get_by_role("link", name="Refuser…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Refuser la demande {w.second.reference} ?"
+    )
+    assert_no_axe_violations(page)
+    page.get_by_label("Motif du refus").fill("Salle prise par l'AG")
+    page.get_by_label("Motif du refus").press("Enter")  # keyboard only
     expect(page.locator(".messages")).to_contain_text(f"Réservation {w.second.reference} refusée")
     expect(page.get_by_text("Aucune demande n'attend de réponse.")).to_be_visible()
     assert_no_axe_violations(page)
@@ -151,7 +161,17 @@ def test_statistics_export_rental_and_feeds_pages_are_accessible(page, live_serv
     assert Booking.objects.filter(outside_name="Théâtre du Coin").count() == 1
 
     page.goto("/reservations/flux/")
-    expect(page.get_by_label("Adresse de mon agenda")).to_have_value(
-        page.get_by_label("Adresse de mon agenda").input_value()
+    old_address = page.get_by_label("Adresse de mon agenda").input_value()
+    assert old_address
+    assert_no_axe_violations(page)
+    # A new address asks first: the old one stops working.
+    page.get_by_role(
+        "link", name="Créer une nouvelle adresse (l'ancienne cessera de fonctionner)…"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Créer une nouvelle adresse pour mon agenda ?"
     )
     assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirmer : créer une nouvelle adresse").click()
+    expect(page.locator(".messages")).to_contain_text("l'ancienne ne fonctionne plus")
+    expect(page.get_by_label("Adresse de mon agenda")).not_to_have_value(old_address)

@@ -104,7 +104,7 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     page.get_by_label("Type de document").select_option(label="Statuts")
     page.get_by_label("Fichier (PDF, JPEG ou PNG)").set_input_files(str(statuts))
     page.get_by_role("button", name="Ajouter la pièce jointe").click()
-    expect(page.get_by_role("link", name="statuts.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="statuts.pdf", exact=True)).to_be_visible()
     page.get_by_role("link", name="Soumettre ma candidature…").click()
     page.get_by_role("button", name="Oui, soumettre ma candidature").click()
     expect(page.get_by_role("status")).to_contain_text("Candidature soumise")

@@ -225,6 +225,39 @@ def test_only_a_lead_resets_the_structure_feed(client, w):
     assert FeedToken.objects.get(structure=w.bleu).token != old
 
 
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ({"kind": "personne"}, "Créer une nouvelle adresse pour mon agenda ?"),
+        ({"kind": "structure"}, "Créer une nouvelle adresse pour l'agenda de"),
+    ],
+)
+def test_resetting_a_feed_asks_first_and_a_get_changes_nothing(client, w, query, heading):
+    client.force_login(w.bob)  # the lead of bleu
+    page = client.get(FEEDS).text
+    reset = reverse("events:feed_reset")
+    assert f'action="{reset}"' not in page  # the feeds page only links to the confirmation
+    if query["kind"] == "structure":
+        query = query | {"structure": w.bleu.pk}
+    tokens = set(FeedToken.objects.values_list("token", flat=True))
+    response = client.get(reset, query)
+    assert response.status_code == 200
+    assert heading in response.text
+    assert f'action="{reset}"' in response.text
+    assert "Confirmer : créer une nouvelle adresse" in response.text
+    assert f'href="{FEEDS}"' in response.text
+    assert set(FeedToken.objects.values_list("token", flat=True)) == tokens
+
+
+def test_the_confirmation_of_another_structures_reset_is_404(client, w):
+    client.force_login(w.bea)  # a plain member of bleu
+    query = {"kind": "structure", "structure": w.bleu.pk}
+    assert client.get(reverse("events:feed_reset"), query).status_code == 404
+    client.force_login(w.bob)
+    query = {"kind": "structure", "structure": w.vert.pk}
+    assert client.get(reverse("events:feed_reset"), query).status_code == 404
+
+
 @pytest.mark.parametrize("structure", ["vert", "garbage", ""])
 def test_resetting_another_structures_feed_is_404(client, w, structure):
     client.force_login(w.bob)

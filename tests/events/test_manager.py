@@ -1,11 +1,13 @@
 """Managers' pages: approval queue, week calendar, statistics, renting to an outside partner."""
 
+import html
 from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.models import Organisation
 from events.models import Booking, BookingRules, ClosedPeriod
@@ -139,9 +141,12 @@ def test_refusal_reason_too_long_saves_nothing(client, w):
     booking = pending(w)
     client.force_login(w.mara)
     response = client.post(
-        reverse("events:manager_refuse", args=[booking.pk]), {"reason": "x" * 301}, follow=True
+        reverse("events:manager_refuse", args=[booking.pk]), {"reason": "x" * 301}
     )
-    assert response.status_code == 200
+    # The confirmation page again, the error named beside the reason.
+    assert response.status_code == 400
+    assert "Motif du refus" in response.text
+    assert "300" in response.text
     booking.refresh_from_db()
     assert booking.status == Booking.Status.PENDING
 
@@ -149,16 +154,86 @@ def test_refusal_reason_too_long_saves_nothing(client, w):
 def test_manager_of_other_site_cannot_approve_or_refuse(client, w):
     booking = pending(w)
     client.force_login(w.mike)
-    assert client.post(reverse("events:manager_approve", args=[booking.pk])).status_code == 404
-    assert client.post(reverse("events:manager_refuse", args=[booking.pk])).status_code == 404
+    for name in ("events:manager_approve", "events:manager_refuse"):
+        assert client.get(reverse(name, args=[booking.pk])).status_code == 404
+        assert client.post(reverse(name, args=[booking.pk])).status_code == 404
     booking.refresh_from_db()
     assert booking.status == Booking.Status.PENDING
 
 
-def test_approve_needs_post(client, w):
+def test_queue_links_to_the_confirmation_pages_and_posts_nothing_itself(client, w):
     booking = pending(w)
     client.force_login(w.mara)
-    assert client.get(reverse("events:manager_approve", args=[booking.pk])).status_code == 405
+    page = client.get(QUEUE, {"lieu": w.site_a.slug}).text
+    approve = reverse("events:manager_approve", args=[booking.pk])
+    refuse = reverse("events:manager_refuse", args=[booking.pk])
+    assert f'action="{approve}"' not in page and f'action="{refuse}"' not in page
+    # The links carry the queue's address (filter kept) for the way back.
+    next_query = urlencode({"next": f"{QUEUE}?lieu={w.site_a.slug}"})
+    assert f'href="{approve}?{html.escape(next_query)}"' in page
+    assert f'href="{refuse}?{html.escape(next_query)}"' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "button"),
+    [
+        ("events:manager_approve", "Confirmer la validation"),
+        ("events:manager_refuse", "Confirmer le refus"),
+    ],
+)
+def test_approving_or_refusing_asks_first_and_a_get_changes_nothing(
+    client, w, name, button, django_capture_on_commit_callbacks
+):
+    booking = pending(w, purpose="Atelier couture")
+    client.force_login(w.mara)
+    url = reverse(name, args=[booking.pk])
+    back = f"{QUEUE}?lieu={w.site_a.slug}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, {"next": back})
+    assert response.status_code == 200
+    assert booking.reference in response.text
+    assert "Atelier couture" in response.text
+    assert f'action="{url}"' in response.text
+    assert button in response.text
+    assert f'href="{html.escape(back)}"' in response.text  # "Annuler" goes back to the queue
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+    assert not mail.outbox
+
+
+def test_confirmed_approval_from_its_page_goes_back_to_the_queue(client, w):
+    booking = pending(w)
+    client.force_login(w.mara)
+    back = f"{QUEUE}?lieu={w.site_a.slug}"
+    response = client.post(
+        reverse("events:manager_approve", args=[booking.pk]), {"next": back}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == back
+    assert "validée" in response.text
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_confirmation_of_a_request_already_decided_sends_back_with_a_message(client, w):
+    booking = pending(w)
+    booking.status = Booking.Status.CONFIRMED
+    booking.save(update_fields=["status"])
+    client.force_login(w.mara)
+    for name in ("events:manager_approve", "events:manager_refuse"):
+        response = client.get(reverse(name, args=[booking.pk]), follow=True)
+        assert response.redirect_chain[-1][0] == QUEUE
+        assert "a déjà reçu une réponse" in response.text
+
+
+def test_confirmation_page_ignores_an_offsite_way_back(client, w):
+    booking = pending(w)
+    client.force_login(w.mara)
+    response = client.get(
+        reverse("events:manager_approve", args=[booking.pk]), {"next": "https://evil.example/"}
+    )
+    assert 'href="https://evil.example/"' not in response.text
+    assert 'value="https://evil.example/"' not in response.text
+    assert f'href="{QUEUE}"' in response.text
 
 
 def test_next_parameter_cannot_redirect_elsewhere(client, w):

@@ -153,7 +153,7 @@ def test_bulk_refusal_emails_each_candidate_once_after_commit(
     url = reverse("admin:occupants_application_changelist")
     ids = [board.app_a.pk, board.app_a2.pk, board.app_c.pk, board.draft_a.pk]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(url, {"action": "mark_refused", "_selected_action": ids})
+        client.post(url, {"action": "mark_refused", "_selected_action": ids, "post": "yes"})
     assert not mail.outbox
     for callback in callbacks:
         callback()
@@ -165,8 +165,29 @@ def test_bulk_refusal_emails_each_candidate_once_after_commit(
     assert statuses[board.draft_a.pk] == "brouillon"
     # Same action again: nothing changes, nobody is e-mailed twice.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "mark_refused", "_selected_action": ids})
+        client.post(url, {"action": "mark_refused", "_selected_action": ids, "post": "yes"})
     assert len(mail.outbox) == 2
+
+
+def test_bulk_refusal_first_shows_what_will_be_refused_and_changes_nothing(
+    client, board, django_capture_on_commit_callbacks
+):
+    client.force_login(board.mara)
+    url = reverse("admin:occupants_application_changelist")
+    ids = [board.app_a.pk, board.app_c.pk, board.draft_a.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "mark_refused", "_selected_action": ids})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Confirmer le refus" in page
+    assert board.app_a.display_structure_name in page
+    # The confirmation posts back the applications in reach only, with post=yes.
+    assert f'name="_selected_action" value="{board.app_a.pk}"' in page
+    assert f'value="{board.app_c.pk}"' not in page
+    assert 'name="post" value="yes"' in page
+    assert not mail.outbox
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses[board.app_a.pk] == "soumise"
 
 
 def test_bulk_status_refuses_retenue(board):

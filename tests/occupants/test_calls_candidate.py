@@ -406,6 +406,21 @@ def test_submitted_application_can_no_longer_be_edited(client, call, camille):
     assert not application.documents.exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "reviewable"),
+    [
+        (Application.Status.DRAFT, False),
+        (Application.Status.SUBMITTED, True),
+        (Application.Status.REVIEW, True),
+        (Application.Status.ACCEPTED, False),
+        (Application.Status.REFUSED, False),
+        (Application.Status.WITHDRAWN, False),
+    ],
+)
+def test_only_a_submitted_or_reviewed_application_awaits_a_decision(status, reviewable):
+    assert Application(status=status).is_reviewable is reviewable
+
+
 def test_candidate_withdraws_a_submitted_application(client, call, camille):
     application = submitted(call, camille)
     client.post(reverse("calls:withdraw", args=[application.pk]))
@@ -450,6 +465,46 @@ def test_confirmation_of_a_step_already_taken_sends_back_to_the_application(clie
     assert "ne peut plus être retirée" in text(response)
 
 
+def test_removing_an_attachment_asks_for_confirmation_and_a_get_removes_nothing(
+    client, call, camille
+):
+    application = make_application(call, camille)
+    document = attach(application, "statuts")
+    delete_url = reverse("calls:document_delete", args=[application.pk, document.pk])
+    page = client.get(application.get_absolute_url()).content.decode()
+    # The draft links to the confirmation page; no form posts the removal from there.
+    assert f'href="{delete_url}"' in page and f'action="{delete_url}"' not in page
+    response = client.get(delete_url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'action="{delete_url}"' in body
+    assert document.original_name in text(response)
+    assert "Oui, retirer la pièce jointe" in body
+    assert f'href="{application.get_absolute_url()}"' in body  # the way back
+    assert application.documents.filter(pk=document.pk).exists()
+
+
+def test_confirmed_removal_of_an_attachment_deletes_it_and_its_file(client, call, camille):
+    application = make_application(call, camille)
+    document = attach(application, "statuts")
+    storage, name = document.file.storage, document.file.name
+    response = client.post(reverse("calls:document_delete", args=[application.pk, document.pk]))
+    assert response["Location"] == application.get_absolute_url()
+    assert not application.documents.exists()
+    assert not storage.exists(name)
+
+
+def test_attachment_of_a_submitted_application_has_no_removal_page(client, call, camille):
+    application = submitted(call, camille)
+    document = application.documents.first() or attach(application, "statuts")
+    response = client.get(
+        reverse("calls:document_delete", args=[application.pk, document.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == application.get_absolute_url()
+    assert "ne peut plus être modifiée" in text(response)
+    assert ApplicationDocument.objects.filter(pk=document.pk).exists()
+
+
 # --- Isolation ----------------------------------------------------------------------------
 
 
@@ -469,8 +524,12 @@ def test_candidate_sees_only_their_own_applications(client, call, camille, cast)
         assert client.get(url).status_code == 404
     for name in ("submit", "withdraw", "document_upload"):
         assert client.post(reverse(f"calls:{name}", args=[other.pk])).status_code == 404
-    delete = reverse("calls:document_delete", args=[other.pk, document.pk])
-    assert client.post(delete).status_code == 404
+    for delete in (
+        reverse("calls:document_delete", args=[other.pk, document.pk]),
+        reverse("calls:document_delete", args=[mine.pk, document.pk]),
+    ):
+        assert client.get(delete).status_code == 404
+        assert client.post(delete).status_code == 404
     assert ApplicationDocument.objects.filter(pk=document.pk).exists()
 
 
