@@ -44,17 +44,16 @@
     return Boolean(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   }
 
-  // Leaflet's own link in the attribution, with its title in the page's language. The default
-  // prefix is parsed in an inert <template>, never run, and only its title changes.
+  // Leaflet's own link in the attribution (one <a>), with its title in the page's language. The
+  // default prefix is parsed into an inert document, never run, and only its title changes.
   function attributionPrefix(title) {
-    var template = document.createElement("template");
-    template.innerHTML = L.Control.Attribution.prototype.options.prefix || "";
-    var link = template.content.querySelector("a");
-    if (!link || !title) {
-      return template.innerHTML;
+    var prefix = L.Control.Attribution.prototype.options.prefix || "";
+    var link = new DOMParser().parseFromString(prefix, "text/html").body.firstElementChild;
+    if (!title || !link || link.tagName !== "A" || link.nextSibling) {
+      return prefix;
     }
     link.title = title;
-    return template.innerHTML;
+    return link.outerHTML;
   }
 
   function createMap(element) {
