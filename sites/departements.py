@@ -112,11 +112,6 @@ DEPARTEMENTS: list[tuple[str, str]] = [
 
 DEPARTEMENT_NAMES: dict[str, str] = dict(DEPARTEMENTS)
 
-# "92 – Hauts-de-Seine": what a visitor recognises in a drop-down.
-DEPARTEMENT_CHOICES: list[tuple[str, str]] = [
-    (code, f"{code} – {name}") for code, name in DEPARTEMENTS
-]
-
 
 def departement_name(code: str) -> str:
     return DEPARTEMENT_NAMES.get(code, "")

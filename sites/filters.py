@@ -6,17 +6,19 @@ in French and left out, the valid filters still apply, and nothing is echoed bac
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import ListSelect
-from sites.departements import DEPARTEMENT_CHOICES
+from sites.departements import DEPARTEMENTS
 from sites.models import LARGEST_FIRST, NEWEST_FIRST, Site, Space
 
 ACCESSIBILITY_EQUIPMENT = "accessibilite-pmr"
@@ -36,6 +38,41 @@ SORT_CHOICES = [
     ("largest", _("Surface la plus grande")),
 ]
 DEFAULT_ORDERING = SORTS["name"]
+
+# The département filter lists the départements that have published sites, with their counts,
+# read from Django's cache: a newly published site shows in the list at most this much later.
+DEPARTEMENT_COUNTS_SECONDS = 300
+DEPARTEMENT_COUNTS_KEY = "directory:departement-counts"
+
+
+def published_departement_counts() -> dict[str, int]:
+    """How many published sites each département has (those with none are left out), in one
+    aggregate query at most once per DEPARTEMENT_COUNTS_SECONDS."""
+
+    def count() -> dict[str, int]:
+        rows = (
+            Site.objects.published()
+            .order_by()
+            .values("departement")
+            .annotate(count=Count("pk"))
+            .values_list("departement", "count")
+        )
+        return dict(rows)
+
+    return cache.get_or_set(DEPARTEMENT_COUNTS_KEY, count, DEPARTEMENT_COUNTS_SECONDS)
+
+
+def departement_choices(counts: dict[str, int], selected: str = "") -> list[tuple[str, str]]:
+    """ "Nord (59) — 12" for each département with published sites, in the order of their codes.
+
+    The selected one stays in the list with its 0 when its sites are gone, so that a link made
+    before still validates and shows an empty result rather than every site."""
+    return [
+        (code, f"{name} ({code}) — {counts.get(code, 0)}")
+        for code, name in DEPARTEMENTS
+        if code in counts or code == selected
+    ]
+
 
 TRUE_VALUES = {"1", "on", "true"}
 FALSE_VALUES = {"", "0", "off", "false"}
@@ -92,7 +129,7 @@ class SiteFilter(django_filters.FilterSet):
     departement = django_filters.ChoiceFilter(
         widget=ListSelect,
         label=_("Département"),
-        choices=DEPARTEMENT_CHOICES,
+        choices=list,  # replaced for each filter set by the départements that have sites
         empty_label=_("Tous les départements"),
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
@@ -125,6 +162,25 @@ class SiteFilter(django_filters.FilterSet):
     class Meta:
         model = Site
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self._departement_choices: list[tuple[str, str]] | None = None
+        # A callable: read (from the cache) only when a page shows the list or a value needs it.
+        self.filters["departement"].extra["choices"] = self.departement_choices
+
+    def departement_choices(self) -> list[tuple[str, str]]:
+        if self._departement_choices is None:
+            selected = str(self.data.get("departement", ""))
+            self._departement_choices = departement_choices(
+                published_departement_counts(), selected
+            )
+        return self._departement_choices
+
+    def departement_choices_key(self) -> str:
+        """A digest of the département list, for a cache key of the HTML that shows it."""
+        text = repr(self.departement_choices())
+        return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()[:12]
 
     def filter_queryset(self, queryset: QuerySet[Site]) -> QuerySet[Site]:
         # A default order that the `sort` filter replaces, so every page is stable.

@@ -43,8 +43,14 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "form": form,
-        # What the filter fields read (the template caches their HTML under it).
-        "filters_key": urlencode([(name, form.data.get(name, "")) for name in form.fields]),
+        # What the filter fields read (the template caches their HTML under it): their values
+        # and the département list, whose counts change.
+        "filters_key": urlencode(
+            [
+                *((name, form.data.get(name, "")) for name in form.fields),
+                ("departements", filterset.departement_choices_key()),
+            ]
+        ),
         "page": page,
         "filtered": filtered,
     }

@@ -4,13 +4,20 @@
  * Every setting comes from data- attributes (the CSP forbids inline scripts):
  *   data-map="collection"  data-geojson-url, data-link-label
  *   data-map="point"       data-lat, data-lon, data-name
- *   both                   data-tile-url, data-tile-attribution
+ *   both                   data-tile-url, data-tile-attribution, and Leaflet's texts in the page's
+ *                          language: data-zoom-in-title, data-zoom-out-title, data-leaflet-title
+ *                          (the attribution's link), data-close-popup-label, data-cluster-label
+ *                          ("{count} …", a group of nearby markers)
  * The section holding a map (data-map-section) stays hidden until Leaflet is available, so a
  * visitor without JavaScript never sees an empty box.
  *
  * A collection map asks the GeoJSON address for the sites in its view (bbox, zoom) each time the
  * view moves; the server answers with the sites, or with clusters (properties.cluster, count,
  * label) when the view holds many: a click on a cluster zooms in.
+ * The sites themselves go into a Leaflet.markercluster group (when the plugin is loaded): sites
+ * at the same or nearby places make one numbered marker, which zooms in or spreads them out
+ * ("spiderfy") on a click or the Enter key; keyboard focus then moves to the first of them. The
+ * list next to the map holds the same sites for whoever does not use the map.
  * The directory announces new filters with the "interstices:filters-changed" event on document
  * (detail.geojsonUrl); every collection map then reloads its view.
  */
@@ -19,6 +26,10 @@
 
   var FRANCE_CENTER = [46.6, 2.4];
   var FRANCE_ZOOM = 5;
+  // Markers closer than this (pixels) are grouped: about a marker's size, so that only those
+  // that would cover each other are.
+  var CLUSTER_RADIUS = 40;
+  var ENTER = 13;
 
   if (!window.L) {
     return;
@@ -29,13 +40,62 @@
     section.hidden = false;
   }
 
-  function createMap(element, options) {
-    var map = L.map(element, Object.assign({ scrollWheelZoom: false }, options || {}));
-    L.tileLayer(element.dataset.tileUrl, {
-      attribution: element.dataset.tileAttribution,
+  function prefersReducedMotion() {
+    return Boolean(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  // Leaflet's own link in the attribution (one <a>), with its title in the page's language. The
+  // default prefix is parsed into an inert document, never run, and only its title changes.
+  function attributionPrefix(title) {
+    var prefix = L.Control.Attribution.prototype.options.prefix || "";
+    var link = new DOMParser().parseFromString(prefix, "text/html").body.firstElementChild;
+    if (!title || !link || link.tagName !== "A" || link.nextSibling) {
+      return prefix;
+    }
+    link.title = title;
+    return link.outerHTML;
+  }
+
+  function createMap(element) {
+    var texts = element.dataset;
+    var map = L.map(element, { scrollWheelZoom: false, zoomControl: false });
+    L.control
+      .zoom({
+        zoomInTitle: texts.zoomInTitle || "Zoom in",
+        zoomOutTitle: texts.zoomOutTitle || "Zoom out",
+      })
+      .addTo(map);
+    map.attributionControl.setPrefix(attributionPrefix(texts.leafletTitle));
+    // Leaflet writes "Close popup" itself; the page's language replaces it.
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && texts.closePopupLabel) {
+        close.setAttribute("aria-label", texts.closePopupLabel);
+      }
+    });
+    L.tileLayer(texts.tileUrl, {
+      attribution: texts.tileAttribution,
       maxZoom: 19,
     }).addTo(map);
     return map;
+  }
+
+  // A numbered disc (the server's clusters and the plugin's look alike), named for screen
+  // readers and as a tooltip by its label rather than by its bare number.
+  var LabelledIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      var icon = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      icon.setAttribute("aria-label", this.options.label);
+      icon.title = this.options.label;
+      return icon;
+    },
+  });
+
+  function countIcon(count, label) {
+    var number = document.createElement("span");
+    number.setAttribute("aria-hidden", "true");
+    number.textContent = String(count);
+    return new LabelledIcon({ className: "map-cluster", html: number, iconSize: [40, 40], label: label });
   }
 
   // Built with DOM nodes and textContent: names come from the database, never from HTML.
@@ -92,13 +152,50 @@
   }
 
   function clusterMarker(state, latLng, properties) {
-    var count = document.createElement("span");
-    count.textContent = String(properties.count);
-    var icon = L.divIcon({ className: "map-cluster", html: count, iconSize: [40, 40] });
-    return L.marker(latLng, { icon: icon, alt: properties.label, title: properties.label, keyboard: true })
-      .on("click", function () {
-        state.map.setView(latLng, Math.min(state.map.getZoom() + 2, state.map.getMaxZoom()));
+    var zoomIn = function () {
+      state.map.setView(latLng, Math.min(state.map.getZoom() + 2, state.map.getMaxZoom()));
+    };
+    return L.marker(latLng, { icon: countIcon(properties.count, properties.label), keyboard: true })
+      .on("click", zoomIn)
+      .on("keypress", function (event) {
+        if (event.originalEvent.keyCode === ENTER) {
+          zoomIn();
+        }
       });
+  }
+
+  // The group that holds the sites' markers: the plugin's when it is loaded, else a plain one.
+  function siteGroup(state, clusterLabel) {
+    if (!L.markerClusterGroup) {
+      return L.layerGroup();
+    }
+    var group = L.markerClusterGroup({
+      maxClusterRadius: CLUSTER_RADIUS,
+      showCoverageOnHover: false,
+      animate: !prefersReducedMotion(),
+      iconCreateFunction: function (cluster) {
+        var count = cluster.getChildCount();
+        return countIcon(count, clusterLabel.replace("{count}", String(count)));
+      },
+    });
+    // Opened from the keyboard, a group that spreads its markers out hands focus to the first
+    // one (the plugin itself puts it back on the map).
+    group.on("clusterkeypress", function (event) {
+      state.focusSpiderfied = event.originalEvent && event.originalEvent.keyCode === ENTER;
+    });
+    group.on("spiderfied", function (event) {
+      if (!state.focusSpiderfied) {
+        return;
+      }
+      state.focusSpiderfied = false;
+      window.setTimeout(function () {
+        var first = event.markers[0] && event.markers[0].getElement();
+        if (first) {
+          first.focus();
+        }
+      }, 0);
+    });
+    return group;
   }
 
   function fetchCollection(url) {
@@ -116,6 +213,7 @@
   function show(state, collection) {
     var bounds = L.latLngBounds([]);
     var kept = {};
+    var added = [];
     collection.features.forEach(function (feature) {
       var coordinates = feature.geometry.coordinates; // RFC 7946: [longitude, latitude]
       var latLng = L.latLng(coordinates[1], coordinates[0]);
@@ -126,29 +224,58 @@
       var marker = state.markers[key];
       if (!marker) {
         if (properties.cluster) {
-          marker = clusterMarker(state, latLng, properties);
+          marker = clusterMarker(state, latLng, properties).addTo(state.layer);
         } else {
           var label = properties.name + ", " + properties.commune;
           marker = L.marker(latLng, { alt: label, title: label, keyboard: true })
             .bindPopup(popupContent(properties, state.linkLabel));
+          added.push(marker);
         }
-        marker.addTo(state.layer);
       }
       kept[key] = marker;
       bounds.extend(latLng);
     });
+    var removed = [];
     Object.keys(state.markers).forEach(function (key) {
       if (!kept[key]) {
-        state.layer.removeLayer(state.markers[key]);
+        if (key.indexOf("cluster:") === 0) {
+          state.layer.removeLayer(state.markers[key]);
+        } else {
+          removed.push(state.markers[key]);
+        }
       }
     });
+    // In batches: the plugin then clusters once, not once per marker.
+    removeAll(state.sites, removed);
+    addAll(state.sites, added);
     state.markers = kept;
     return bounds;
   }
 
+  function addAll(group, markers) {
+    if (group.addLayers) {
+      group.addLayers(markers);
+    } else {
+      markers.forEach(function (marker) {
+        group.addLayer(marker);
+      });
+    }
+  }
+
+  function removeAll(group, markers) {
+    if (group.removeLayers) {
+      group.removeLayers(markers);
+    } else {
+      markers.forEach(function (marker) {
+        group.removeLayer(marker);
+      });
+    }
+  }
+
   function fit(state, bounds) {
     if (bounds.isValid()) {
-      state.map.fitBounds(bounds, { padding: [32, 32], maxZoom: 13 });
+      // More room at the top: a marker's pin stands 41 pixels above its place.
+      state.map.fitBounds(bounds, { paddingTopLeft: [32, 56], paddingBottomRight: [32, 24], maxZoom: 13 });
     }
   }
 
@@ -192,12 +319,15 @@
     var map = createMap(element).setView(FRANCE_CENTER, FRANCE_ZOOM);
     var state = {
       map: map,
-      layer: L.layerGroup().addTo(map),
+      layer: L.layerGroup().addTo(map), // the server's clusters
+      sites: null,
       markers: {},
       linkLabel: element.dataset.linkLabel || "",
       baseUrl: element.dataset.geojsonUrl,
       url: null,
+      focusSpiderfied: false,
     };
+    state.sites = siteGroup(state, element.dataset.clusterLabel || "{count}").addTo(map);
     loadView(state, true);
     map.on("moveend", function () {
       loadView(state, false);

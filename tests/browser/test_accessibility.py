@@ -1,9 +1,13 @@
 """axe-core finds no WCAG 2.1 A/AA violation on the public and account pages."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_no_axe_violations
+from tests.factories import SiteFactory
 
 
 @pytest.mark.parametrize(
@@ -40,6 +44,18 @@ def test_directory_with_an_open_map_popup_has_no_wcag_21_aa_violation(page, dire
     page.goto("/lieux/")
     page.get_by_role("button", name="Caserne Nord, Saint-Denis").click()
     expect(page.locator(".leaflet-popup")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_directory_with_a_group_of_markers_opened_has_no_wcag_21_aa_violation(page):
+    for name in ("Filature Motte", "Tissage Motte"):
+        SiteFactory(name=name, latitude=Decimal("50.690000"), longitude=Decimal("3.181000"))
+    page.goto("/lieux/")
+    group = page.get_by_role("button", name="2 lieux proches : les afficher")
+    expect(group).to_be_visible()
+    assert_no_axe_violations(page)
+    group.click()
+    expect(page.get_by_role("button", name=re.compile("Motte"))).to_have_count(2)
     assert_no_axe_violations(page)
 
 

@@ -1,11 +1,14 @@
 """The public directory, its map and a site page, driven through Chromium."""
 
 import re
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from sites.selectors import MAP_FEATURE_LIMIT
+from tests.factories import SiteFactory
 from tests.sites.builders import spread_sites
 
 
@@ -194,3 +197,120 @@ def test_map_groups_many_sites_into_clusters_that_zoom_in_on_click(page):
     with page.expect_response(lambda r: "carte.geojson" in r.url):
         clusters.first.click()
     assert zooms[-1] > zoom_before
+
+
+def test_a_cluster_of_the_server_is_named_by_its_label_and_zooms_in_on_enter(page):
+    spread_sites(MAP_FEATURE_LIMIT + 100, west=-1, south=44, east=6, north=49, prefix="Lieu")
+    zooms = []
+    page.on(
+        "request",
+        lambda r: (
+            "carte.geojson" in r.url
+            and zooms.append(int(parse_qs(urlsplit(r.url).query)["zoom"][0]))
+        ),
+    )
+    page.goto("/lieux/")
+    cluster = page.get_by_role("button", name=re.compile(r"^\d+ lieux$")).first
+    expect(cluster).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    zoom_before = zooms[-1]
+    cluster.focus()
+    with page.expect_response(lambda r: "carte.geojson" in r.url):
+        page.keyboard.press("Enter")
+    assert zooms[-1] > zoom_before
+
+
+@pytest.fixture
+def same_place(transactional_db):
+    """Two sites at the very same coordinates (one building, two sites) and one a town away."""
+    for name in ("Filature Motte", "Tissage Motte"):
+        SiteFactory(
+            name=name,
+            commune="Roubaix",
+            departement="59",
+            postal_code="59100",
+            latitude=Decimal("50.690000"),
+            longitude=Decimal("3.181000"),
+        )
+    SiteFactory(
+        name="Peignage Nord",
+        commune="Tourcoing",
+        departement="59",
+        postal_code="59200",
+        latitude=Decimal("50.724000"),
+        longitude=Decimal("3.161000"),
+    )
+
+
+def test_two_sites_at_the_same_place_make_one_group_that_opens_onto_both_markers(page, same_place):
+    page.goto("/lieux/")
+    group = page.get_by_role("button", name="2 lieux proches : les afficher")
+    expect(group).to_be_visible()
+    expect(group).to_have_text("2")
+    first = page.get_by_role("button", name="Filature Motte, Roubaix")
+    second = page.get_by_role("button", name="Tissage Motte, Roubaix")
+    expect(first).to_have_count(0)
+    # The site a town away keeps its own marker, and the list still holds every site.
+    expect(page.get_by_role("button", name="Peignage Nord, Tourcoing")).to_be_visible()
+    expect(page.locator("#results .card-title")).to_have_count(3)
+
+    group.click()
+    expect(first).to_be_visible()
+    expect(second).to_be_visible()
+    second.click()
+    expect(page.locator(".leaflet-popup")).to_contain_text("Tissage Motte")
+
+
+def test_a_group_of_markers_opens_from_the_keyboard_and_focus_moves_to_its_first_marker(
+    page, same_place
+):
+    page.goto("/lieux/")
+    group = page.get_by_role("button", name="2 lieux proches : les afficher")
+    group.focus()
+    page.keyboard.press("Enter")
+    markers = page.get_by_role("button", name=re.compile(r"^(Filature|Tissage) Motte, Roubaix$"))
+    expect(markers).to_have_count(2)
+    focused = page.evaluate("document.activeElement.getAttribute('alt')")
+    assert focused in {"Filature Motte, Roubaix", "Tissage Motte, Roubaix"}
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup")).to_contain_text(focused.split(",")[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "zoom_in", "zoom_out", "leaflet", "close"),
+    [
+        (
+            "fr",
+            "Zoom avant",
+            "Zoom arrière",
+            "Une bibliothèque JavaScript pour les cartes interactives",
+            "Fermer la fenêtre du lieu",
+        ),
+        (
+            "en",
+            "Zoom in",
+            "Zoom out",
+            "A JavaScript library for interactive maps",
+            "Close the site's popup",
+        ),
+    ],
+)
+def test_the_map_controls_speak_the_language_of_the_page(
+    page, live_server, directory, language, zoom_in, zoom_out, leaflet, close
+):
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto("/lieux/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    map_element = page.locator("#directory-map")
+    for name, title in (("in", zoom_in), ("out", zoom_out)):
+        button = map_element.locator(f".leaflet-control-zoom-{name}")
+        expect(button).to_have_attribute("title", title)
+        expect(button).to_have_attribute("aria-label", title)
+    leaflet_link = map_element.locator(
+        ".leaflet-control-attribution a[href='https://leafletjs.com']"
+    )
+    expect(leaflet_link).to_have_attribute("title", leaflet)
+    map_element.get_by_role("button", name="Caserne Nord, Saint-Denis").click()
+    expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", close)

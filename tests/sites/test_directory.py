@@ -1,11 +1,15 @@
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sites.filters import DEPARTEMENT_COUNTS_KEY, published_departement_counts
 from sites.models import Equipment, Site, Space
 from tests.factories import SiteFactory, SpaceFactory
 from tests.sites.builders import bulk_sites, bulk_spaces
@@ -270,12 +274,86 @@ def test_no_result_shows_an_empty_state_with_a_reset_link(client):
 
 
 def test_filter_form_is_a_get_form_with_a_label_for_every_field(client):
+    SiteFactory(departement="92")
     html = client.get(URL).text
     assert f'<form method="get" action="{URL}"' in html
     for field in ["q", "departement", "status", "space_kind", "bookable", "accessible", "sort"]:
         assert f'<label for="id_{field}">' in html
         assert f'id="id_{field}"' in html
-    assert "92 – Hauts-de-Seine" in html
+    assert "Hauts-de-Seine (92) — 1" in html
+
+
+def departement_options(html: str) -> list[str]:
+    select = html.split('<select name="departement"')[1].split("</select>")[0]
+    return [unescape(label) for label in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+
+def test_departement_filter_lists_only_departements_with_published_sites_and_their_counts(client):
+    SiteFactory.create_batch(2, departement="21")
+    SiteFactory(departement="2B")
+    SiteFactory(departement="01")
+    SiteFactory(departement="13", published=False)
+    options = departement_options(client.get(URL).text)
+    # In the order of the codes, Corsica between 19 and 21; the unpublished site's 13 is absent.
+    assert options == [
+        "Tous les départements",
+        "Ain (01) — 1",
+        "Haute-Corse (2B) — 1",
+        "Côte-d'Or (21) — 2",
+    ]
+
+
+def test_departement_counts_are_one_query_kept_a_few_minutes_in_the_cache(
+    client, django_assert_max_num_queries
+):
+    for code in ("59", "59", "62", "75", "13"):
+        SiteFactory(departement=code)
+    with django_assert_max_num_queries(1):
+        assert published_departement_counts() == {"59": 2, "62": 1, "75": 1, "13": 1}
+    options = departement_options(client.get(URL).text)
+    assert options[1:3] == ["Bouches-du-Rhône (13) — 1", "Nord (59) — 2"]
+    SiteFactory(departement="59")
+    with django_assert_max_num_queries(0):
+        assert published_departement_counts()["59"] == 2
+    assert "Nord (59) — 2" in departement_options(client.get(URL).text)
+
+
+def test_the_cached_filter_fields_show_the_new_counts_once_the_counts_expire(client):
+    # The fields' HTML is cached for longer than the counts may be: its key follows them.
+    SiteFactory(departement="59")
+    assert departement_options(client.get(URL).text)[1:] == ["Nord (59) — 1"]
+    SiteFactory(departement="59")
+    SiteFactory(departement="62")
+    cache.delete(DEPARTEMENT_COUNTS_KEY)  # as when its time is up
+    assert departement_options(client.get(URL).text)[1:] == [
+        "Nord (59) — 2",
+        "Pas-de-Calais (62) — 1",
+    ]
+
+
+def test_a_departement_left_without_published_sites_gives_an_empty_result_not_an_error(client):
+    # A link made when the département had sites: it still validates, and says there are none.
+    SiteFactory(name="Ailleurs", departement="92")
+    SiteFactory(name="Plus publié", departement="13", published=False)
+    response = client.get(URL, {"departement": "13"})
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert names(response) == []
+    assert "Aucun lieu ne correspond à ces critères." in response.text
+    assert '<option value="13" selected>Bouches-du-Rhône (13) — 0</option>' in response.text
+    geojson = client.get(reverse("sites:geojson"), {"departement": "13"})
+    assert geojson.status_code == 200
+    assert geojson.json()["features"] == []
+
+
+def test_an_unknown_departement_code_is_a_french_error_and_is_ignored(client):
+    SiteFactory(name="Toujours là", departement="92")
+    response = client.get(URL, {"departement": "99"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["departement"] == [
+        "Valeur non reconnue : ce filtre a été ignoré."
+    ]
+    assert names(response) == ["Toujours là"]
 
 
 def test_filtered_pages_ask_search_engines_not_to_index_them(client):
@@ -307,6 +385,7 @@ def test_htmx_history_restore_gets_the_whole_page(client):
 
 
 def count_queries(client, params=None) -> int:
+    cache.clear()  # every time-cached part computed again: the worst case, alike for both
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL, params or {}).status_code == 200
     return len(queries)
