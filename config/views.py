@@ -114,6 +114,7 @@ GUIDE_EXAMPLES = [
     ("cards", _("Cartes")),
     ("key_figures", _("Chiffres clés")),
     ("table", _("Tableau")),
+    ("fold", _("Liste dépliable")),
     ("error_summary", _("Formulaire et récapitulatif des erreurs")),
     ("subnav", _("Sous-navigation (onglets)")),
     ("breadcrumb", _("Fil d’Ariane")),

@@ -154,12 +154,11 @@ SITES = [
         "published": True,
         "spaces": _boussole_spaces(),
         "gallery": [
-            ("Dessin de la cour intérieure et de ses ateliers", "La cour intérieure"),
+            ("Dessin de l'immeuble vu de la rue, entre les arbres", "Côté rue"),
             ("Dessin de la façade côté métro", "Côté métro"),
         ],
         "fundings": [],
         "total_project_cost": None,
-        "colour": (46, 94, 170),
     },
     {
         "slug": "usine-commune-vaugneray",
@@ -188,7 +187,9 @@ SITES = [
         ),
         "transport_access": "Car régional, arrêt à 5 minutes. Arceaux à vélo sur place.",
         "equipment": ["eau-courante", "chauffage", "wifi", "cuisine", "parking-velo", "sanitaires"],
-        "gallery": [("Dessin du foyer et de la salle de synergie", "Le foyer")],
+        "gallery": [
+            ("Dessin de l'usine, de ses toits en dents de scie et de sa cheminée", "L'usine")
+        ],
         "published": True,
         "spaces": [
             ("Salle de synergie", "salle_reunion", 0, "45", 20, True, True),
@@ -205,7 +206,6 @@ SITES = [
             ("tous-tiers", "Financement participatif", Decimal("4000"), -60, "Arceaux à vélo"),
         ],
         "total_project_cost": Decimal("19200"),
-        "colour": (170, 98, 46),
     },
     {
         "slug": "poste-de-regulation-tourcoing",
@@ -241,7 +241,6 @@ SITES = [
         ],
         "fundings": [],
         "total_project_cost": None,
-        "colour": (40, 130, 96),
     },
     {
         "slug": "halle-aux-savoirs-paris",
@@ -294,7 +293,6 @@ SITES = [
             ("departement-fonds-tiers-lieux", "Tiers-lieux", Decimal("50000"), -24, "Cantine"),
         ],
         "total_project_cost": Decimal("180000"),
-        "colour": (120, 60, 140),
     },
     {
         "slug": "anciennes-messageries-montreuil",
@@ -329,7 +327,6 @@ SITES = [
         ],
         "fundings": [],
         "total_project_cost": None,
-        "colour": (150, 120, 30),
     },
     {
         "slug": "ancienne-tresorerie-bobigny",
@@ -360,7 +357,6 @@ SITES = [
         ],
         "fundings": [],
         "total_project_cost": None,
-        "colour": (90, 90, 90),
     },
     {
         "slug": "filature-roubaix",
@@ -390,7 +386,6 @@ SITES = [
         ],
         "fundings": [],
         "total_project_cost": None,
-        "colour": (60, 60, 120),
     },
     {
         "slug": "immeuble-pasteur-nanterre",
@@ -417,7 +412,6 @@ SITES = [
         "spaces": [("Plateau 1", "bureau", 1, "300", 30, False, False)],
         "fundings": [],
         "total_project_cost": None,
-        "colour": (130, 130, 130),
     },
 ]
 

@@ -9,6 +9,7 @@ missing.
 from __future__ import annotations
 
 import calendar
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.test.utils import override_settings
 
 from accounts.models import Organisation, User
 from demo import data
-from demo.images import building_picture
+from demo.images import picture_kind, site_picture
 from sites.models import Equipment, Funding, Site, SitePhoto, Space
 
 SILENT_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
@@ -109,9 +110,10 @@ def seed_sites(ctx: DemoContext) -> None:
                 year=add_months(ctx.anchor, offset).year,
                 defaults={"amount": amount, "purpose": purpose},
             )
+        # A drawing of what the building used to be; the slug varies it from its neighbours.
+        kind, seed = picture_kind(row["former_use"]), zlib.crc32(row["slug"].encode())
         if ctx.photos and not site.cover_photo:
-            floors = max(1, max((s[2] for s in row["spaces"]), default=1))
-            picture = building_picture(row["colour"], floors=floors, seed=len(row["slug"]))
+            picture = site_picture(kind, seed=seed)
             site.cover_photo.save(f"{row['slug']}.jpg", ContentFile(picture), save=True)
         # A gallery row is only ever written with its image (--no-photos writes none).
         for position, (alt_text, caption) in enumerate(
@@ -121,8 +123,7 @@ def seed_sites(ctx: DemoContext) -> None:
                 site=site, position=position, defaults={"alt_text": alt_text, "caption": caption}
             )
             if not photo.image:
-                shade = tuple(min(255, c + 40 * (position + 1)) for c in row["colour"])
-                picture = building_picture(shade, floors=2 + position, seed=position)
+                picture = site_picture(kind, seed=seed + position + 1)
                 photo.image.save(f"{row['slug']}-{position + 1}.jpg", ContentFile(picture))
         ctx.sites[row["slug"]] = site
 

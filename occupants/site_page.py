@@ -38,6 +38,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "site": site,
             "figures": selectors.site_figures(site),
+            "space_summary": selectors.space_summary(site),
             "departement_name": departement_name(site.departement),
             "og_image": og_image,
         },

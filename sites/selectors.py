@@ -122,6 +122,54 @@ def site_figures(site: Site) -> SiteFigures:
     )
 
 
+# From this many spaces on, a site page shows their totals by kind and floor and folds the list.
+SPACE_LIST_FOLD_FROM = 9
+
+
+@dataclass(frozen=True)
+class SpaceGroup:
+    label: str
+    count: int
+    surface: Decimal
+
+
+@dataclass(frozen=True)
+class SpaceSummary:
+    """A site's spaces counted and summed by kind and by floor, from the prefetched rows."""
+
+    count: int
+    by_kind: list[SpaceGroup]
+    by_level: list[SpaceGroup]
+
+    @property
+    def folded(self) -> bool:
+        return self.count >= SPACE_LIST_FOLD_FROM
+
+
+def _groups(spaces: list[Space], key, label) -> list[SpaceGroup]:
+    groups: dict = {}
+    for space in spaces:
+        groups.setdefault(key(space), []).append(space)
+    return [
+        SpaceGroup(label(rows[0]), len(rows), sum((s.surface for s in rows), Decimal(0)))
+        for _key, rows in sorted(groups.items())
+    ]
+
+
+def space_summary(site: Site) -> SpaceSummary:
+    spaces = list(site.spaces.all())
+    kind_order = {kind: n for n, kind in enumerate(Space.Kind.values)}
+    return SpaceSummary(
+        count=len(spaces),
+        by_kind=_groups(
+            spaces,
+            lambda s: (kind_order.get(s.kind, len(kind_order)), s.kind),
+            Space.get_kind_display,
+        ),
+        by_level=_groups(spaces, lambda s: s.level, lambda s: s.level_label),
+    )
+
+
 def absolute_media_url(url: str) -> str:
     """An absolute address for Open Graph; a MEDIA_URL already absolute is kept as is."""
     return urljoin(settings.SITE_URL + "/", url)

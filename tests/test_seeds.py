@@ -1,14 +1,17 @@
 """seed_demo, demo_logins and seed_bulk."""
 
+import io
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from PIL import Image, ImageChops, ImageStat
 
 from accounts.models import User
 from demo import bulk, data
+from demo.images import COMPOSITIONS, picture_kind, site_picture
 from sites.models import Site
 from tests.factories import SiteFactory
 
@@ -76,6 +79,49 @@ def test_seed_demo_draws_cover_photos_once():
     site.refresh_from_db()
     assert site.cover_photo.name == name
     assert sorted(p.image.name for p in site.photos.all()) == photo_names
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_every_site_a_cover_drawn_for_its_former_use():
+    seed()
+    for site in Site.objects.all():
+        assert site.cover_photo, site.slug
+        with Image.open(site.cover_photo) as picture:
+            assert picture.format == "JPEG" and picture.size == (960, 540)
+        assert 5_000 < site.cover_photo.size < 150_000
+    kinds = {picture_kind(row["former_use"]) for row in data.SITES}
+    assert len(kinds) >= 5, "offices, factory, warehouse, university, control post…"
+
+
+def test_each_kind_of_building_has_its_own_picture_and_each_seed_its_variant():
+    pictures = {kind: site_picture(kind, seed=1) for kind in COMPOSITIONS}
+    assert len(set(pictures.values())) == len(COMPOSITIONS)
+    pixels = {kind: Image.open(io.BytesIO(jpeg)).convert("L") for kind, jpeg in pictures.items()}
+    offices = pixels.pop("bureaux")
+    for kind, other in pixels.items():  # not the same building recoloured: the shapes differ
+        assert ImageChops.difference(offices, other).getbbox() is not None, kind
+        assert ImageStat.Stat(ImageChops.difference(offices, other)).mean[0] > 4, kind
+    assert site_picture("usine", seed=1) == site_picture("usine", seed=1)
+    assert site_picture("usine", seed=1) != site_picture("usine", seed=2)
+
+
+@pytest.mark.parametrize(
+    ("former_use", "kind"),
+    [
+        ("Immeuble de bureaux", "bureaux"),
+        ("Filature textile", "usine"),
+        ("Entrepôt de messagerie", "entrepot"),
+        ("École", "ecole"),
+        ("Bâtiment universitaire", "universite"),
+        ("Caserne", "caserne"),
+        ("Hôpital", "clinique"),
+        ("Poste de régulation du trafic", "poste"),
+        ("Trésorerie publique", "administration"),
+        ("Autre chose", "bureaux"),
+    ],
+)
+def test_a_former_use_picks_the_drawing_of_that_kind_of_building(former_use, kind):
+    assert picture_kind(former_use) == kind
 
 
 @pytest.mark.django_db

@@ -36,7 +36,15 @@ def test_staff_sees_tokens_contrasts_and_every_component_with_its_markup(client)
     html = response.content.decode()
     assert "--color-primary" in html and "#0f5c4f" in html
     assert re.search(r"7,88:1", html), "primary on white, computed from the stylesheet"
-    for heading in ["Boutons", "Badges", "Cartes", "Chiffres clés", "Tableau", "État vide"]:
+    for heading in [
+        "Boutons",
+        "Badges",
+        "Cartes",
+        "Chiffres clés",
+        "Tableau",
+        "Liste dépliable",
+        "État vide",
+    ]:
         assert f">{heading}</h3>" in html
     # The markup is shown escaped beside its rendering.
     assert "{% include &quot;includes/components/error_summary.html&quot;" in html

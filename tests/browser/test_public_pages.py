@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from sites.models import Space
 from sites.selectors import MAP_FEATURE_LIMIT
-from tests.factories import SiteFactory
+from tests.browser.a11y import assert_no_axe_violations
+from tests.factories import SiteFactory, SpaceFactory
 from tests.sites.builders import spread_sites
 
 
@@ -167,6 +169,21 @@ def test_site_page_shows_name_spaces_table_and_a_small_map(page, directory):
     expect(small_map).to_be_visible()
     expect(small_map.locator(".leaflet-marker-icon")).to_have_count(1)
     expect(small_map.locator(".leaflet-marker-icon")).to_have_attribute("alt", "Friche Lumière")
+
+    # Many spaces: totals by kind and floor, the list folded until asked for, from the keyboard.
+    for n in range(10):
+        SpaceFactory(site=directory.friche, name=f"Bureau {n}", kind=Space.Kind.OFFICE, level=2)
+    page.reload()
+    by_kind = page.get_by_role("table", name="Espaces par type")
+    expect(by_kind.get_by_role("row", name=re.compile("Bureau"))).to_contain_text("10")
+    expect(page.get_by_role("table", name="Espaces par niveau")).to_contain_text("2e étage")
+    full_list = page.get_by_role("table", name="Les 12 espaces du lieu, par niveau")
+    expect(full_list).to_be_hidden()
+    page.get_by_text("Voir les 12 espaces").focus()
+    page.keyboard.press("Enter")
+    expect(full_list).to_be_visible()
+    expect(full_list.locator("tbody th[scope=row]")).to_have_count(12)
+    assert_no_axe_violations(page)
 
 
 def test_unpublished_site_page_is_not_found(page, page_problems, directory):

@@ -1,14 +1,17 @@
 """The public structures directory and a structure's public page."""
 
+import io
 import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 
 from occupants.models import Occupancy
 from tests.factories import SiteFactory, SpaceFactory
@@ -101,6 +104,20 @@ def test_card_shows_commune_sectors_and_published_sites_occupied_today(client, w
     assert "Entrepôt Confidentiel" not in html  # unpublished site
     fanfare = html.split("Ancienne Fanfare</a>")[1].split("</article>")[0]
     assert "Occupe" not in fanfare  # its occupancy has ended
+
+
+def test_a_card_shows_the_logo_or_only_text_never_a_made_up_initial(client, world):
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 200), (15, 92, 79)).save(logo, "PNG")
+    world["bijoux"].logo.save("bijoux.png", ContentFile(logo.getvalue()), save=True)
+    html = text(client.get(URL))
+    bijoux = html.split('<article class="card structure-card')[1:]
+    cards = {re.search(r'class="card-link"[^>]*>([^<]+)<', card)[1]: card for card in bijoux}
+    assert '<img src="/media/structures/thumbs/' in cards["Bijoux du Square"]
+    tissage = cards["Atelier Tissage"]
+    assert "<img" not in tissage and "placeholder" not in tissage
+    assert not re.search(r">\s*A\s*<", tissage), "no lone initial of the name"
+    assert '<span class="badge badge-sector">Textile</span>' in tissage
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -121,6 +122,79 @@ def test_spaces_table_has_a_caption_labels_and_french_numbers(client, gabriel):
     assert f"1{NBSP}250,5" in html  # surface of the workshop
     assert f"1{NBSP}290,5" in html  # total surface of the spaces
     assert f"2{NBSP}400{NBSP}m²" in html.replace("&nbsp;", NBSP)  # total surface of the site
+
+
+def add_spaces(site: Site, plan: list[tuple[str, int, str, int]]) -> None:
+    """(kind, level, surface, how many) → that many spaces."""
+    Space.objects.bulk_create(
+        Space(
+            site=site,
+            name=f"{kind} {level} {n}",
+            kind=kind,
+            level=level,
+            surface=Decimal(surface),
+            capacity=2,
+        )
+        for kind, level, surface, count in plan
+        for n in range(count)
+    )
+
+
+def summary_rows(html: str, table_id: str) -> list[tuple[str, str, str]]:
+    table = html.split(f'<caption id="{table_id}-caption">')[1].split("</table>")[0]
+    number = r'\s*<td class="numeric">([^<]+)</td>'
+    cells = r'<th scope="row">([^<]+)</th>' + number + number
+    return re.findall(cells, table)
+
+
+def test_many_spaces_are_summed_by_kind_and_floor_and_their_list_folds(client):
+    site = SiteFactory()
+    add_spaces(
+        site,
+        [
+            (Space.Kind.OFFICE, 1, "20", 4),
+            (Space.Kind.OFFICE, 2, "25.5", 2),
+            (Space.Kind.WORKSHOP, 0, "1200", 4),
+            (Space.Kind.STORAGE, -1, "10", 2),
+        ],
+    )
+    html = client.get(site.get_absolute_url()).text
+    assert summary_rows(html, "spaces-by-kind") == [
+        ("Bureau", "6", "131"),
+        ("Atelier", "4", f"4{NBSP}800"),
+        ("Réserve", "2", "20"),
+    ]
+    assert summary_rows(html, "spaces-by-level") == [
+        ("Sous-sol 1", "2", "20"),
+        ("Rez-de-chaussée", "4", f"4{NBSP}800"),
+        ("1er étage", "4", "80"),
+        ("2e étage", "2", "51"),
+    ]
+    assert re.search(r"<dt>Espaces</dt>\s*<dd[^>]*>12</dd>", html)
+    folded = html.split('<details class="fold">')[1].split("</details>")[0]
+    assert "<summary>Voir les 12 espaces</summary>" in folded
+    assert folded.count('<th scope="row">') == 12  # a row per space
+    assert "<caption" in folded and '<th scope="col">Nom</th>' in folded
+
+
+def test_a_few_spaces_are_listed_without_summary_or_fold(client, gabriel):
+    html = client.get(gabriel.get_absolute_url()).text
+    assert "Les 2 espaces du lieu, par niveau" in html
+    assert "<details" not in html.split('id="spaces-title"')[1].split("</section>")[0]
+    assert "spaces-by-kind" not in html
+
+
+def test_site_page_query_count_is_the_same_with_5_or_50_spaces(client):
+    site = SiteFactory()
+    add_spaces(site, [(Space.Kind.OFFICE, 1, "20", 3), (Space.Kind.WORKSHOP, 0, "40", 2)])
+    detail_queries(client, site)  # fills the caches a visitor's page reads
+    few = detail_queries(client, site)
+    add_spaces(site, [(Space.Kind.STORAGE, -1, "9", 25), (Space.Kind.OFFICE, 3, "18", 20)])
+    detail_queries(client, site)
+    many = detail_queries(client, site)
+    assert "Voir les 50 espaces" in client.get(site.get_absolute_url()).text
+    assert few == many
+    assert many <= 8
 
 
 def test_equipment_is_listed(client, gabriel):
