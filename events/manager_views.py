@@ -393,16 +393,15 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for label, rate in zip(month_labels, data.month_totals, strict=True)
     ]
     rooms = [{"space": space, "rate": data.space_totals[space.pk]} for space in spaces]
-    counted_from = (
-        site.occupancy_start
-        if site.occupancy_start and site.occupancy_start > date(year, 1, 1)
-        else None
+    # The period the figures count (stats.clip_to_occupancy); a year outside the occupancy
+    # still says when it began or ended.
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    counted = stats.clip_to_occupancy(first, last, site.occupancy_start, site.occupancy_end) or (
+        site.occupancy_start or first,
+        site.occupancy_end or last,
     )
-    counted_until = (
-        site.occupancy_end
-        if site.occupancy_end and site.occupancy_end < date(year, 12, 31)
-        else None
-    )
+    counted_from = counted[0] if counted[0] > first else None
+    counted_until = counted[1] if counted[1] < last else None
     return render(
         request,
         "events/manager/statistics.html",
