@@ -172,11 +172,16 @@ LEFT = [
 ]
 
 
-def seed(ctx, structures_by_site: dict[str, list]) -> None:
+def prepare(ctx) -> None:
+    """Before any booking is made: the rooms' hours and closures."""
     _set_boussole_hours(ctx.sites["la-boussole-asnieres"])
     _summer_closure(ctx.sites["halle-aux-savoirs-paris"], ctx.today)
+
+
+def seed(ctx) -> None:
+    """After demo.occupants: the structures that left and the past bookings of the others."""
     left = _seed_left(ctx)
-    made = _seed_past_bookings(ctx, structures_by_site)
+    made = _seed_past_bookings(ctx, ctx.structures_by_site)
     ctx.log.append(f"{left} occupations terminées, {made} réservations passées.")
 
 

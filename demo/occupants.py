@@ -289,10 +289,8 @@ def seed(ctx) -> None:
     if has_models("occupants.Call", "occupants.Lot", "occupants.Application"):
         _seed_calls(ctx, sector_rows)
     if has_models("events.Booking"):
-        from demo import history
-
-        history.seed(ctx, by_site)
         _seed_bookings(ctx, structures)
+    ctx.structures_by_site = by_site  # the holders of demo.history's past bookings
 
 
 # --- Calls for applications -------------------------------------------------------------------
