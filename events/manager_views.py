@@ -362,18 +362,19 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         space.site = site  # the occupancy dates the rates follow, without a query
     data = stats.year_stats(spaces, year)
     month_labels = [formats.date_format(month, "F") for month in data.months]
-    # Short month names in the chart: twelve columns leave little room for "Septembre".
+    # Only the months the rooms were open: a month before the opening is no "0 %" (the table
+    # below still lists it, with a dash).
     month_chart = make_chart(
         [
-            (formats.date_format(month, "N").capitalize(), rate.hours_rate or 0)
-            for month, rate in zip(data.months, data.month_totals, strict=True)
+            (label.capitalize(), rate.hours_rate)
+            for label, rate in zip(month_labels, data.month_totals, strict=True)
+            if rate.hours_rate is not None
         ],
         title=gettext("Taux d'occupation des salles par mois en %(year)d") % {"year": year},
         unit="%",
         label_header=gettext("Mois"),
         value_header=gettext("Heures réservées / heures d'ouverture"),
         chart_id="chart-months",
-        horizontal=False,
         max_value=100,
         decimals=1,
     )
@@ -384,7 +385,6 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         label_header=gettext("Salle"),
         value_header=gettext("Heures réservées / heures d'ouverture"),
         chart_id="chart-rooms",
-        horizontal=True,
         max_value=100,
         decimals=1,
     )

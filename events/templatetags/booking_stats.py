@@ -89,13 +89,12 @@ def booking_rate(site: Site) -> dict:
             "open": ngettext("%(n)s heure d'ouverture", "%(n)s heures d'ouverture", open_hours)
             % {"n": formats.number_format(open_hours, force_grouping=True)},
         },
-        days_text=_("%(booked)s sur %(open)s (%(percent)s)")
+        days_text=_("%(booked)s sur %(open)s")
         % {
             "booked": ngettext("%(n)s jour réservé", "%(n)s jours réservés", rate.booked_days)
             % {"n": rate.booked_days},
             "open": ngettext("%(n)s jour d'ouverture", "%(n)s jours d'ouverture", rate.open_days)
             % {"n": rate.open_days},
-            "percent": formats.number_format(rate.days_rate, 1) + "\xa0%",
         },
     )
     return context
