@@ -104,6 +104,8 @@ def test_calendar_of_all_rooms_is_accessible_and_navigable(page, live_server, w)
 
 
 def test_statistics_charts_are_readable_at_320_pixels(make_page, live_server, w):
+    w.site_a.occupancy_start = date(2025, 1, 1)
+    w.site_a.save()
     BookingFactory(
         space=w.salle_jaune,
         structure=w.bleu,
