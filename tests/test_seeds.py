@@ -1,6 +1,6 @@
 """seed_demo, demo_logins and seed_bulk."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -211,7 +211,7 @@ def test_seed_demo_fills_the_occupants_picture(mailoutbox):
     StructureMember = apps.get_model("occupants", "StructureMember")
     boussole = Site.objects.get(slug="la-boussole-asnieres")
     on_boussole = Structure.objects.filter(
-        occupancies__site=boussole, occupancies__end__gte=date.today()
+        occupancies__site=boussole, occupancies__end__gte=timezone.localdate()
     ).distinct()
     assert 38 <= on_boussole.count() <= 42  # occupying it now (a few others have left)
     sectors = set(on_boussole.values_list("sectors__slug", flat=True))
@@ -247,7 +247,7 @@ def test_seed_demo_has_a_past_of_bookings_and_departures_that_the_site_page_rate
     seed("--no-photos")
     Booking = apps.get_model("events", "Booking")
     Occupancy = apps.get_model("occupants", "Occupancy")
-    today, now = date.today(), timezone.now()
+    today, now = timezone.localdate(), timezone.now()
     boussole = Site.objects.get(slug="la-boussole-asnieres")
     opened = timezone.make_aware(datetime.combine(boussole.occupancy_start, time()))
     past = Booking.objects.filter(site=boussole, end__lt=opened + timedelta(60))

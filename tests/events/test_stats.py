@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from events import stats
 from events.models import Booking, ClosedPeriod
@@ -271,7 +272,7 @@ def test_clip_to_occupancy_keeps_only_the_days_of_the_occupancy():
 
 
 def test_site_page_rate_counts_only_the_days_since_the_site_opened(client, room):
-    today = date.today()
+    today = timezone.localdate()
     opened = today - timedelta(days=60)
     room.site.occupancy_start = opened
     room.site.save()
@@ -297,8 +298,8 @@ def test_site_page_rate_over_a_year_says_its_first_and_last_day(client, room):
 
 
 def test_a_site_not_yet_open_shows_no_rate_but_says_when_it_opens(client, room):
-    room.site.occupancy_start = date.today() + timedelta(days=30)
-    room.site.occupancy_end = date.today() + timedelta(days=400)
+    room.site.occupancy_start = timezone.localdate() + timedelta(days=30)
+    room.site.occupancy_end = timezone.localdate() + timedelta(days=400)
     room.site.status = room.site.Status.PREPARATION
     room.site.save()
     response = site_page(client, room.site)
@@ -320,8 +321,8 @@ def test_a_site_in_preparation_without_a_date_shows_no_rate(client, room):
 def test_a_site_whose_rooms_never_opened_shows_no_rate(client, room):
     ClosedPeriod.objects.create(
         site=room.site,
-        start=at(date.today() - timedelta(days=400), 0),
-        end=at(date.today() + timedelta(days=1), 0),
+        start=at(timezone.localdate() - timedelta(days=400), 0),
+        end=at(timezone.localdate() + timedelta(days=1), 0),
     )
     response = site_page(client, room.site)
     assert response.context["rate"] is None
@@ -330,7 +331,7 @@ def test_a_site_whose_rooms_never_opened_shows_no_rate(client, room):
 
 
 def test_the_cached_rate_follows_a_new_opening_date(client, room):
-    today = date.today()
+    today = timezone.localdate()
     book(room, last_weekday_before(today), 9, 17)
     before = site_page(client, room.site).context["rate"]
     room.site.occupancy_start = today - timedelta(days=30)
@@ -342,7 +343,7 @@ def test_the_cached_rate_follows_a_new_opening_date(client, room):
 
 
 def test_the_site_figure_counts_calendar_days_not_rooms_times_days(client, room):
-    today = date.today()
+    today = timezone.localdate()
     room.site.occupancy_start = today - timedelta(days=60)
     room.site.save()
     other = RoomFactory(site=room.site, name="Salle Deux")
