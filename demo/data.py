@@ -382,6 +382,7 @@ SITES = [
         "published": True,
         "spaces": [
             ("Atelier textile", "atelier", 1, "200", 15, False, False),
+            ("Atelier de couture", "atelier", 2, "120", 8, False, False),
             ("Salle de réunion", "salle_reunion", 0, "30", 10, True, False),
         ],
         "fundings": [],

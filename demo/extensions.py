@@ -14,4 +14,11 @@ def run_all(ctx) -> None:
     ):
         from demo import occupants
 
+        with_bookings = has_models("events.Booking")
+        if with_bookings:
+            from demo import history
+
+            history.prepare(ctx)
         occupants.seed(ctx)
+        if with_bookings:
+            history.seed(ctx)

@@ -33,6 +33,7 @@ TOWNS = {
     "lyon": ("Lyon", "69005"),
     "paris5": ("Paris", "75005"),
     "bobigny": ("Bobigny", "93000"),
+    "roubaix": ("Roubaix", "59100"),
 }
 
 # (name, legal form, sectors, town, people, public) — 40 structures for La Boussole.
@@ -270,6 +271,7 @@ def seed(ctx) -> None:
         _occupy(structure, boussole, held, start, boussole.occupancy_end, fee)
 
     structures = [by_index[i] for i in range(len(BOUSSOLE))]
+    by_site: dict[str, list[Structure]] = {boussole.slug: list(structures)}
     for site_slug, name, legal_form, sectors, town, people, held_names in OTHERS:
         site = ctx.sites[site_slug]
         structure = _structure(name, legal_form, sectors, town, people, True, sector_rows)
@@ -277,6 +279,7 @@ def seed(ctx) -> None:
         held = [site_spaces[n] for n in held_names]
         start = max(site.occupancy_start, _add_months(site.occupancy_end, -12))
         _occupy(structure, site, held, start, site.occupancy_end, "8.00")
+        by_site.setdefault(site_slug, []).append(structure)
 
     lead = Structure.objects.get(slug=STRUCTURE_RESPONSABLE_OF)
     services.add_member(lead, ctx.users["structure"], role=StructureMember.Role.LEAD)
@@ -287,6 +290,7 @@ def seed(ctx) -> None:
         _seed_calls(ctx, sector_rows)
     if has_models("events.Booking"):
         _seed_bookings(ctx, structures)
+    ctx.structures_by_site = by_site  # the holders of demo.history's past bookings
 
 
 # --- Calls for applications -------------------------------------------------------------------
@@ -489,6 +493,8 @@ def _seed_bookings(ctx, structures: list[Structure]) -> None:
     made = 0
     for offset, hour, hours, room, index, purpose in BOOKINGS:
         day = ctx.today + timedelta(days=offset)
+        if day.weekday() == 6:  # La Boussole's rooms are closed on Sundays
+            day += timedelta(days=1)
         start = _aware(day, time(hour))
         structure = structures[index % len(structures)]
         lead = by_slug.get(STRUCTURE_RESPONSABLE_OF)

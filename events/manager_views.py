@@ -405,18 +405,19 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         space.site = site  # the occupancy dates the rates follow, without a query
     data = stats.year_stats(spaces, year)
     month_labels = [formats.date_format(month, "F") for month in data.months]
-    # Short month names in the chart: twelve columns leave little room for "Septembre".
+    # Only the months the rooms were open: a month before the opening is no "0 %" (the table
+    # below still lists it, with a dash).
     month_chart = make_chart(
         [
-            (formats.date_format(month, "N").capitalize(), rate.hours_rate or 0)
-            for month, rate in zip(data.months, data.month_totals, strict=True)
+            (label.capitalize(), rate.hours_rate)
+            for label, rate in zip(month_labels, data.month_totals, strict=True)
+            if rate.hours_rate is not None
         ],
         title=gettext("Taux d'occupation des salles par mois en %(year)d") % {"year": year},
         unit="%",
         label_header=gettext("Mois"),
         value_header=gettext("Heures réservées / heures d'ouverture"),
         chart_id="chart-months",
-        horizontal=False,
         max_value=100,
         decimals=1,
     )
@@ -427,7 +428,6 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         label_header=gettext("Salle"),
         value_header=gettext("Heures réservées / heures d'ouverture"),
         chart_id="chart-rooms",
-        horizontal=True,
         max_value=100,
         decimals=1,
     )
@@ -436,16 +436,15 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for label, rate in zip(month_labels, data.month_totals, strict=True)
     ]
     rooms = [{"space": space, "rate": data.space_totals[space.pk]} for space in spaces]
-    counted_from = (
-        site.occupancy_start
-        if site.occupancy_start and site.occupancy_start > date(year, 1, 1)
-        else None
+    # The period the figures count (stats.clip_to_occupancy); a year outside the occupancy
+    # still says when it began or ended.
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    counted = stats.clip_to_occupancy(first, last, site.occupancy_start, site.occupancy_end) or (
+        site.occupancy_start or first,
+        site.occupancy_end or last,
     )
-    counted_until = (
-        site.occupancy_end
-        if site.occupancy_end and site.occupancy_end < date(year, 12, 31)
-        else None
-    )
+    counted_from = counted[0] if counted[0] > first else None
+    counted_until = counted[1] if counted[1] < last else None
     return render(
         request,
         "events/manager/statistics.html",

@@ -105,6 +105,19 @@ def _occupancy_periods(spaces: Sequence[Space]) -> dict[int, tuple[date | None, 
     }
 
 
+def clip_to_occupancy(
+    start_day: date, end_day: date, occupancy_start: date | None, occupancy_end: date | None
+) -> tuple[date, date] | None:
+    """The part of [start_day, end_day] inside a site's occupancy: none of it before the
+    occupancy's start, none after its end (an unknown date bounds nothing); None when nothing
+    is left. The one rule every rate follows (the site page's, the managers' statistics)."""
+    if occupancy_start is not None:
+        start_day = max(start_day, occupancy_start)
+    if occupancy_end is not None:
+        end_day = min(end_day, occupancy_end)
+    return (start_day, end_day) if start_day <= end_day else None
+
+
 def _drop_days_outside_occupancy(
     spaces: Sequence[Space], intervals: dict[int, dict[date, list]]
 ) -> None:
@@ -113,12 +126,14 @@ def _drop_days_outside_occupancy(
     periods = _occupancy_periods(spaces)
     for space in spaces:
         start, end = periods.get(space.site_id, (None, None))
-        if start is None and end is None:
+        days = intervals[space.pk]
+        if (start is None and end is None) or not days:
             continue
+        kept = clip_to_occupancy(min(days), max(days), start, end)
         intervals[space.pk] = {
             day: day_intervals
-            for day, day_intervals in intervals[space.pk].items()
-            if (start is None or day >= start) and (end is None or day <= end)
+            for day, day_intervals in days.items()
+            if kept is not None and kept[0] <= day <= kept[1]
         }
 
 
@@ -251,20 +266,47 @@ def last_twelve_months(today: date | None = None) -> tuple[date, date]:
     return start, today
 
 
+def public_period(site: Site, today: date | None = None) -> tuple[date, date] | None:
+    """The period the site page's rate covers: the last twelve months cut to the site's
+    occupancy (clip_to_occupancy), so from its opening at the earliest and to its end at the
+    latest. None when the site has not opened yet (its start is after today, or it is still
+    scouted or prepared without a start date) or ended more than a year ago."""
+    start, end = last_twelve_months(today)
+    not_started = (Site.Status.SCOUTING, Site.Status.PREPARATION)
+    if site.occupancy_start is None and site.status in not_started:
+        return None
+    return clip_to_occupancy(start, end, site.occupancy_start, site.occupancy_end)
+
+
 def site_rate(site: Site, start_day: date, end_day: date) -> Rate | None:
-    """All the bookable rooms of a site together over a period; None if it has none."""
+    """All the bookable rooms of a site together over a period; None if it has none.
+
+    Hours add up over the rooms; a day counts once: open when any room is open, booked when
+    any room is booked (so "12 jours réservés sur 180 jours d'ouverture" are calendar days,
+    not rooms × days)."""
     spaces = bookable_spaces_of(site)
     if not spaces:
         return None
     total = Rate()
-    for rate in period_rates(spaces, start_day, end_day).values():
-        total += rate
+    open_days: set[date] = set()
+    booked_days: set[date] = set()
+    for days in daily_usage(spaces, start_day, end_day).values():
+        for day, (open_minutes, booked_minutes) in days.items():
+            if not open_minutes:
+                continue
+            total.open_minutes += open_minutes
+            total.booked_minutes += min(booked_minutes, open_minutes)
+            open_days.add(day)
+            if booked_minutes:
+                booked_days.add(day)
+    total.open_days, total.booked_days = len(open_days), len(booked_days)
     return total
 
 
-# The site page's yearly rate walks every open day of every room: cached for the day, per site
-# and per set of bookable rooms (a room made bookable or not changes the key). A booking made
-# today shows in the public figure within SITE_RATE_CACHE_SECONDS.
+# The site page's yearly rate walks every open day of every room: cached per site, per period
+# (public_period: it moves with the day and with the site's occupancy dates) and per set of
+# bookable rooms (a room made bookable or not changes the key). A booking made today shows in
+# the public figure within SITE_RATE_CACHE_SECONDS.
 SITE_RATE_CACHE_SECONDS = 60 * 60
 
 
@@ -274,7 +316,7 @@ def cached_site_rate(site: Site, start_day: date, end_day: date) -> Rate | None:
     if not spaces:
         return None
     rooms = "-".join(str(space.pk) for space in sorted(spaces, key=lambda space: space.pk))
-    key = f"events:site-rate:{site.pk}:{start_day:%Y%m%d}:{end_day:%Y%m%d}:{rooms}"
+    key = f"events:site-rate:v2:{site.pk}:{start_day:%Y%m%d}:{end_day:%Y%m%d}:{rooms}"
     rate = cache.get(key)
     if rate is None:
         rate = site_rate(site, start_day, end_day)

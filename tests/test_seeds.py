@@ -1,12 +1,14 @@
 """seed_demo, demo_logins and seed_bulk."""
 
 import io
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageChops, ImageStat
 
 from accounts.models import User
@@ -254,8 +256,10 @@ def test_seed_demo_fills_the_occupants_picture(mailoutbox):
     Structure = apps.get_model("occupants", "Structure")
     StructureMember = apps.get_model("occupants", "StructureMember")
     boussole = Site.objects.get(slug="la-boussole-asnieres")
-    on_boussole = Structure.objects.filter(occupancies__site=boussole).distinct()
-    assert 38 <= on_boussole.count() <= 42
+    on_boussole = Structure.objects.filter(
+        occupancies__site=boussole, occupancies__end__gte=timezone.localdate()
+    ).distinct()
+    assert 38 <= on_boussole.count() <= 42  # occupying it now (a few others have left)
     sectors = set(on_boussole.values_list("sectors__slug", flat=True))
     assert {"arts-plastiques", "textile", "design", "joaillerie", "cosmetique"} <= sectors
     assert {"upcycling", "musique", "associatif"} <= sectors
@@ -282,6 +286,35 @@ def test_seed_demo_opens_a_call_and_books_rooms():
     assert mine.status == "soumise"
     assert Booking.objects.filter(site__slug="la-boussole-asnieres").count() >= 10
     assert Booking.objects.overlapping_pairs() == []
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_past_of_bookings_and_departures_that_the_site_page_rate_shows(client):
+    seed("--no-photos")
+    Booking = apps.get_model("events", "Booking")
+    Occupancy = apps.get_model("occupants", "Occupancy")
+    today, now = timezone.localdate(), timezone.now()
+    boussole = Site.objects.get(slug="la-boussole-asnieres")
+    opened = timezone.make_aware(datetime.combine(boussole.occupancy_start, time()))
+    past = Booking.objects.filter(site=boussole, end__lt=opened + timedelta(60))
+    assert past.filter(status="confirmee").count() >= 50  # its first two months
+    assert past.filter(status="annulee").exists()
+    assert Booking.objects.filter(site__slug="halle-aux-savoirs-paris", end__lt=now).count() > 100
+    assert Booking.objects.overlapping_pairs() == []
+    ended = Occupancy.objects.filter(end__lt=today)
+    assert ended.filter(site=boussole).count() >= 2
+    assert ended.filter(site__slug="filature-roubaix").exists()
+    bookings = sorted(Booking.objects.values_list("request_key", "status"))
+    seed("--no-photos")  # a second run adds no booking and changes none
+    assert sorted(Booking.objects.values_list("request_key", "status")) == bookings
+
+    response = client.get(boussole.get_absolute_url())
+    rate = response.context["rate"]
+    assert rate.hours_rate > 5 and rate.booked_days > 50
+    assert response.context["start"] == boussole.occupancy_start
+    assert "depuis l&#x27;ouverture le 1er " in response.text
+    other = client.get(Site.objects.get(slug="usine-commune-vaugneray").get_absolute_url())
+    assert other.context["rate"].hours_rate > 5
 
 
 @pytest.mark.django_db

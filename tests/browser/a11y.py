@@ -40,3 +40,17 @@ def assert_no_axe_violations(page: Page) -> None:
         f"axe : {len(violations)} violation(s) WCAG 2.1 A/AA sur {page.url}\n"
         + format_violations(violations)
     )
+
+
+def rendered_font_sizes(page, selector: str) -> list[float]:
+    """The size, in CSS pixels on the screen, at which each element matching `selector` is
+    drawn: its computed font size times the scale its SVG applies (a viewBox drawing shrunk to
+    a narrow box writes its "14 px" text smaller)."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].map((el) => {
+            const size = parseFloat(getComputedStyle(el).fontSize);
+            const matrix = el.getScreenCTM ? el.getScreenCTM() : null;
+            return matrix ? size * Math.hypot(matrix.a, matrix.b) : size;
+        })""",
+        selector,
+    )

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from events.models import Booking
 from events.rules import at
-from tests.browser.a11y import assert_no_axe_violations
+from tests.browser.a11y import assert_no_axe_violations, rendered_font_sizes
 from tests.events.conftest import booking_world  # noqa: F401  (the fixture, shared)
 from tests.events.factories import BookingFactory, local_slot
 
@@ -111,6 +111,25 @@ def test_calendar_of_all_rooms_is_accessible_and_navigable(page, live_server, w)
     page.get_by_label("Aller à la semaine du").fill("2020-01-08")
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator(".lead")).to_contain_text("6 janvier 2020")
+
+
+def test_statistics_charts_are_readable_at_320_pixels(make_page, live_server, w):
+    w.site_a.occupancy_start = date(2025, 1, 1)
+    w.site_a.save()
+    BookingFactory(
+        space=w.salle_jaune,
+        structure=w.bleu,
+        start=at(date(2025, 3, 3), time(9)),
+        end=at(date(2025, 3, 3), time(17)),
+    )
+    page = make_page(viewport={"width": 320, "height": 800})
+    log_in(page, live_server, w.mara)
+    page.goto(f"/reservations/gestion/lieux/{w.site_a.slug}/statistiques/?annee=2025")
+    expect(page.locator("#chart-months")).to_be_visible()
+    months = rendered_font_sizes(page, "#chart-months text.chart-label")
+    assert len(months) == 12 and min(months) >= 12, months
+    assert min(rendered_font_sizes(page, "#chart-rooms text")) >= 12
+    assert_no_axe_violations(page)
 
 
 def test_other_managers_calendar_is_not_found(page, live_server, w, page_problems):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.a11y import assert_no_axe_violations
+from tests.browser.a11y import assert_no_axe_violations, rendered_font_sizes
 from tests.factories import SpaceFactory
 from tests.occupants.test_public_builders import PRIVATE_CONTACT, make_structure, occupy
 
@@ -57,6 +57,28 @@ def test_site_page_shows_the_occupant_picture_with_a_chart_and_its_table(page, o
 
 def test_site_page_with_occupants_has_no_wcag_21_aa_violation(page, occupied):
     page.goto("/lieux/friche-lumiere/")
+    page.wait_for_load_state("networkidle")
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_sector_chart_labels_are_readable_on_a_phone_and_on_a_wide_screen(
+    make_page, occupied, width
+):
+    page = make_page(viewport={"width": width, "height": 800})
+    page.goto("/lieux/friche-lumiere/")
+    chart = page.get_by_role("img", name="Répartition des structures occupantes")
+    expect(chart).to_be_visible()
+    sizes = rendered_font_sizes(page, "svg.chart text.chart-label, svg.chart text.chart-value")
+    assert len(sizes) == 6
+    assert min(sizes) >= 12, sizes
+    # Every label is drawn whole inside the chart's box, not cut by its right edge.
+    box = chart.bounding_box()
+    for label in chart.locator("text").all():
+        assert (
+            label.bounding_box()["x"] + label.bounding_box()["width"] <= box["x"] + box["width"] + 1
+        )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page)
 

@@ -407,6 +407,16 @@ def test_statistics_of_a_site_opened_in_june_count_from_june(client, w):
     assert [month["rate"].open_minutes for month in months[:5]] == [0] * 5
     assert "Seule la période d'occupation du lieu compte : à partir du 1 juin 2025" in response.text
     assert months[5]["rate"].open_minutes == 2 * 30 * 12 * 60  # two rooms, 30 days, 12 h
+    # The chart draws the months the rooms were open, not a "0 %" before the opening.
+    assert [row.label for row in response.context["month_chart"].rows] == [
+        "Juin",
+        "Juillet",
+        "Août",
+        "Septembre",
+        "Octobre",
+        "Novembre",
+        "Décembre",
+    ]
 
 
 def test_statistics_with_a_bad_year_shows_the_current_year(client, w):

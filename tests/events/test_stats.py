@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from events import stats
 from events.models import Booking, ClosedPeriod
@@ -186,7 +187,7 @@ def test_site_page_shows_the_yearly_rate_of_its_rooms(client, room):
     rate = response.context["rate"]
     assert rate.booked_days == 1
     assert rate.open_days >= 250
-    assert f"1 sur {rate.open_days}" in response.text
+    assert f"1 jour réservé sur {rate.open_days} jours d&#x27;ouverture" in response.text
 
 
 def test_site_page_without_bookable_room_shows_no_rate(client, db):
@@ -239,3 +240,118 @@ def test_a_booking_over_several_days_counts_on_each_day_of_the_period(room):
     rate = stats.period_rates([room], date(2025, 3, 10), date(2025, 3, 14))[room.pk]
     assert rate.booked_minutes == 2 * 8 * 60
     assert rate.booked_days == 2
+
+
+def weekdays_between(first: date, last: date) -> int:
+    return sum(
+        1 for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5
+    )
+
+
+def last_weekday_before(day: date) -> date:
+    day -= timedelta(days=1)
+    while day.weekday() > 4:
+        day -= timedelta(days=1)
+    return day
+
+
+def site_page(client, site):
+    response = client.get(reverse("sites:detail", kwargs={"slug": site.slug}))
+    assert response.status_code == 200
+    return response
+
+
+def test_clip_to_occupancy_keeps_only_the_days_of_the_occupancy():
+    clip = stats.clip_to_occupancy
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    assert clip(*year, date(2026, 6, 1), None) == (date(2026, 6, 1), date(2026, 12, 31))
+    assert clip(*year, None, date(2026, 3, 31)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert clip(*year, None, None) == year
+    assert clip(*year, date(2027, 1, 1), None) is None
+    assert clip(*year, date(2024, 1, 1), date(2025, 12, 31)) is None
+
+
+def test_site_page_rate_counts_only_the_days_since_the_site_opened(client, room):
+    today = timezone.localdate()
+    opened = today - timedelta(days=60)
+    room.site.occupancy_start = opened
+    room.site.save()
+    book(room, last_weekday_before(today), 9, 17)
+    book(room, opened - timedelta(days=7), 9, 17)  # before the opening: not counted
+    response = site_page(client, room.site)
+    rate = response.context["rate"]
+    assert rate.open_days == weekdays_between(opened, today)
+    assert rate.open_minutes == rate.open_days * 8 * 60
+    assert rate.booked_days == 1
+    assert response.context["start"] == opened
+    opened_label = "1er" if opened.day == 1 else str(opened.day)
+    assert f"Taux d&#x27;occupation depuis l&#x27;ouverture le {opened_label} " in response.text
+    assert f"1 jour réservé sur {rate.open_days} jours d&#x27;ouverture" in response.text
+
+
+def test_site_page_rate_over_a_year_says_its_first_and_last_day(client, room):
+    response = site_page(client, room.site)  # opened in 2024: the last twelve months
+    start, end = stats.last_twelve_months()
+    assert response.context["start"] == start and response.context["end"] == end
+    assert "Taux d&#x27;occupation du " in response.text
+    assert "depuis l&#x27;ouverture" not in response.text
+
+
+def test_a_site_not_yet_open_shows_no_rate_but_says_when_it_opens(client, room):
+    room.site.occupancy_start = timezone.localdate() + timedelta(days=30)
+    room.site.occupancy_end = timezone.localdate() + timedelta(days=400)
+    room.site.status = room.site.Status.PREPARATION
+    room.site.save()
+    response = site_page(client, room.site)
+    assert response.context["rate"] is None
+    assert "Salles partagées" in response.text
+    assert "sera publié après l&#x27;ouverture" in response.text
+    assert " sur 0" not in response.text and "0,0" not in response.text
+
+
+def test_a_site_in_preparation_without_a_date_shows_no_rate(client, room):
+    room.site.occupancy_start = room.site.occupancy_end = None
+    room.site.status = room.site.Status.PREPARATION
+    room.site.save()
+    response = site_page(client, room.site)
+    assert response.context["rate"] is None
+    assert "pas encore ouvert" in response.text
+
+
+def test_a_site_whose_rooms_never_opened_shows_no_rate(client, room):
+    ClosedPeriod.objects.create(
+        site=room.site,
+        start=at(timezone.localdate() - timedelta(days=400), 0),
+        end=at(timezone.localdate() + timedelta(days=1), 0),
+    )
+    response = site_page(client, room.site)
+    assert response.context["rate"] is None
+    assert "aucune heure d&#x27;ouverture" in response.text
+    assert " sur 0" not in response.text
+
+
+def test_the_cached_rate_follows_a_new_opening_date(client, room):
+    today = timezone.localdate()
+    book(room, last_weekday_before(today), 9, 17)
+    before = site_page(client, room.site).context["rate"]
+    room.site.occupancy_start = today - timedelta(days=30)
+    room.site.save()
+    after = site_page(client, room.site).context["rate"]
+    assert after.open_days == weekdays_between(today - timedelta(days=30), today)
+    assert after.open_days < before.open_days
+    assert after.hours_rate > before.hours_rate
+
+
+def test_the_site_figure_counts_calendar_days_not_rooms_times_days(client, room):
+    today = timezone.localdate()
+    room.site.occupancy_start = today - timedelta(days=60)
+    room.site.save()
+    other = RoomFactory(site=room.site, name="Salle Deux")
+    day = last_weekday_before(today)
+    book(room, day, 9, 12)
+    book(other, day, 14, 17)
+    rate = site_page(client, room.site).context["rate"]
+    assert rate.open_days == weekdays_between(today - timedelta(days=60), today)
+    assert rate.booked_days == 1
+    assert rate.open_minutes == 2 * rate.open_days * 8 * 60  # hours add up over the rooms
+    assert rate.booked_minutes == 6 * 60
