@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import ListSelect
-from occupants.models import Occupancy, Sector, Structure
+from occupants.models import Occupancy, Sector, Structure, sector_label
 from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
 from sites.models import Site
 
@@ -61,8 +61,13 @@ class StructureFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The sectors are a short list kept by the platform; sites and communes are searched.
-        self.filters["sector"].extra["choices"] = list(
-            Sector.objects.order_by("name").values_list("slug", "name")
+        # Their names in the page's language, in that language's order.
+        self.filters["sector"].extra["choices"] = sorted(
+            (
+                (slug, sector_label(name, name_en))
+                for slug, name, name_en in Sector.objects.values_list("slug", "name", "name_en")
+            ),
+            key=lambda choice: choice[1].casefold(),
         )
 
     def filter_queryset(self, queryset: QuerySet[Structure]) -> QuerySet[Structure]:

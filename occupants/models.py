@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.db import DateRange, PostgresExclusionConstraint
@@ -29,8 +30,25 @@ def departement_from_postal_code(postal_code: str) -> str:
     return postal_code[:2]
 
 
+def sector_label(name: str, name_en: str) -> str:
+    """A sector's name in the active language: the English name on English pages when it is
+    filled in, else the French name (the platform's language)."""
+    if name_en and (get_language() or "").split("-")[0] == "en":
+        return name_en
+    return name
+
+
 class Sector(models.Model):
+    """A line of the shared list of activity sectors: data rows that managers extend, so their
+    names are translated by a field rather than by the catalogue."""
+
     name = models.CharField(_("nom"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=100,
+        blank=True,
+        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
 
     class Meta:
@@ -39,7 +57,12 @@ class Sector(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (sector_label)."""
+        return sector_label(self.name, self.name_en)
 
 
 def member_structures(user, structure: str = "") -> Q:
