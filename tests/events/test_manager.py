@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -496,3 +497,13 @@ def test_outside_booking_lists_and_accepts_only_bookable_rooms(client, w):
     response = client.post(OUTSIDE, outside_data(w, space=office.pk))
     assert "Sélectionnez un choix valide" in response.text
     assert not Booking.objects.exists()
+
+
+def test_the_french_queue_says_0_demande_and_2_demandes(client, w):
+    client.force_login(w.mara)
+    assert "0 demande en attente<" in client.get(QUEUE).text
+    pending(w, days=2)
+    pending(w, days=3)
+    assert "2 demandes en attente<" in client.get(QUEUE).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "2 pending requests<" in client.get(QUEUE).text
