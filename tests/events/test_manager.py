@@ -331,7 +331,9 @@ def test_statistics_of_a_site_opened_in_june_count_from_june(client, w):
     response = client.get(stats_url(w.site_a), {"annee": "2025"})
     months = response.context["months"]
     assert [month["rate"].open_minutes for month in months[:5]] == [0] * 5
-    assert "Seule la période d'occupation du lieu compte : à partir du 1 juin 2025" in response.text
+    assert (
+        "Seule la période d'occupation du lieu compte : à partir du 1er juin 2025" in response.text
+    )
     assert months[5]["rate"].open_minutes == 2 * 30 * 12 * 60  # two rooms, 30 days, 12 h
 
 
