@@ -10,11 +10,11 @@ It is made from scratch each time (never merged), so no entry can be left fuzzy 
 """
 
 import re
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
+from django.core.management.utils import find_command, popen_wrapper
 
 PLURAL_FORMS = r'"Plural-Forms: nplurals=2; plural=(n > 1);\n"'
 IGNORE = [".venv", "static", "bench", "tests"]
@@ -36,5 +36,10 @@ class Command(BaseCommand):
         text = text.replace(r'"Language: \n"', r'"Language: fr\n"', 1)
         po.write_text(text, encoding="utf-8")
         # msgen: every msgstr (and msgstr[n] of plural entries) becomes its msgid.
-        subprocess.run(["msgen", "-o", str(po), str(po)], check=True)
+        msgen = find_command("msgen")
+        if msgen is None:
+            raise CommandError("msgen (GNU gettext) is needed to build the French catalogue.")
+        _, errors, status = popen_wrapper([msgen, "-o", str(po), str(po)])
+        if status:
+            raise CommandError(f"msgen failed: {errors}")
         self.stdout.write(f"{po.relative_to(settings.BASE_DIR)}: rebuilt")
