@@ -39,6 +39,14 @@ def is_french(language: str | None = None) -> bool:
     return (language or get_language() or "fr").split("-")[0] == "fr"
 
 
+def localized(french: str, english: str) -> str:
+    """A shared list's item (sector, equipment, document type) in the active language: its
+    English text on English pages when filled in, else its French text."""
+    if english and (get_language() or "").split("-")[0] == "en":
+        return english
+    return french
+
+
 def takes_elision(word: str) -> bool:
     """Whether French elides "de", "le", "la" before `word` (Atelier, Hôtel, Yvette: yes)."""
     word = word.strip()

@@ -15,8 +15,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.text import localized
 from core.widgets import ListSelect
-from occupants.models import Occupancy, Sector, Structure, sector_label
+from occupants.models import Occupancy, Sector, Structure
 from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
 from sites.models import Site
 
@@ -64,7 +65,7 @@ class StructureFilter(django_filters.FilterSet):
         # Their names in the page's language, in that language's order.
         self.filters["sector"].extra["choices"] = sorted(
             (
-                (slug, sector_label(name, name_en))
+                (slug, localized(name, name_en))
                 for slug, name, name_en in Sector.objects.values_list("slug", "name", "name_en")
             ),
             key=lambda choice: choice[1].casefold(),

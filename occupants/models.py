@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.db import DateRange, PostgresExclusionConstraint
 from core.images import SafeImageField, sync_thumbnail
+from core.text import localized
 from occupants.validators import PHONE_VALIDATOR, validate_pdf, validate_siret
 from sites.models import POSTAL_CODE_VALIDATOR, Site, Space
 
@@ -28,14 +28,6 @@ def departement_from_postal_code(postal_code: str) -> str:
     if postal_code.startswith("20"):
         return "2A" if int(postal_code) < 20200 else "2B"
     return postal_code[:2]
-
-
-def sector_label(name: str, name_en: str) -> str:
-    """A sector's name in the active language: the English name on English pages when it is
-    filled in, else the French name (the platform's language)."""
-    if name_en and (get_language() or "").split("-")[0] == "en":
-        return name_en
-    return name
 
 
 class Sector(models.Model):
@@ -61,8 +53,8 @@ class Sector(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (sector_label)."""
-        return sector_label(self.name, self.name_en)
+        """The name in the active language (core.text.localized)."""
+        return localized(self.name, self.name_en)
 
 
 def member_structures(user, structure: str = "") -> Q:
@@ -504,8 +496,15 @@ class DocumentType(models.Model):
     """A kind of document a call may require (statuts, Kbis, attestation d'assurance…)."""
 
     name = models.CharField(_("nom"), max_length=150, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=150,
+        blank=True,
+        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=150, unique=True)
     help_text = models.CharField(_("aide pour les candidats"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("aide en anglais"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -514,7 +513,17 @@ class DocumentType(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (core.text.localized)."""
+        return localized(self.name, self.name_en)
+
+    @property
+    def help_label(self) -> str:
+        """The help for candidates in the active language."""
+        return localized(self.help_text, self.help_text_en)
 
 
 class CallQuerySet(models.QuerySet["Call"]):

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.charts import Chart, make_chart
-from occupants.models import Occupancy, OccupancySpace, Sector, Structure, sector_label
+from core.text import localized
+from occupants.models import Occupancy, OccupancySpace, Sector, Structure
 from sites.models import Site, Space
 
 # What a public page may read of a structure: never the contact, SIRET or notes.
@@ -133,7 +134,7 @@ def site_occupant_picture(site: Site, *, today: date | None = None) -> OccupantP
             .values_list("structure_id", "sector__slug", "sector__name", "sector__name_en")
         )
         for structure_id, slug, name, name_en in rows:
-            sectors.setdefault(structure_id, []).append((slug, sector_label(name, name_en)))
+            sectors.setdefault(structure_id, []).append((slug, localized(name, name_en)))
     groups = _sector_groups(structures, sectors)
     chart = None
     if groups:

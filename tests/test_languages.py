@@ -9,7 +9,9 @@ from django.utils import translation
 
 from events.models import BookingRules
 from occupants.models import Sector
+from sites.models import Equipment
 from tests.factories import SiteFactory, SpaceFactory
+from tests.occupants.calls_support import make_call
 from tests.occupants.test_public_builders import make_structure, occupy
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,18 @@ def test_names_starting_with_a_vowel_are_elided_in_french_sentences():
         assert str(BookingRules(site=SiteFactory(name="Maison"))) == "Règles par défaut de Maison"
     with translation.override("en"):
         assert str(BookingRules(site=site)) == "Default rules for Atelier Gabriel"
+
+
+def test_english_site_and_call_pages_show_english_equipment_and_document_names(client):
+    site = SiteFactory()
+    site.equipment.set([Equipment.objects.get(slug="douches")])
+    call = make_call(site, documents=("statuts", "assurance"))
+    english(client)
+    site_page = client.get(site.get_absolute_url()).text
+    assert "<li>Showers</li>" in site_page and "Douches" not in site_page
+    call_page = client.get(call.get_absolute_url()).text
+    assert "Articles of association — The organisation&#x27;s current articles." in call_page
+    assert "Insurance certificate" in call_page and "Attestation" not in call_page
+    assert '<div class="prose" lang="fr"><p>Des ateliers' in call_page
+    french_page = client.get(site.get_absolute_url(), HTTP_COOKIE="django_language=fr").text
+    assert "<li>Douches</li>" in french_page
