@@ -78,6 +78,7 @@ migrations-check: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=bench --no-obsolete
 	$(PY) manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=static/vendor --no-obsolete
+	$(PY) manage.py french_catalogue
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)

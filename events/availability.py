@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import ordinal_day
 from events.rules import at, local_tz
 from sites.models import Space
 
@@ -96,7 +97,7 @@ class Slot:
 @lru_cache(maxsize=512)
 def day_label(day: date, language: str | None) -> str:
     """`day|date:"l j F"` in the given language (the same for every slot of a grid column)."""
-    return date_format(day, "l j F")
+    return ordinal_day(date_format(day, "l j F"), language)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
 
+from core.text import elide
 from events import ics
 from events.models import Booking, FeedToken
 from events.rules import local_tz
@@ -126,7 +127,10 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None or (feed.user_id and not feed.user.is_active):
         raise Http404(_("Ce flux n'existe pas ou son adresse a été réinitialisée."))
     if feed.structure_id:
-        name = gettext("Réservations de %(structure)s") % {"structure": feed.structure.name}
+        name = elide(
+            gettext("Réservations de %(structure)s") % {"structure": feed.structure.name},
+            feed.structure.name,
+        )
     else:
         name = gettext("Mes réservations")
     payload = ics.bookings_ics(_private_bookings(feed), name=name, private=True)
@@ -221,10 +225,13 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
         FeedToken.objects.reset_structure(structure)
         messages.success(
             request,
-            _(
-                "Nouvelle adresse créée pour l'agenda de %(structure)s : l'ancienne ne fonctionne "
-                "plus ; partagez la nouvelle avec ses membres."
-            )
-            % {"structure": structure.name},
+            elide(
+                gettext(
+                    "Nouvelle adresse créée pour l'agenda de %(structure)s : l'ancienne ne "
+                    "fonctionne plus ; partagez la nouvelle avec ses membres."
+                )
+                % {"structure": structure.name},
+                structure.name,
+            ),
         )
     return redirect("events:feeds")

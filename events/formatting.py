@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.text import ordinal_day
 from events.rules import local_tz
 
 
@@ -17,8 +18,8 @@ def local(moment: datetime) -> datetime:
 
 
 def format_day(moment: datetime) -> str:
-    """mardi 3 mars (in the active language)."""
-    return formats.date_format(local(moment), "l j F")
+    """mardi 3 mars, lundi 1er juin (in the active language)."""
+    return ordinal_day(formats.date_format(local(moment), "l j F"))
 
 
 def format_slot(start: datetime, end: datetime) -> str:

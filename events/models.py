@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.db import DateTimeRange, PostgresExclusionConstraint
+from core.text import elide
 from occupants.models import Structure, StructureMember
 from sites.models import Site, Space
 
@@ -173,8 +174,8 @@ class BookingRules(models.Model):
 
     def __str__(self) -> str:
         if self.space_id:
-            return _("Règles de %(space)s") % {"space": self.space.name}
-        return _("Règles par défaut de %(site)s") % {"site": self.site.name}
+            return elide(_("Règles de %(space)s") % {"space": self.space.name}, self.space.name)
+        return elide(_("Règles par défaut de %(site)s") % {"site": self.site.name}, self.site.name)
 
     def clean(self) -> None:
         super().clean()

@@ -716,8 +716,8 @@ class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class SectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """A shared list: managers may add a sector, platform admins rename or delete them."""
 
-    list_display = ("name", "slug")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "slug")
+    search_fields = ("name", "name_en")
     prepopulated_fields = {"slug": ("name",)}
     role_permissions = frozenset({"view", "add"})
 

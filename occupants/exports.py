@@ -24,7 +24,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sectors(structure: Structure) -> str:
-    return ", ".join(sector.name for sector in structure.sectors.all())
+    return ", ".join(sector.label for sector in structure.sectors.all())
 
 
 def occupancy_table(queryset: QuerySet[Occupancy]) -> tuple[list[str], Iterator[list]]:

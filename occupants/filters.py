@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.text import localized
 from core.widgets import ListSelect
 from occupants.models import Occupancy, Sector, Structure
 from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
@@ -61,8 +62,13 @@ class StructureFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The sectors are a short list kept by the platform; sites and communes are searched.
-        self.filters["sector"].extra["choices"] = list(
-            Sector.objects.order_by("name").values_list("slug", "name")
+        # Their names in the page's language, in that language's order.
+        self.filters["sector"].extra["choices"] = sorted(
+            (
+                (slug, localized(name, name_en))
+                for slug, name, name_en in Sector.objects.values_list("slug", "name", "name_en")
+            ),
+            key=lambda choice: choice[1].casefold(),
         )
 
     def filter_queryset(self, queryset: QuerySet[Structure]) -> QuerySet[Structure]:

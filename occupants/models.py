@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.db import DateRange, PostgresExclusionConstraint
 from core.images import SafeImageField, sync_thumbnail
+from core.text import localized
 from occupants.validators import PHONE_VALIDATOR, validate_pdf, validate_siret
 from sites.models import POSTAL_CODE_VALIDATOR, Site, Space
 
@@ -30,7 +31,16 @@ def departement_from_postal_code(postal_code: str) -> str:
 
 
 class Sector(models.Model):
+    """A line of the shared list of activity sectors: data rows that managers extend, so their
+    names are translated by a field rather than by the catalogue."""
+
     name = models.CharField(_("nom"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=100,
+        blank=True,
+        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
 
     class Meta:
@@ -39,7 +49,12 @@ class Sector(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (core.text.localized)."""
+        return localized(self.name, self.name_en)
 
 
 def member_structures(user, structure: str = "") -> Q:
@@ -481,8 +496,15 @@ class DocumentType(models.Model):
     """A kind of document a call may require (statuts, Kbis, attestation d'assurance…)."""
 
     name = models.CharField(_("nom"), max_length=150, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=150,
+        blank=True,
+        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=150, unique=True)
     help_text = models.CharField(_("aide pour les candidats"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("aide en anglais"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -491,7 +513,17 @@ class DocumentType(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (core.text.localized)."""
+        return localized(self.name, self.name_en)
+
+    @property
+    def help_label(self) -> str:
+        """The help for candidates in the active language."""
+        return localized(self.help_text, self.help_text_en)
 
 
 class CallQuerySet(models.QuerySet["Call"]):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.charts import Chart, make_chart
+from core.text import localized
 from occupants.models import Occupancy, OccupancySpace, Sector, Structure
 from sites.models import Site, Space
 
@@ -37,7 +38,7 @@ PUBLIC_FIELDS = (
     "public_profile",
     "updated_at",
 )
-SECTOR_FIELDS = ("id", "name", "slug")
+SECTOR_FIELDS = ("id", "name", "name_en", "slug")
 # What a site's occupant picture reads of its structures (a subset of PUBLIC_FIELDS).
 PICTURE_FIELDS = ("id", "name", "slug", "commune", "departement", "people_count", "public_profile")
 
@@ -130,10 +131,10 @@ def site_occupant_picture(site: Site, *, today: date | None = None) -> OccupantP
         rows = (
             Structure.sectors.through.objects.filter(structure_id__in=[s.pk for s in structures])
             .order_by("sector__name")
-            .values_list("structure_id", "sector__slug", "sector__name")
+            .values_list("structure_id", "sector__slug", "sector__name", "sector__name_en")
         )
-        for structure_id, slug, name in rows:
-            sectors.setdefault(structure_id, []).append((slug, name))
+        for structure_id, slug, name, name_en in rows:
+            sectors.setdefault(structure_id, []).append((slug, localized(name, name_en)))
     groups = _sector_groups(structures, sectors)
     chart = None
     if groups:

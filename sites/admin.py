@@ -248,6 +248,6 @@ class FundingAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
 class EquipmentAdmin(admin.ModelAdmin):
     """A shared list: managers pick from it, only platform admins edit it."""
 
-    list_display = ("name", "slug")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "slug")
+    search_fields = ("name", "name_en")
     prepopulated_fields = {"slug": ("name",)}

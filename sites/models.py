@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from core.images import SafeImageField, sync_thumbnail
+from core.text import localized
 
 DEPARTEMENT_VALIDATOR = RegexValidator(
     r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$",
@@ -47,7 +48,15 @@ def format_months(months: int) -> str:
 
 
 class Equipment(models.Model):
+    """A line of the shared equipment list: data rows, translated by a field."""
+
     name = models.CharField(_("nom"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=100,
+        blank=True,
+        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
 
     class Meta:
@@ -56,7 +65,12 @@ class Equipment(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (core.text.localized)."""
+        return localized(self.name, self.name_en)
 
 
 def _nobody(site: str) -> Q:

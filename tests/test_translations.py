@@ -87,3 +87,24 @@ def test_the_committed_catalogue_is_compiled_and_used():
     with translation.override("en"):
         assert translation.gettext("Lieux") == "Sites"
         assert translation.gettext("Connexion") == "Log in"
+
+
+def test_the_french_catalogue_gives_every_plural_string_the_french_rule():
+    """French is the source language, but without its own catalogue gettext would write
+    "0 demandes" (the source rule n != 1). `make messages` rebuilds locale/fr
+    (manage.py french_catalogue): every plural string of the interface must be in it."""
+    english = parse_po(LOCALE / "en" / "LC_MESSAGES" / "django.po")
+    french_po = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in french_po.read_text(encoding="utf-8")
+    french = {(e.get("msgctxt"), e["msgid"]): e for e in parse_po(french_po) if "msgid_plural" in e}
+    missing = [
+        e["msgid"]
+        for e in english
+        if "msgid_plural" in e
+        and not all(
+            french.get((e.get("msgctxt"), e["msgid"]), {}).get(f"msgstr[{i}]") for i in (0, 1)
+        )
+    ]
+    assert not missing, f"run `make messages`: {missing[:10]}"
+    with translation.override("fr"):
+        assert translation.ngettext("%(n)d jour", "%(n)d jours", 0) == "%(n)d jour"

@@ -47,7 +47,7 @@ def _scoped_to_calls(request, queryset):
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "help_text", "position")
+    list_display = ("name", "name_en", "help_text", "position")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)

@@ -84,7 +84,7 @@ def row(application: Application) -> list[str]:
         submitted,
         application.structure.name if application.structure else application.structure_name,
         application.get_legal_form_display(),
-        ", ".join(s.name for s in application.sectors.all()),
+        ", ".join(s.label for s in application.sectors.all()),
         application.siret,
         application.commune,
         application.postal_code,

@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -405,7 +406,9 @@ def test_statistics_of_a_site_opened_in_june_count_from_june(client, w):
     response = client.get(stats_url(w.site_a), {"annee": "2025"})
     months = response.context["months"]
     assert [month["rate"].open_minutes for month in months[:5]] == [0] * 5
-    assert "Seule la période d'occupation du lieu compte : à partir du 1 juin 2025" in response.text
+    assert (
+        "Seule la période d'occupation du lieu compte : à partir du 1er juin 2025" in response.text
+    )
     assert months[5]["rate"].open_minutes == 2 * 30 * 12 * 60  # two rooms, 30 days, 12 h
     # The chart draws the months the rooms were open, not a "0 %" before the opening.
     assert [row.label for row in response.context["month_chart"].rows] == [
@@ -581,3 +584,13 @@ def test_outside_booking_lists_and_accepts_only_bookable_rooms(client, w):
     response = client.post(OUTSIDE, outside_data(w, space=office.pk))
     assert "Sélectionnez un choix valide" in response.text
     assert not Booking.objects.exists()
+
+
+def test_the_french_queue_says_0_demande_and_2_demandes(client, w):
+    client.force_login(w.mara)
+    assert "0 demande en attente<" in client.get(QUEUE).text
+    pending(w, days=2)
+    pending(w, days=3)
+    assert "2 demandes en attente<" in client.get(QUEUE).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "2 pending requests<" in client.get(QUEUE).text

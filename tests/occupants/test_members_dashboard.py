@@ -20,7 +20,7 @@ def test_mon_espace_lists_my_structures_with_practical_information(crew, client)
     assert "Collectif Y" not in content
     assert crew.site_a.address in content
     assert "Bureau A1" in content
-    assert "1 janvier 2026" in content and "31 mars 2027" in content
+    assert "1er janvier 2026" in content and "31 mars 2027" in content
     assert reverse("occupants:edit", kwargs={"slug": crew.x.slug}) in content
 
 

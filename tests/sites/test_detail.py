@@ -99,7 +99,7 @@ def test_site_page_presents_the_site(client, gabriel):
     assert "<p>Premier paragraphe.</p>" in html
     assert "Second paragraphe &lt;b&gt;gras&lt;/b&gt;." in html
     assert 'class="badge badge-ouvert">Ouvert<' in html
-    assert "1 octobre 2025" in html
+    assert "1er octobre 2025" in html
     assert "31 mars 2027" in html
     assert "18 mois" in html
     assert gabriel.remaining_label() in html
