@@ -56,7 +56,7 @@ def test_responsable_manages_the_structure_from_mon_espace(page, responsable):
     expect(page.get_by_text("8 avenue des Grésillons", exact=False)).to_be_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="Modifier le profil de Atelier Sérigraphie").click()
+    page.get_by_role("link", name="Modifier le profil d’Atelier Sérigraphie").click()
     assert_no_axe_violations(page)
     page.get_by_label("SIRET").fill("123")
     page.get_by_role("button", name="Enregistrer").click()
