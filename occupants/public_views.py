@@ -3,6 +3,8 @@
 Only structures with a public profile are shown; their contact person never is.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -27,11 +29,19 @@ def directory(request: HttpRequest) -> HttpResponse:
     filtered = any(request.GET.get(name) for name in filterset.filters)
     for structure in page.object_list:
         structure.sites = selectors.current_sites(structure)
-    return render(
-        request,
-        "occupants/public/directory.html",
-        {"filterset": filterset, "form": filterset.form, "page": page, "filtered": filtered},
-    )
+        structure.sector_list = list(structure.sectors.all())
+    form = filterset.form
+    context = {
+        "filterset": filterset,
+        "form": form,
+        # What the filter fields read (the template caches their HTML under it): their values
+        # and the sectors offered.
+        "filters_key": urlencode([(name, form.data.get(name, "")) for name in form.fields]),
+        "sector_choices": filterset.filters["sector"].extra["choices"],
+        "page": page,
+        "filtered": filtered,
+    }
+    return render(request, "occupants/public/directory.html", context)
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -18,13 +19,35 @@ class BoundedPaginator(Paginator):
     1,000,000 rows. Past the limit the list says "more than <limit>" (`capped`) and offers the
     pages up to the limit: a visitor narrows the list with the filters, and the search engines
     read every row from the sitemap.
+
+    `page_rows`, when given, adds to a page's rows what only the shown rows need (a card's
+    counts: correlated subqueries): it gets a queryset of the page's rows, still one query,
+    `WHERE pk IN (the filtered, sorted, sliced primary keys)`. Annotated before the slice, the
+    database would compute them for every row it skips as well (OFFSET), 240 rows on page 10.
     """
 
-    def __init__(self, object_list, per_page, *, limit: int, **kwargs) -> None:
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        limit: int,
+        page_rows: Callable[[QuerySet], QuerySet] | None = None,
+        **kwargs,
+    ) -> None:
         if limit < 1:
             raise ValueError("limit must be positive")
         self.limit = limit
+        self.page_rows = page_rows
         super().__init__(object_list, per_page, **kwargs)
+
+    def _get_page(self, object_list, *args, **kwargs):
+        if self.page_rows is not None and isinstance(object_list, QuerySet):
+            model = object_list.model
+            ordering = object_list.query.order_by or model._meta.ordering
+            rows = model._default_manager.filter(pk__in=object_list.values("pk"))
+            object_list = self.page_rows(rows.order_by(*ordering))
+        return super()._get_page(object_list, *args, **kwargs)
 
     @cached_property
     def _bounded_count(self) -> int:

@@ -71,14 +71,27 @@ class HomeData:
     total_surface: Decimal | None
 
 
-def home_data(today: date) -> HomeData:
-    published = Site.objects.published()
+def _home_totals() -> dict:
     # Counted on status rather than id: the partial index site_public_totals holds all it reads.
-    totals = published.aggregate(
+    return Site.objects.published().aggregate(
         site_count=Count("status"),
         open_count=Count("status", filter=Q(status=Site.Status.OPEN)),
         total_surface=Sum("total_surface"),
     )
+
+
+def home_totals() -> dict:
+    """The home page's figures over every published site: their cost grows with the sites
+    (an index read from end to end), so they are kept for HOME_TOTALS_CACHE_SECONDS (0: off)."""
+    seconds = settings.HOME_TOTALS_CACHE_SECONDS
+    if not seconds:
+        return _home_totals()
+    return cache.get_or_set("home-totals", _home_totals, seconds)
+
+
+def home_data(today: date) -> HomeData:
+    published = Site.objects.published()
+    totals = home_totals()
     open_sites = with_card_data(published.filter(status=Site.Status.OPEN)).order_by(
         NEWEST_FIRST, "name", "pk"
     )

@@ -33,9 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = SiteFilter(request.GET, queryset=selectors.directory_queryset())
     paginator = BoundedPaginator(
-        selectors.with_card_data(filterset.qs),
+        filterset.qs,
         settings.DIRECTORY_PAGE_SIZE,
         limit=settings.DIRECTORY_COUNT_LIMIT,
+        page_rows=selectors.with_card_data,
     )
     page = paginator.get_page(request.GET.get("page"))
     filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")

@@ -202,6 +202,9 @@ MAP_CLUSTER_CACHE_SECONDS = env_int("MAP_CLUSTER_CACHE_SECONDS", 60, minimum=0)
 # A site page's occupants section (figures, sector chart, public structures) for anonymous
 # visitors, computed over every current occupant of the site (0: off).
 SITE_OCCUPANTS_CACHE_SECONDS = env_int("SITE_OCCUPANTS_CACHE_SECONDS", 300, minimum=0)
+# The home page's totals (number of sites, open sites, surface), computed over every published
+# site (0: off).
+HOME_TOTALS_CACHE_SECONDS = env_int("HOME_TOTALS_CACHE_SECONDS", 300, minimum=0)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:password@host:587, dummymail://

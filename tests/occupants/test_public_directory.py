@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from occupants.models import Occupancy
+from occupants.models import Occupancy, Sector, Structure
+from sites.models import Site
 from tests.factories import SiteFactory, SpaceFactory
 from tests.occupants.test_public_builders import (
     PRIVATE_CONTACT,
@@ -118,6 +119,33 @@ def test_a_card_shows_the_logo_or_only_text_never_a_made_up_initial(client, worl
     assert "<img" not in tissage and "placeholder" not in tissage
     assert not re.search(r">\s*A\s*<", tissage), "no lone initial of the name"
     assert '<span class="badge badge-sector">Textile</span>' in tissage
+
+
+def test_a_card_and_the_filter_fields_show_each_change_at_once_though_cached(client, world):
+    # Their HTML is cached under every value they show and the language.
+    def card(html: str, name: str) -> str:
+        return html.split(f"{name}</a>")[1].split("</article>")[0]
+
+    def form(html: str) -> str:
+        return html.split('id="filter-form"')[1].split("</form>")[0]
+
+    html = text(client.get(URL))
+    assert "Textile" in card(html, "Atelier Tissage")
+    assert "Céramique" not in form(html)
+    Structure.objects.filter(name="Atelier Tissage").update(description="Des tapis.")
+    Sector.objects.filter(slug="textile").update(name="Fibres")
+    Site.objects.filter(slug="friche-lumiere").update(name="Friche Soleil")
+    Sector.objects.create(slug="ceramique", name="Céramique")
+    html = text(client.get(URL))
+    tissage = card(html, "Atelier Tissage")
+    assert "Des tapis." in tissage
+    assert "Fibres" in tissage
+    assert "Textile" not in tissage
+    assert "Occupe : Friche Soleil" in tissage
+    assert "Fibres" in form(html)
+    assert '<option value="ceramique">Céramique</option>' in form(html)
+    english = text(client.get(URL, headers={"accept-language": "en"}))
+    assert "Occupies: Friche Soleil" in card(english, "Atelier Tissage")
 
 
 @pytest.mark.parametrize(

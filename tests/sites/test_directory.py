@@ -54,6 +54,31 @@ def test_card_shows_commune_status_dates_summary_and_counts(client):
     assert "2 salles réservables" in html
 
 
+def test_a_card_shows_each_change_at_once_though_its_html_is_cached(client):
+    # The card's HTML is cached under every value it shows and the language.
+    site = SiteFactory(name="Bureaux Gabriel", summary="Anciens bureaux.")
+    SpaceFactory(site=site)
+    assert "Bureaux Gabriel" in client.get(URL).text
+    Site.objects.filter(pk=site.pk).update(
+        name="Bureaux Hugo",
+        commune="Nanterre",
+        status=Site.Status.CLOSING,
+        summary="Bientôt rendus.",
+        occupancy_end=date(2031, 6, 30),
+    )
+    SpaceFactory(site=site, is_bookable=True)
+    html = client.get(URL).text
+    assert "Bureaux Gabriel" not in html
+    assert "Bureaux Hugo" in html
+    assert "Nanterre" in html
+    assert "Bientôt rendus." in html
+    assert "juin 2031" in html
+    assert "2 espaces" in html
+    assert "1 salle réservable" in html
+    english = client.get(URL, headers={"accept-language": "en"}).text
+    assert "2 spaces" in english
+
+
 def test_card_says_when_a_site_has_no_space_or_no_bookable_room(client):
     SiteFactory()
     html = client.get(URL).text

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -89,3 +90,18 @@ def test_home_query_count_does_not_grow_with_the_number_of_sites(client):
     many = home_queries(client)
     assert few == many
     assert many <= 8
+
+
+def test_home_totals_are_kept_for_a_while_then_counted_again(client, settings):
+    # They read every published site: the figures are kept for HOME_TOTALS_CACHE_SECONDS.
+    settings.HOME_TOTALS_CACHE_SECONDS = 60
+    cache.clear()
+    bulk_sites(2)
+    assert "2 lieux publiés" in client.get("/").text
+    bulk_sites(1, prefix="Lieu de plus")
+    few = home_queries(client)
+    assert "2 lieux publiés" in client.get("/").text
+    cache.clear()  # as when the period is over
+    assert "3 lieux publiés" in client.get("/").text
+    settings.HOME_TOTALS_CACHE_SECONDS = 0
+    assert home_queries(client) == few + 1

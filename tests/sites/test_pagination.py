@@ -1,4 +1,6 @@
 import pytest
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 
 from sites.models import Site
 from sites.pagination import BoundedPaginator
@@ -31,3 +33,22 @@ def test_bounded_paginator_counts_a_queryset_in_one_query(django_assert_max_num_
     paginator = BoundedPaginator(Site.objects.order_by("name"), 5, limit=10)
     with django_assert_max_num_queries(1):
         assert (paginator.count, paginator.capped) == (10, True)
+
+
+@pytest.mark.django_db
+def test_page_rows_annotate_only_the_page_s_rows_in_the_list_s_order(
+    django_assert_max_num_queries,
+):
+    bulk_sites(12, published=False)
+    bulk_sites(7, prefix="Lieu public")
+    rows = Site.objects.filter(published=True).order_by("-name", "pk")
+
+    def shown(queryset):
+        return queryset.annotate(label=Concat(Value("» "), F("name")))
+
+    paginator = BoundedPaginator(rows, 3, limit=10, page_rows=shown)
+    page = paginator.page(2)
+    with django_assert_max_num_queries(1):
+        labels = [site.label for site in page.object_list]
+    assert labels == ["» Lieu public 0003", "» Lieu public 0002", "» Lieu public 0001"]
+    assert paginator.count == 7
