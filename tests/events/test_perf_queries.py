@@ -29,6 +29,26 @@ def test_of_member_reads_the_members_structures_once_as_an_array_on_postgresql(
         assert '"structure_id" IN (SELECT' in sql
 
 
+def test_managed_and_bookable_sites_are_read_by_primary_key_on_postgresql(
+    booking_world, is_postgres
+):
+    """The sites a user manages or may book are compared by primary key with arrays computed
+    once, on the sites and on the bookings' own site_id: an index answers each branch of the
+    OR, rather than a filter over every site."""
+    from sites.models import Site
+
+    user = booking_world.mara
+    sites_sql = str(Site.objects.bookable_by(user).query)
+    bookings_sql = str(Booking.objects.visible_to(user).query)
+    if is_postgres:
+        assert '"sites_site"."id" = ANY(ARRAY(SELECT' in sites_sql
+        assert '"operator_id" = ANY' not in sites_sql
+        assert '"events_booking"."site_id" = ANY(ARRAY(SELECT' in bookings_sql
+    else:
+        assert '"sites_site"."id" IN (SELECT' in sites_sql
+    assert booking_world.site_a in Site.objects.bookable_by(user)
+
+
 def test_of_member_keeps_own_bookings_for_a_structure_left_since(booking_world):
     w = booking_world
     mine = BookingFactory(space=w.salle_jaune, structure=w.bleu, booked_by=w.bea)
