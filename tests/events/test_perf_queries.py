@@ -167,3 +167,22 @@ def test_week_grid_free_slot_links_to_the_prefilled_form(client, booking_world):
     assert f'<a href="{url}" hx-get="{url}"' in html
     local = timezone.localtime(start)
     assert f"réserver Salle Jaune le {date_format(local, 'l j F')} à 10:00</span>" in html
+
+
+def test_week_grid_links_say_the_room_and_day_even_with_a_percent_in_the_name(
+    client, booking_world
+):
+    """The link text is built once a column from the room's name and the day: a name with a
+    percent sign is shown as it is, each link with its own time."""
+    w = booking_world
+    w.salle_jaune.name = "Salle 100 % bois"
+    w.salle_jaune.save()
+    start, _end = local_slot(1, 10)
+    client.force_login(w.bob)
+    response = client.get(
+        reverse("events:space_week", args=[w.salle_jaune.pk]), {"du": start.date().isoformat()}
+    )
+    html = response.content.decode()
+    day = date_format(timezone.localtime(start), "l j F")
+    for hour in ("10:00", "10:30"):
+        assert f"Libre — réserver Salle 100 % bois le {day} à {hour}</span>" in html
