@@ -19,7 +19,7 @@ from time import sleep
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, DateTimeRangeField
 from django.db import OperationalError, connections, migrations, transaction
-from django.db.models import Func
+from django.db.models import Func, Lookup, QuerySet
 from django.db.models.lookups import In
 
 
@@ -31,6 +31,40 @@ class DateRange(Func):
 class DateTimeRange(Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
+
+
+class InSubquery(Lookup):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL.
+
+    In an OR (`structure IN (my structures) OR booked_by = me`) PostgreSQL runs an IN subquery
+    as a filter over every row of the table (a hashed SubPlan: a sequential scan of all the
+    bookings); the ARRAY form is computed once (an InitPlan) and compared with `= ANY`, which an
+    index answers, so that each branch of the OR reads its own index (a BitmapOr)."""
+
+    lookup_name = "in_subquery"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        # As Django's `__in` does: a subquery's default ordering (StructureMember's sorts by
+        # structure name, role and e-mail, with two joins) costs planning time for nothing.
+        if isinstance(self.rhs, QuerySet):
+            return self.rhs.order_by()
+        return super().get_prep_lookup()
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
 def is_postgres(using: str = "default") -> bool:

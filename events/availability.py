@@ -36,6 +36,26 @@ STATE_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class ColumnLinks:
+    """What the free links of one grid column share, computed once a column rather than once a
+    slot: the room's booking form URL, the translated link text with the room and the day
+    filled in (a column is one day of one room in both grids)."""
+
+    url: str  # the booking form's URL, ready for its ?debut= value
+    label: str  # "Libre — réserver <room> le <day> à %(time)s", translated
+
+    @classmethod
+    def of(cls, space: Space, day: date) -> ColumnLinks:
+        url = reverse("events:book", kwargs={"pk": space.pk})
+        label = gettext("réserver %(space)s le %(day)s à %(time)s") % {
+            "space": space.name.replace("%", "%%"),
+            "day": day_label(day, get_language()).replace("%", "%%"),
+            "time": "%(time)s",
+        }
+        return cls(url=f"{url}?debut=", label=f"{STATE_LABELS[FREE]} — {label}")
+
+
 @dataclass
 class Slot:
     """One cell of a grid. What a template reads of it is computed once (cached_property): the
@@ -53,6 +73,8 @@ class Slot:
     # A booking can start here: free, on the room's slot grid, within notice and horizon,
     # and the shortest allowed booking (plus the buffer after it) fits before the next one.
     selectable: bool = False
+    # The column's shared link parts (selectable slots only).
+    links: ColumnLinks | None = None
 
     @cached_property
     def label(self) -> str:
@@ -75,23 +97,16 @@ class Slot:
 
     @cached_property
     def book_url(self) -> str:
-        """The booking form prefilled with this slot (the room's URL reversed once a grid)."""
-        base = self.space.__dict__.get("_book_url")
-        if base is None:
-            base = self.space.__dict__["_book_url"] = reverse(
-                "events:book", kwargs={"pk": self.space.pk}
-            )
-        return f"{base}?debut={self.param}"
+        """The booking form prefilled with this slot."""
+        links = self.links or ColumnLinks.of(self.space, _local(self.start).date())
+        return f"{links.url}{self.param}"
 
     @cached_property
     def book_label(self) -> str:
-        """What the free slot's link says to a screen reader (templates/events/_slot_rows.html)."""
-        local = _local(self.start)
-        return gettext("réserver %(space)s le %(day)s à %(time)s") % {
-            "space": self.space.name,
-            "day": day_label(local.date(), get_language()),
-            "time": local.strftime("%H:%M"),  # the "H:i" format
-        }
+        """What the free slot's link says to a screen reader (templates/events/_slot_rows.html):
+        "Libre — réserver <room> le <day> à <time>", the column's text with the slot's time."""
+        links = self.links or ColumnLinks.of(self.space, _local(self.start).date())
+        return links.label % {"time": self.param[-5:]}  # the "H:i" format
 
 
 @lru_cache(maxsize=512)
@@ -177,6 +192,7 @@ def _column_slots(
     ordered = sorted(bookings, key=lambda b: b.start)
     shortest = timedelta(minutes=max(rules.min_minutes, rules.slot_minutes))
     run: Slot | None = None  # the first slot of the booking met in the row above
+    links: ColumnLinks | None = None  # made at the column's first selectable slot
     for t in times:
         start = at(day, t)  # without make_aware's lookup of the active zone (see _local)
         end = start + timedelta(minutes=grid_step)
@@ -199,7 +215,9 @@ def _column_slots(
             selectable = aligned and can_start(
                 start, start + shortest, rules, intervals, ordered, now
             )
-            slots[t] = Slot(space, start, end, FREE, selectable=selectable)
+            if selectable and links is None:
+                links = ColumnLinks.of(space, day)
+            slots[t] = Slot(space, start, end, FREE, selectable=selectable, links=links)
     return slots
 
 

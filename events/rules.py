@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from events.models import BookingRules, ClosedPeriod, OpeningHours
 from sites.models import Site, Space
@@ -29,7 +29,10 @@ DEFAULT_OPENING_HOURS: dict[int, list[tuple[time, time]]] = {
 
 
 def local_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+    """The sites' zone (TIME_ZONE): Django's default time zone, built once (and again when a
+    test changes the setting) rather than at each call: a week grid asks for it thousands of
+    times."""
+    return timezone.get_default_timezone()
 
 
 def at(day: date, moment: time) -> datetime:

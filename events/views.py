@@ -401,7 +401,12 @@ def _booking_lists(request: HttpRequest, queryset) -> dict:
         "past": (Q(end__lt=now), ("-start", "-pk"), "passees"),
         "cancelled": (Q(end__gte=now) & cancelled, ("start", "pk"), "annulees"),
     }
-    rows = queryset.select_related("space", "site", "structure", "organisation")
+    # The rooms (with their site) in a query of their own, by primary key: joined to the rows,
+    # PostgreSQL expected many more rows than a page holds and hashed the whole rooms and
+    # sites tables for each list (a cost that grows with them). A booking's site is its room's.
+    rows = queryset.select_related("structure", "organisation").prefetch_related(
+        Prefetch("space", queryset=Space.objects.select_related("site"))
+    )
     return {
         name: Paginator(rows.filter(condition).order_by(*order), PAGE_SIZE).get_page(
             request.GET.get(param)

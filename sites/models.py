@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organisation
+from core.db import InSubquery
 from core.images import SafeImageField, sync_thumbnail
 from core.text import localized
 
@@ -87,8 +88,14 @@ def managed_sites(user, site: str = "") -> Q:
     if user.is_superuser:
         return Q(**{f"{site}pk__isnull": False})
     operated = Organisation.staff.through.objects.filter(user_id=user.pk).values("organisation_id")
+    # Both branches on the site's primary key, each `= ANY(ARRAY(...))` (core.db.InSubquery):
+    # PostgreSQL reads the few sites they name through the primary key. With a branch on
+    # operator_id, or IN subqueries, it expected a good part of the sites and filtered them
+    # all (a sequential scan, which grows with the table). The operated sites themselves are
+    # a plain IN: out of an OR, a join from the user's few staff rows to the operator index.
+    operated_sites = Site.objects.filter(operator_id__in=operated).values("pk")
     assigned = Site.managers.through.objects.filter(user_id=user.pk).values("site_id")
-    return Q(**{f"{site}operator_id__in": operated}) | Q(**{f"{site}pk__in": assigned})
+    return Q(InSubquery(F(f"{site}pk"), operated_sites)) | Q(InSubquery(F(f"{site}pk"), assigned))
 
 
 def bookable_sites(user, site: str = "") -> Q:
@@ -102,7 +109,7 @@ def bookable_sites(user, site: str = "") -> Q:
     # reverse relation, so that this module imports nothing from there.
     occupancy = Site._meta.get_field("occupancies").related_model
     occupied = occupancy.objects.current().of_member(user).values("site_id")
-    return Q(**{f"{site}pk__in": occupied}) | managed_sites(user, site)
+    return Q(InSubquery(F(f"{site}pk"), occupied)) | managed_sites(user, site)
 
 
 class SiteQuerySet(models.QuerySet["Site"]):

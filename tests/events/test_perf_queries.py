@@ -29,6 +29,26 @@ def test_of_member_reads_the_members_structures_once_as_an_array_on_postgresql(
         assert '"structure_id" IN (SELECT' in sql
 
 
+def test_managed_and_bookable_sites_are_read_by_primary_key_on_postgresql(
+    booking_world, is_postgres
+):
+    """The sites a user manages or may book are compared by primary key with arrays computed
+    once, on the sites and on the bookings' own site_id: an index answers each branch of the
+    OR, rather than a filter over every site."""
+    from sites.models import Site
+
+    user = booking_world.mara
+    sites_sql = str(Site.objects.bookable_by(user).query)
+    bookings_sql = str(Booking.objects.visible_to(user).query)
+    if is_postgres:
+        assert '"sites_site"."id" = ANY(ARRAY(SELECT' in sites_sql
+        assert '"operator_id" = ANY' not in sites_sql
+        assert '"events_booking"."site_id" = ANY(ARRAY(SELECT' in bookings_sql
+    else:
+        assert '"sites_site"."id" IN (SELECT' in sites_sql
+    assert booking_world.site_a in Site.objects.bookable_by(user)
+
+
 def test_of_member_keeps_own_bookings_for_a_structure_left_since(booking_world):
     w = booking_world
     mine = BookingFactory(space=w.salle_jaune, structure=w.bleu, booked_by=w.bea)
@@ -147,3 +167,22 @@ def test_week_grid_free_slot_links_to_the_prefilled_form(client, booking_world):
     assert f'<a href="{url}" hx-get="{url}"' in html
     local = timezone.localtime(start)
     assert f"réserver Salle Jaune le {date_format(local, 'l j F')} à 10:00</span>" in html
+
+
+def test_week_grid_links_say_the_room_and_day_even_with_a_percent_in_the_name(
+    client, booking_world
+):
+    """The link text is built once a column from the room's name and the day: a name with a
+    percent sign is shown as it is, each link with its own time."""
+    w = booking_world
+    w.salle_jaune.name = "Salle 100 % bois"
+    w.salle_jaune.save()
+    start, _end = local_slot(1, 10)
+    client.force_login(w.bob)
+    response = client.get(
+        reverse("events:space_week", args=[w.salle_jaune.pk]), {"du": start.date().isoformat()}
+    )
+    html = response.content.decode()
+    day = date_format(timezone.localtime(start), "l j F")
+    for hour in ("10:00", "10:30"):
+        assert f"Libre — réserver Salle 100 % bois le {day} à {hour}</span>" in html
