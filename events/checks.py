@@ -221,8 +221,10 @@ class Checker:
         first_start: datetime,
         last_end: datetime,
         occupancy: Sequence[tuple[date, date]] | None = None,
+        moving: Booking | None = None,
     ):
         self.request = request
+        self.moving = moving  # a booking being moved: its own row is no conflict
         self.occupancy = occupancy
         self.rules = request.rules
         self.space = request.space
@@ -245,12 +247,11 @@ class Checker:
     def _load_taken(self, start: datetime, until: datetime) -> list[Booking]:
         """The space's active bookings holding part of [start, until): each holds [start,
         blocked_until), its end plus the buffer of its day."""
+        bookings = Booking.objects.active().holding(start, until).filter(space_id=self.space.pk)
+        if self.moving is not None:
+            bookings = bookings.exclude(pk=self.moving.pk)
         return list(
-            Booking.objects.active()
-            .holding(start, until)
-            .filter(space_id=self.space.pk)
-            .only("pk", "start", "end", "blocked_until", "space_id")
-            .order_by("start", "pk")
+            bookings.only("pk", "start", "end", "blocked_until", "space_id").order_by("start", "pk")
         )
 
     # Quotas count the hours of a structure's active bookings in the rooms that the quota's
@@ -275,6 +276,7 @@ class Checker:
         if not self._quota_applies():
             return
         tz = local_tz()
+        moving = self.moving.pk if self.moving is not None else None
         first_day = first_start.astimezone(tz).date().replace(day=1)
         first_day = min(first_day, first_start.astimezone(tz).date() - timedelta(days=6))
         last_day = last_end.astimezone(tz).date() + timedelta(days=32)
@@ -286,6 +288,7 @@ class Checker:
                 start__gte=datetime.combine(first_day, time(0), tzinfo=tz),
                 start__lt=datetime.combine(last_day, time(0), tzinfo=tz),
             )
+            .exclude(pk=moving)
             .values_list("start", "end")
         )
         for start, end in rows:
