@@ -224,6 +224,8 @@ def update_event(event: Event, *, by, **fields) -> Event:
 
 
 def _check_slot(event: Event, start, end, *, ignore: EventTiming | None = None) -> None:
+    if event.state == Event.State.CANCELLED:
+        raise ValidationError(_("Les dates d'un événement annulé ne changent plus."))
     if not isinstance(start, datetime) or not isinstance(end, datetime):
         raise ValidationError(_("Indiquez un début et une fin."))
     if timezone.is_naive(start) or timezone.is_naive(end):
@@ -435,7 +437,13 @@ def submit(event: Event, *, by) -> Event:
             raise ValidationError(_("Seul un brouillon ou un événement refusé se propose."))
         if not event.timings.exists():
             raise ValidationError(_("Ajoutez au moins une date avant de proposer l'événement."))
-        if event.site.trust_occupant_events or _manages(by, event.site_id):
+        if _manages(by, event.site_id):
+            if event.moderation == Event.Moderation.REFUSED:
+                _moderate(event, Event.Moderation.DRAFT, by)
+            _moderate(event, Event.Moderation.PUBLISHED, by)
+            _approve_rooms(event, by)
+            return event
+        if event.site.trust_occupant_events:
             if event.moderation == Event.Moderation.REFUSED:
                 _moderate(event, Event.Moderation.DRAFT, by)
             return _moderate(event, Event.Moderation.PUBLISHED, by)
@@ -460,7 +468,16 @@ def publish(event: Event, *, by) -> Event:
         event = _locked_managed(event, by)
         if not event.timings.exists():
             raise ValidationError(_("Ajoutez au moins une date avant de publier l'événement."))
-        return _moderate(event, Event.Moderation.PUBLISHED, by)
+        _moderate(event, Event.Moderation.PUBLISHED, by)
+        _approve_rooms(event, by)
+    return event
+
+
+def _approve_rooms(event: Event, by) -> None:
+    """Publishing an event confirms the bookings of its rooms still waiting for a manager."""
+    pending = Booking.objects.filter(event_timing__event=event, status=Booking.Status.PENDING)
+    for booking in pending.select_related("space"):
+        booking_services.approve(booking, by)
 
 
 def refuse(event: Event, *, by, reason: str = "") -> Event:
@@ -482,9 +499,9 @@ def cancel_event(event: Event, *, by) -> Event:
         event = _locked_event(event, by)
         if event.state == Event.State.CANCELLED:
             raise ValidationError(_("Cet événement est déjà annulé."))
-        bookings = Booking.objects.active().filter(
-            event_timing__event=event, end__gt=timezone.now()
-        )
+        # What `by` may still cancel (Booking.objects.cancellable_by): a date under way stays
+        # booked for a member, a manager frees it until its end.
+        bookings = Booking.objects.cancellable_by(by).filter(event_timing__event=event)
         for booking in bookings.select_related("space"):
             booking_services.cancel(booking, by)
         event.state = Event.State.CANCELLED

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from events.agenda import services as agenda
-from events.models import Booking, Event, EventTiming
+from events.models import Booking, BookingRules, Event, EventTiming
 from events.services import book
 from tests.events.factories import local_slot
 
@@ -338,3 +338,30 @@ def test_upcoming_and_past_events_follow_their_dates(booking_world):
     later = timing.end + timedelta(minutes=1)
     assert list(Event.objects.past(later)) == [event]
     assert Event.objects.upcoming(now).get().first_start == timing.start
+
+
+def test_publishing_confirms_the_rooms_waiting_for_a_manager(booking_world):
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, approval_required=True)
+    event = new_event(w)
+    start, end = local_slot(3, 10)
+    timing = agenda.add_timing(event, by=w.bob, start=start, end=end, room=w.salle_jaune)
+    assert timing.booking.status == Booking.Status.PENDING
+    agenda.submit(event, by=w.bob)
+    agenda.publish(event, by=w.mara)
+    timing.booking.refresh_from_db()
+    assert timing.booking.status == Booking.Status.CONFIRMED
+
+
+def test_the_dates_of_a_cancelled_event_do_not_change(booking_world):
+    w = booking_world
+    event = new_event(w)
+    start, end = local_slot(3, 10)
+    timing = agenda.add_timing(event, by=w.bob, start=start, end=end, room=w.salle_jaune)
+    agenda.cancel_event(event, by=w.bob)
+    later_start, later_end = local_slot(4, 10)
+    with pytest.raises(ValidationError, match="annulé"):
+        agenda.move_timing(timing, by=w.bob, start=later_start, end=later_end)
+    with pytest.raises(ValidationError, match="annulé"):
+        agenda.add_timing(event, by=w.bob, start=later_start, end=later_end, room=w.salle_jaune)
+    assert not Booking.objects.active().exists()
