@@ -72,6 +72,7 @@ class BookingRequest:
     people: int
     purpose: str
     as_manager: bool  # a manager booking on behalf of a structure or an outside organisation
+    site_team: bool = False  # a manager booking for the site's own team: free, never "rented"
 
     @property
     def is_outside(self) -> bool:
@@ -89,10 +90,12 @@ def prepare(
     purpose: str,
     on_behalf: bool,
     first_day: date,
+    site_team: bool = False,
 ) -> BookingRequest:
     """Checks what does not depend on the slot: the space, the user's right to book it for
     whom they book (a member of a structure occupying the site on `first_day`, or a manager of
-    the site), people; reads the space's rules."""
+    the site), people; reads the space's rules. `site_team`: a manager books for the site's own
+    team (its events), under `outside_name`, whether or not the room is rented outside."""
     if not isinstance(space, Space) or not space.pk:
         raise BookingError(_("Choisissez un espace."))
     if not space.is_bookable:
@@ -122,6 +125,8 @@ def prepare(
         )
     rules = effective_rules(space)
     outside = organisation is not None or bool(outside_name)
+    if site_team and not outside_name:
+        raise BookingError(_("Indiquez pour qui le lieu réserve."))
     if outside:
         if structure is not None:
             raise BookingError(
@@ -134,12 +139,12 @@ def prepare(
             raise BookingError(
                 _("Seul un responsable du lieu réserve pour une organisation extérieure.")
             )
-        if not rules.outside_allowed:
+        if not rules.outside_allowed and not site_team:
             raise BookingError(
                 _("L'espace « %(space)s » n'est pas loué à l'extérieur.") % {"space": space.name}
             )
         return BookingRequest(
-            space, user, rules, None, organisation, outside_name, people, purpose, True
+            space, user, rules, None, organisation, outside_name, people, purpose, True, site_team
         )
     if structure is None:
         raise BookingError(_("Choisissez la structure pour laquelle vous réservez."))

@@ -251,8 +251,8 @@ def _check_room(event: Event, room: Space | None) -> None:
 
 def _hold(event: Event, room: Space, start: datetime, end: datetime, by) -> Booking:
     """Books the room for the event through events.services.book: for its structure (by a
-    member, or by a manager on its behalf), or, for the site's team or an outside
-    organisation, by a manager as an outside booking under the organiser's name."""
+    member, or by a manager on its behalf), for the site's team (by a manager, free), or for an
+    outside organisation (by a manager, as an outside booking under its name)."""
     people = min(event.capacity or 1, room.capacity)
     purpose = event.title[:200]
     if event.structure_id:
@@ -267,7 +267,7 @@ def _hold(event: Event, room: Space, start: datetime, end: datetime, by) -> Book
             structure=event.structure,
             on_behalf=not member,
         )
-    booking = booking_services.book(
+    return booking_services.book(
         space=room,
         user=by,
         start=start,
@@ -275,12 +275,13 @@ def _hold(event: Event, room: Space, start: datetime, end: datetime, by) -> Book
         purpose=purpose,
         people=people,
         outside_name=event.organiser_label[:200],
+        site_team=_site_team(event),
     )
-    if event.organiser_kind == Event.OrganiserKind.SITE and booking.price is not None:
-        # The site's own events pay no rent for its rooms.
-        booking.price = None
-        booking.save(update_fields=["price", "updated_at"])
-    return booking
+
+
+def _site_team(event: Event) -> bool:
+    # The site's own events pay no rent and may use rooms it does not rent outside.
+    return event.organiser_kind == Event.OrganiserKind.SITE
 
 
 def _release(booking: Booking | None, by) -> None:
@@ -310,8 +311,22 @@ def add_timing(
         timing.full_clean(exclude=["event", "room"])
         if room is not None:
             timing.booking = _hold(event, room, start, end, by)
-        timing.save(force_insert=True)
+        _insert(timing)
     return timing
+
+
+def _insert(timing: EventTiming) -> None:
+    """Saves a new date; the exclusion constraint's refusal (PostgreSQL: a writer that did not
+    lock the event) as the service's own message."""
+    try:
+        with transaction.atomic():
+            timing.save(force_insert=True)
+    except IntegrityError as exc:
+        if "eventtiming_no_overlap" in str(exc):
+            raise ValidationError(
+                _("Cette date chevauche une autre date de l'événement.")
+            ) from None
+        raise
 
 
 def _locked_timing(timing: EventTiming, by) -> tuple[Event, EventTiming]:
@@ -349,7 +364,7 @@ def move_timing(
         _check_room(event, new_room)
         booking = timing.booking
         if new_room is not None and new_room == timing.room and booking and booking.is_active:
-            booking_services.move(booking, by=by, start=start, end=end)
+            booking_services.move(booking, by=by, start=start, end=end, site_team=_site_team(event))
         else:
             _release(booking, by)
             timing.booking = _hold(event, new_room, start, end, by) if new_room else None
@@ -401,7 +416,7 @@ def turn_booking_into_timing(booking: Booking, event: Event, *, by) -> EventTimi
         timing = EventTiming(
             event=event, start=booking.start, end=booking.end, room=booking.space, booking=booking
         )
-        timing.save(force_insert=True)
+        _insert(timing)
     return timing
 
 

@@ -365,3 +365,35 @@ def test_the_dates_of_a_cancelled_event_do_not_change(booking_world):
     with pytest.raises(ValidationError, match="annulé"):
         agenda.add_timing(event, by=w.bob, start=later_start, end=later_end, room=w.salle_jaune)
     assert not Booking.objects.active().exists()
+
+
+def test_the_site_teams_events_use_its_rooms_for_free_even_those_not_rented_outside(
+    booking_world,
+):
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, outside_allowed=False, price_per_hour=20)
+    event = agenda.create_event(
+        site=w.site_a, by=w.mara, organiser_kind=Event.OrganiserKind.SITE, title="Portes ouvertes"
+    )
+    start, end = local_slot(3, 10)
+    timing = agenda.add_timing(event, by=w.mara, start=start, end=end, room=w.salle_verte)
+    assert timing.booking.price is None and timing.booking.holder_name == w.site_a.name
+    later_start, later_end = local_slot(4, 10, minutes=120)
+    agenda.move_timing(timing, by=w.mara, start=later_start, end=later_end)
+    timing.booking.refresh_from_db()
+    assert timing.booking.price is None and timing.booking.end == later_end
+
+
+def test_an_outside_organisations_event_pays_the_rooms_outside_price(booking_world):
+    w = booking_world
+    BookingRules.objects.create(site=w.site_a, price_per_hour=20)
+    event = agenda.create_event(
+        site=w.site_a,
+        by=w.mara,
+        organiser_kind=Event.OrganiserKind.OUTSIDE,
+        organiser_name="Compagnie du Coin",
+        title="Spectacle",
+    )
+    start, end = local_slot(3, 10, minutes=120)
+    timing = agenda.add_timing(event, by=w.mara, start=start, end=end, room=w.salle_verte)
+    assert timing.booking.price == 40
