@@ -397,3 +397,22 @@ def test_an_outside_organisations_event_pays_the_rooms_outside_price(booking_wor
     start, end = local_slot(3, 10, minutes=120)
     timing = agenda.add_timing(event, by=w.mara, start=start, end=end, room=w.salle_verte)
     assert timing.booking.price == 40
+
+
+def test_reading_a_users_upcoming_events_is_one_query_whatever_their_number(
+    booking_world, django_assert_max_num_queries
+):
+    w = booking_world
+
+    def read() -> int:
+        with django_assert_max_num_queries(1) as captured:
+            events = list(Event.objects.visible_to(w.carl).upcoming())
+        assert all(event.first_start for event in events)
+        return len(captured)
+
+    published_event(w, title="Premier")
+    few = read()
+    for i in range(5):
+        published_event(w, title=f"Suivant {i}")
+    assert read() == few
+    assert Event.objects.visible_to(w.carl).upcoming().count() == 6
