@@ -23,8 +23,17 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import services
+from events.agenda import services as agenda
 from events.forms import time_input
-from events.models import Booking, BookingRules, ClosedPeriod, OpeningHours, Weekday
+from events.models import (
+    Booking,
+    BookingRules,
+    ClosedPeriod,
+    Event,
+    EventTiming,
+    OpeningHours,
+    Weekday,
+)
 from events.rules import set_opening_hours
 from sites.models import Site, Space
 from sites.scoping import ScopedAdminMixin, managed_sites
@@ -378,3 +387,124 @@ class BookingAdmin(SiteScopedAdmin):
                 ngettext("%(n)d réservation annulée.", "%(n)d réservations annulées.", done)
                 % {"n": done},
             )
+
+
+# --- Events ---------------------------------------------------------------------------------
+
+
+class EventTimingInline(ScopedAdminMixin, admin.TabularInline):
+    """Read only: a date and the room it holds change through events.agenda.services."""
+
+    model = EventTiming
+    extra = 0
+    fields = ("start", "end", "room", "place", "booking")
+    readonly_fields = fields
+    can_delete = False
+    role_permissions = frozenset({"view"})
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(event__site__in=managed_sites(request))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = sorted(agenda.EDITABLE_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("capacity"):
+            rooms = Space.objects.filter(event_timings__event=self.instance).distinct()
+            try:
+                agenda.check_capacity(cleaned["capacity"], rooms)
+            except ValidationError as exc:
+                self.add_error("capacity", exc.messages[0])
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(SiteScopedAdmin):
+    form = EventAdminForm
+    inlines = (EventTimingInline,)
+    list_display = ("title", "site", "organiser", "kind", "moderation", "state", "visibility")
+    list_filter = ("moderation", "state", "kind", "visibility", "site")
+    list_select_related = ("site", "structure")
+    search_fields = ("title", "slug", "structure__name", "organiser_name")
+    ordering = ("-created_at",)
+    actions = ("publish_selected", "refuse_selected")
+    # Managers read and change an event's details; its creation, dates, rooms and moderation
+    # go through events.agenda.services (the actions below, and the pages).
+    role_permissions = frozenset({"view", "change"})
+    readonly_fields = (
+        "site",
+        "organiser_kind",
+        "structure",
+        "organiser_name",
+        "slug",
+        "moderation",
+        "refusal_reason",
+        "state",
+        "previous_start",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description=_("organisé par"))
+    def organiser(self, event: Event) -> str:
+        return event.organiser_label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: getattr(obj, name) for name in form.changed_data if name in agenda.EDITABLE_FIELDS
+        }
+        agenda.update_event(obj, by=request.user, **fields)
+
+    def _moderate(self, request, queryset, action, done_message, **kwargs) -> None:
+        done = 0
+        for event in queryset:
+            try:
+                action(event, by=request.user, **kwargs)
+            except ValidationError as exc:
+                self.message_user(request, f"{event.title} : {exc.messages[0]}", messages.ERROR)
+            except PermissionDenied:
+                self.message_user(
+                    request, f"{event.title} : {gettext('action non autorisée.')}", messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Publier les événements choisis"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            agenda.publish,
+            lambda n: ngettext("%(n)d événement publié.", "%(n)d événements publiés.", n),
+        )
+
+    @admin.action(description=_("Refuser les événements choisis"), permissions=["change"])
+    def refuse_selected(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            agenda.refuse,
+            lambda n: ngettext("%(n)d événement refusé.", "%(n)d événements refusés.", n),
+        )

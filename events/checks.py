@@ -72,6 +72,7 @@ class BookingRequest:
     people: int
     purpose: str
     as_manager: bool  # a manager booking on behalf of a structure or an outside organisation
+    site_team: bool = False  # a manager booking for the site's own team: free, never "rented"
 
     @property
     def is_outside(self) -> bool:
@@ -89,10 +90,12 @@ def prepare(
     purpose: str,
     on_behalf: bool,
     first_day: date,
+    site_team: bool = False,
 ) -> BookingRequest:
     """Checks what does not depend on the slot: the space, the user's right to book it for
     whom they book (a member of a structure occupying the site on `first_day`, or a manager of
-    the site), people; reads the space's rules."""
+    the site), people; reads the space's rules. `site_team`: a manager books for the site's own
+    team (its events), under `outside_name`, whether or not the room is rented outside."""
     if not isinstance(space, Space) or not space.pk:
         raise BookingError(_("Choisissez un espace."))
     if not space.is_bookable:
@@ -122,6 +125,8 @@ def prepare(
         )
     rules = effective_rules(space)
     outside = organisation is not None or bool(outside_name)
+    if site_team and not outside_name:
+        raise BookingError(_("Indiquez pour qui le lieu réserve."))
     if outside:
         if structure is not None:
             raise BookingError(
@@ -134,12 +139,12 @@ def prepare(
             raise BookingError(
                 _("Seul un responsable du lieu réserve pour une organisation extérieure.")
             )
-        if not rules.outside_allowed:
+        if not rules.outside_allowed and not site_team:
             raise BookingError(
                 _("L'espace « %(space)s » n'est pas loué à l'extérieur.") % {"space": space.name}
             )
         return BookingRequest(
-            space, user, rules, None, organisation, outside_name, people, purpose, True
+            space, user, rules, None, organisation, outside_name, people, purpose, True, site_team
         )
     if structure is None:
         raise BookingError(_("Choisissez la structure pour laquelle vous réservez."))
@@ -221,8 +226,10 @@ class Checker:
         first_start: datetime,
         last_end: datetime,
         occupancy: Sequence[tuple[date, date]] | None = None,
+        moving: Booking | None = None,
     ):
         self.request = request
+        self.moving = moving  # a booking being moved: its own row is no conflict
         self.occupancy = occupancy
         self.rules = request.rules
         self.space = request.space
@@ -245,12 +252,11 @@ class Checker:
     def _load_taken(self, start: datetime, until: datetime) -> list[Booking]:
         """The space's active bookings holding part of [start, until): each holds [start,
         blocked_until), its end plus the buffer of its day."""
+        bookings = Booking.objects.active().holding(start, until).filter(space_id=self.space.pk)
+        if self.moving is not None:
+            bookings = bookings.exclude(pk=self.moving.pk)
         return list(
-            Booking.objects.active()
-            .holding(start, until)
-            .filter(space_id=self.space.pk)
-            .only("pk", "start", "end", "blocked_until", "space_id")
-            .order_by("start", "pk")
+            bookings.only("pk", "start", "end", "blocked_until", "space_id").order_by("start", "pk")
         )
 
     # Quotas count the hours of a structure's active bookings in the rooms that the quota's
@@ -275,6 +281,7 @@ class Checker:
         if not self._quota_applies():
             return
         tz = local_tz()
+        moving = self.moving.pk if self.moving is not None else None
         first_day = first_start.astimezone(tz).date().replace(day=1)
         first_day = min(first_day, first_start.astimezone(tz).date() - timedelta(days=6))
         last_day = last_end.astimezone(tz).date() + timedelta(days=32)
@@ -286,6 +293,7 @@ class Checker:
                 start__gte=datetime.combine(first_day, time(0), tzinfo=tz),
                 start__lt=datetime.combine(last_day, time(0), tzinfo=tz),
             )
+            .exclude(pk=moving)
             .values_list("start", "end")
         )
         for start, end in rows:

@@ -56,6 +56,7 @@ __all__ = [
     "cancel",
     "cancel_series_from",
     "compute_price",
+    "move",
     "preview_series",
     "refuse",
 ]
@@ -146,7 +147,9 @@ def _new_booking(request: BookingRequest, start: datetime, end: datetime, **extr
         structure=request.structure,
         organisation=request.organisation,
         outside_name=request.outside_name,
-        price=compute_price(rules, start, end) if request.is_outside else None,
+        price=compute_price(rules, start, end)
+        if request.is_outside and not request.site_team
+        else None,
         booked_by=request.user,
         start=start,
         end=end,
@@ -212,10 +215,13 @@ def book(
     outside_name: str = "",
     request_key: str | None = None,
     on_behalf: bool = False,
+    site_team: bool = False,
 ) -> Booking:
-    """Books a space for a structure (a member, or a manager with on_behalf=True) or for an
-    outside organisation (a manager only). Raises BookingError, PermissionDenied for an
-    anonymous user. The same request_key twice returns the first booking."""
+    """Books a space for a structure (a member, or a manager with on_behalf=True), for an
+    outside organisation (a manager only), or for the site's own team (a manager, site_team=True
+    with its name as outside_name: no price, allowed in rooms not rented outside). Raises
+    BookingError, PermissionDenied for an anonymous user. The same request_key twice returns
+    the first booking."""
     request_key = _clean_key(request_key)
 
     def write() -> Booking:
@@ -234,6 +240,7 @@ def book(
             people=people,
             purpose=purpose,
             on_behalf=on_behalf,
+            site_team=site_team,
         )
         # UTC from here on: Python's arithmetic on two Paris datetimes follows wall clocks.
         utc_start, utc_end = start.astimezone(UTC), end.astimezone(UTC)
@@ -249,6 +256,59 @@ def book(
         return retrying_deadlocks(write)
     except IntegrityError as exc:
         return _twin_after(exc, Booking, request_key, user)
+
+
+def move(
+    booking: Booking, *, by, start: datetime, end: datetime, site_team: bool = False
+) -> Booking:
+    """Moves an active booking to another slot of its room, under the rules book() applies to
+    whom it is booked for, as `by` (a member of its structure, or a manager of the site on its
+    behalf; outside bookings: a manager): who may cancel it (Booking.objects.cancellable_by)
+    may move it. Its own row is no conflict; a refused slot raises BookingError and leaves the
+    booking as it was. The room, the holder and the reference stay; `site_team` as for book()."""
+
+    def write() -> Booking:
+        _lock_space(booking.space)
+        locked = _locked(Booking.objects.cancellable_by(by), booking)
+        on_behalf = (
+            locked.structure_id is not None
+            and not Structure.objects.of_member(by).filter(pk=locked.structure_id).exists()
+        )
+        request = _checked_request(
+            space=locked.space,
+            user=by,
+            start=start,
+            end=end,
+            structure=locked.structure,
+            organisation=locked.organisation,
+            outside_name=locked.outside_name,
+            people=locked.people,
+            purpose=locked.purpose,
+            on_behalf=on_behalf,
+            site_team=site_team,
+        )
+        utc_start, utc_end = start.astimezone(UTC), end.astimezone(UTC)
+        _lock_quota(request)
+        problem = Checker(request, utc_start, utc_end, moving=locked).problem(utc_start, utc_end)
+        if problem is not None:
+            raise BookingError(problem, code="conflict")
+        moved = _new_booking(request, utc_start, utc_end)
+        locked.start, locked.end, locked.blocked_until = utc_start, utc_end, moved.blocked_until
+        locked.price = moved.price
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["start", "end", "blocked_until", "price", "updated_at"])
+        except IntegrityError as exc:
+            if OVERLAP_CONSTRAINT in _constraint_name(exc):
+                raise BookingError(
+                    _("L'espace « %(space)s » vient d'être réservé sur ce créneau.")
+                    % {"space": locked.space.name},
+                    code="conflict",
+                ) from None
+            raise
+        return locked
+
+    return retrying_deadlocks(write)
 
 
 def _series_request(

@@ -110,6 +110,7 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "slug",
                     "status",
                     "published",
+                    "trust_occupant_events",
                     "summary",
                     "description",
                     "spaces_link",

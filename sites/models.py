@@ -206,6 +206,14 @@ class Site(models.Model):
     published = models.BooleanField(
         _("publié"), default=False, help_text=_("Seuls les lieux publiés sont visibles du public.")
     )
+    trust_occupant_events = models.BooleanField(
+        _("publier directement les événements des occupants"),
+        default=False,
+        help_text=_(
+            "Sinon, les événements proposés par les occupants attendent la validation d'un "
+            "responsable du lieu."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

@@ -337,6 +337,15 @@ EXPECTED = {
     ("admin:events_booking_change", "booking"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/events/booking/<path:object_id>/", "booking"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    # Events: read and changed by the site's managers; created, dated and moderated through
+    # events.agenda.services, never added nor deleted here.
+    ("admin:events_event_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_event_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_event_history", "event"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_event_delete", "event"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_event_change", "event"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/event/<path:object_id>/", "event"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:app_list", "occupants"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin/(?P<url>.*)$", "nowhere/"): (ADMIN, ADMIN, ADMIN, ADMIN, 404, 404, 404, 404),
     ("choose_language", "en"): (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),

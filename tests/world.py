@@ -32,7 +32,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import email_verification_token
-from events.models import Booking, BookingRules, ClosedPeriod, FeedToken, OpeningHours
+from events.models import (
+    Booking,
+    BookingRules,
+    ClosedPeriod,
+    Event,
+    FeedToken,
+    OpeningHours,
+)
 from occupants import services
 from occupants.models import Occupancy, StructureMember
 from sites.models import Equipment, Space
@@ -149,6 +156,9 @@ def build_world() -> World:
         reason="Travaux",
         created_by=manager_1,
     )
+    event = Event.objects.create(
+        site=site_1, structure=structure_a, title="Atelier du Lieu Un", slug="atelier-lieu-un"
+    )
     funding = FundingFactory(site=site_1)
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
@@ -191,6 +201,7 @@ def build_world() -> World:
         "invitation": invitation,
         "sector": sector,
         "booking": booking,
+        "event": event,
         "rules": rules,
         "hours": hours,
         "closed": closed,
@@ -312,6 +323,7 @@ ADMIN_TARGETS = {
     "events_openinghours": "hours",
     "events_closedperiod": "closed",
     "events_booking": "booking",
+    "events_event": "event",
 }
 
 # The target of the other URLs that take a parameter.

@@ -705,3 +705,7 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return str(_("Flux privé"))
+
+
+# The agenda's models live in their own module; imported here so that Django registers them.
+from events.models.agenda import Event, EventTiming, Public  # noqa: E402, F401
