@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
@@ -56,8 +56,14 @@ def timing_uid(timing: EventTiming) -> str:
 
 
 def location_text(timing: EventTiming) -> str:
-    """Room (or precise place), site, address: what a calendar app shows and maps."""
-    site = timing.event.site
+    """Room (or precise place), site, address: what a calendar app shows and maps; an online
+    event's link."""
+    event = timing.event
+    if event.attendance_mode == Event.AttendanceMode.ONLINE or (
+        event.state == Event.State.MOVED_ONLINE and event.online_url
+    ):
+        return event.online_url
+    site = event.site
     where = timing.room.name if timing.room_id else timing.place
     parts = [where, site.name, site.address, f"{site.postal_code} {site.commune}".strip()]
     return ", ".join(part for part in parts if part)
@@ -87,7 +93,10 @@ def _vevent(timing: EventTiming, *, stamp: datetime) -> VEvent:
     if cancelled:
         summary = gettext("Annulé : %(title)s") % {"title": event.title}
     vevent.add("summary", summary)
-    vevent.add("description", "\n\n".join(part for part in (event.summary, url) if part))
+    online = ""
+    if event.attendance_mode != Event.AttendanceMode.ON_SITE and event.online_url:
+        online = gettext("En ligne : %(url)s") % {"url": event.online_url}
+    vevent.add("description", "\n\n".join(part for part in (event.summary, online, url) if part))
     vevent.add("url", url)
     vevent.add("location", location_text(timing))
     if site.latitude is not None and site.longitude is not None:
@@ -137,7 +146,7 @@ def ics_response(calendar: Calendar, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @public_page
 def agenda_feed(request: HttpRequest) -> HttpResponse:
     name = gettext("Agenda des lieux Interstices")
@@ -145,7 +154,7 @@ def agenda_feed(request: HttpRequest) -> HttpResponse:
     return ics_response(calendar, "agenda.ics")
 
 
-@require_GET
+@require_safe
 @public_page
 def site_feed(request: HttpRequest, site: str) -> HttpResponse:
     place = get_object_or_404(Site.objects.published(), slug=site)
@@ -154,7 +163,7 @@ def site_feed(request: HttpRequest, site: str) -> HttpResponse:
     return ics_response(calendar, f"agenda-{place.slug}.ics")
 
 
-@require_GET
+@require_safe
 @public_page
 def event_feed(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event.objects.published_public().select_related("site"), slug=slug)

@@ -37,7 +37,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from events.agenda.ical import event_url
 from events.models import Event, EventTiming
@@ -164,7 +164,7 @@ def site_export(site: Site) -> dict:
     return {"events": [event_payload(event) for event in events], "total": len(events)}
 
 
-@require_GET
+@require_safe
 @public_page
 def site_export_view(request: HttpRequest, site: str) -> JsonResponse:
     place = get_object_or_404(Site.objects.published(), slug=site)

@@ -296,7 +296,7 @@ def test_feed_query_counts_do_not_grow_with_events_and_dates(client, booking_wor
     many = [count_queries(client, url) for url in urls]
     many.append(count_queries(client, f"/agenda/{first.slug}/evenement.ics"))
     assert many == few
-    assert max(many) <= 4
+    assert max(many) <= 3
 
 
 # --- OpenAgenda --------------------------------------------------------------------------------
@@ -471,3 +471,26 @@ def test_without_a_site_the_subscribe_block_offers_the_whole_agenda_only(db):
 def test_absolute_event_addresses_come_from_site_url(booking_world):
     event = make_event(booking_world, title="Repair café")
     assert ical.event_url(event) == f"{SITE_URL}/agenda/{event.slug}/"
+
+
+def test_an_online_event_gives_its_link_as_location_and_in_its_description(client, booking_world):
+    event = make_event(
+        booking_world,
+        title="Conférence en ligne",
+        summary="Une heure sur l'urbanisme transitoire.",
+        attendance_mode=Event.AttendanceMode.ONLINE,
+        online_url="https://visio.example.org/conference",
+    )
+    (vevent,) = vevents(parse(client.get(f"/agenda/{event.slug}/evenement.ics")))
+    assert str(vevent["LOCATION"]) == "https://visio.example.org/conference"
+    assert str(vevent["DESCRIPTION"]) == (
+        "Une heure sur l'urbanisme transitoire.\n\n"
+        "En ligne : https://visio.example.org/conference\n\n"
+        f"{SITE_URL}/agenda/{event.slug}/"
+    )
+
+
+def test_calendar_apps_may_ask_with_head_but_not_post(client, booking_world):
+    make_event(booking_world, title="Repair café")
+    assert client.head("/agenda/agenda.ics").status_code == 200
+    assert client.post("/agenda/agenda.ics").status_code == 405
