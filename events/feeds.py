@@ -58,17 +58,10 @@ def _busy_uid(booking_id: int) -> str:
 def busy_calendar(space: Space, rows) -> Calendar:
     """The busy/free calendar of a room from (id, start, end) rows."""
     tz = local_tz()
-    calendar = Calendar()
-    calendar.add("prodid", ics.PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add(
-        "x-wr-calname",
-        gettext("%(space)s (%(site)s) : occupation")
-        % {"space": space.name, "site": space.site.name},
+    calendar = ics.new_calendar(
+        name=gettext("%(space)s (%(site)s) : occupation")
+        % {"space": space.name, "site": space.site.name}
     )
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now().astimezone(UTC)
     location = f"{space.name}, {space.site.name}"
     first = last = None
@@ -86,10 +79,7 @@ def busy_calendar(space: Space, rows) -> Calendar:
         first = start if first is None else min(first, start)
         last = end if last is None else max(last, end)
     if first is not None:
-        calendar.add_missing_timezones(
-            first_date=(first - timedelta(days=366)).date(),
-            last_date=(last + timedelta(days=366)).date(),
-        )
+        ics.add_timezone(calendar, first, last)
     return calendar
 
 

@@ -62,40 +62,52 @@ def _event(booking: Booking, *, private: bool, stamp: datetime) -> Event:
     return event
 
 
+def new_calendar(*, name: str = "", method: str = "PUBLISH") -> Calendar:
+    """An empty VCALENDAR with the project's PRODID, named for the calendar apps: the one way
+    the booking files, the booking feeds and the agenda's feeds (events.agenda.ical) start."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    return calendar
+
+
+def add_timezone(calendar: Calendar, first: datetime | None, last: datetime | None) -> None:
+    """The VTIMEZONE of TIME_ZONE, its transitions from a year before `first` to a year after
+    `last` only (so that the file stays small); without dates, around today."""
+    if first is not None and last is not None:
+        calendar.add_missing_timezones(
+            first_date=(first - timedelta(days=366)).date(),
+            last_date=(last + timedelta(days=366)).date(),
+        )
+        return
+    today = timezone.localdate()
+    calendar.add_component(
+        Timezone.from_tzid(
+            settings.TIME_ZONE,
+            first_date=today - timedelta(days=366),
+            last_date=today + timedelta(days=2 * 366),
+        )
+    )
+
+
 def build_calendar(
     bookings: Iterable[Booking], *, name: str = "", private: bool = True, cancel: bool = False
 ) -> Calendar:
     """A VCALENDAR of the bookings (select_related("space", "site", "structure",
     "organisation") avoids a query per row). cancel=True makes a METHOD:CANCEL message."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
-    if name:
-        calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar = new_calendar(name=name, method="CANCEL" if cancel else "PUBLISH")
     stamp = timezone.now().astimezone(UTC)
     first = last = None
     for booking in bookings:
         calendar.add_component(_event(booking, private=private, stamp=stamp))
         first = booking.start if first is None else min(first, booking.start)
         last = booking.end if last is None else max(last, booking.end)
-    if first is not None:
-        # A VTIMEZONE covering the bookings' years only, so that the file stays small.
-        calendar.add_missing_timezones(
-            first_date=(first - timedelta(days=366)).date(),
-            last_date=(last + timedelta(days=366)).date(),
-        )
-    else:
-        today = timezone.localdate()
-        calendar.add_component(
-            Timezone.from_tzid(
-                settings.TIME_ZONE,
-                first_date=today - timedelta(days=366),
-                last_date=today + timedelta(days=2 * 366),
-            )
-        )
+    add_timezone(calendar, first, last)
     return calendar
 
 

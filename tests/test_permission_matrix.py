@@ -116,6 +116,12 @@ EXPECTED = {
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("events:feed_space", "room_1"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("events:feed_private", "feed_token"): (200, 200, 200, 200, 200, 200, 200, 200),
+    # The agenda's feeds are public: a site's for anyone while the site is published; an
+    # event's only once it is public and published (the world's event is a draft: 404 to all).
+    ("agenda_feeds:agenda", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("agenda_feeds:site", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("agenda_feeds:openagenda", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("agenda_feeds:event", "event"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("admin:index", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:login", None): (200, 200, 200, 200, GONE, GONE, GONE, GONE),
     ("admin:logout", None): (GONE, GONE, GONE, GONE, 405, 405, 405, 405),

@@ -276,6 +276,8 @@ def route_kwargs(route: Route, target: str | None, world: World) -> dict[str, An
             kwargs[param] = obj.pk
         elif param == "slug":
             kwargs[param] = obj.slug if hasattr(obj, "slug") else obj.structure.slug
+        elif param == "site":
+            kwargs[param] = obj.slug
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(obj).pk
         elif param == "uidb64":
@@ -359,6 +361,9 @@ TARGETS = {
     "events:manager_statistics": "site_1",
     "events:feed_space": "room_1",
     "events:feed_private": "feed_token",
+    "agenda_feeds:site": "site_1",
+    "agenda_feeds:openagenda": "site_1",
+    "agenda_feeds:event": "event",
     "admin:view_on_site": "structure_a",
     "admin:auth_user_password_change": "user",
     "admin:occupants_call_csv": "call",
