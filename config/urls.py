@@ -32,6 +32,7 @@ urlpatterns = [
     path("structures/", include("occupants.public_urls")),
     path("appels/", include("occupants.calls.urls")),
     path("reservations/", include("events.urls")),
+    path("agenda/", include("events.agenda.registration_urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(
