@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.agenda import registration_emails as emails
 from events.models import Attendance, AttendanceCount, Event, EventTiming, Public, Registration
@@ -161,6 +162,17 @@ def register(
         reason = closed_reason(event, now)
         if reason:
             raise ValidationError(reason)
+        if event.capacity is not None and places > event.capacity:
+            raise ValidationError(
+                {
+                    "places": ngettext(
+                        "Cet événement accueille %(n)d personne au plus.",
+                        "Cet événement accueille %(n)d personnes au plus.",
+                        event.capacity,
+                    )
+                    % {"n": event.capacity}
+                }
+            )
         mine = Registration.objects.filter(event_id=event.pk, email__iexact=email).active()
         if mine.exists():
             raise _duplicate_error()

@@ -70,6 +70,14 @@ def test_a_full_event_is_marked_full_and_back_to_scheduled_when_a_place_frees(w)
     assert Event.objects.get(pk=event.pk).state == Event.State.SCHEDULED
 
 
+def test_more_places_than_the_whole_capacity_are_refused_rather_than_waiting_forever(w):
+    event = open_event(w, capacity=3)
+    with pytest.raises(ValidationError) as error:
+        register(event, 1, places=4)
+    assert error.value.message_dict["places"] == ["Cet événement accueille 3 personnes au plus."]
+    assert not Registration.objects.exists()
+
+
 def test_an_event_without_capacity_confirms_everyone(w):
     event = open_event(w, capacity=None)
     assert all(register(event, n, places=10).status == "confirmee" for n in range(5))
