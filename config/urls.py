@@ -33,6 +33,7 @@ urlpatterns = [
     path("appels/", include("occupants.calls.urls")),
     path("reservations/", include("events.urls")),
     path("agenda/", include("events.agenda.feed_urls")),
+    path("agenda/", include("events.agenda.registration_urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

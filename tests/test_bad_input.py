@@ -67,6 +67,7 @@ FORM_PAYLOADS = {k: v for k, v in PAYLOADS.items() if k not in ("nul", "negative
 QUERY_NAMES = (
     "q", "page", "next", "du", "date", "day", "semaine", "annee", "debut", "lieu", "format",
     "site", "space", "start", "end", "until", "count", "status", "structure", "kind",
+    "export",
 )  # fmt: skip
 
 # The admin's change, delete and history pages (and their redirects) read no query parameter
@@ -295,3 +296,53 @@ def test_made_up_rows_in_an_admin_formset_show_the_form_again(world, db):
     url = f"/admin/occupants/application/{world.application.pk}/change/"
     data = {"documents-TOTAL_FORMS": "2", "documents-INITIAL_FORMS": "0", "score": "junk"}
     assert client.post(url, data).status_code == 200
+
+
+def test_junk_in_the_registration_and_attendance_forms_changes_nothing(world, db):
+    """The world's event takes no registration and has no date: these forms are fuzzed on an
+    event open for registration and on a past one, and answer the form again with its French
+    errors (each request is rolled back after, so nothing is written either way)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.agenda import services as agenda
+    from events.models import Public
+
+    users, objects = world.users, world.objects
+
+    def event(title: str, days: int):
+        made = agenda.create_event(
+            site=objects["site_1"],
+            by=users["occupant_a"],
+            structure=objects["structure_a"],
+            title=title,
+            registration="plateforme",
+            capacity=5,
+        )
+        start = timezone.now() + timedelta(days=days)
+        agenda.add_timing(
+            made, by=users["occupant_a"], start=start, end=start + timedelta(hours=2), place="Cour"
+        )
+        agenda.publish(made, by=users["manager_1"])
+        return made
+
+    with transaction.atomic():
+        upcoming, past = event("Fuzz à venir", 3), event("Fuzz passé", -3)
+        forms = [
+            (f"/agenda/{upcoming.slug}/inscription/", ["name", "email", "places", "public"]),
+            (
+                f"/agenda/{past.slug}/frequentation/",
+                ["total", *(f"public_{value}" for value in Public.values)],
+            ),
+        ]
+        client = client_for(world, "occupant_a")
+        failures = []
+        for url, names in forms:
+            for name, payload in FORM_PAYLOADS.items():
+                body = "&".join(f"{field}={payload}" for field in names)
+                response, status, error = request(client, "post", url, body)
+                if status != 200 or "error-summary" not in response.text:
+                    failures.append(f"POST {url} <{name}> → {status} {error}")
+        assert not failures, "\n".join(failures)
+        transaction.set_rollback(True)

@@ -122,6 +122,14 @@ EXPECTED = {
     ("agenda_feeds:site", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("agenda_feeds:openagenda", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("agenda_feeds:event", "event"): (404, 404, 404, 404, 404, 404, 404, 404),
+    # The world's event is a draft of structure A with no date: its registration page says
+    # that registration is closed, to whoever may open it (Event.objects.visible_to).
+    ("agenda_registrations:register", "event"): (404, 404, 200, 404, 200, 404, 200, 200),
+    # The cancel link works for whoever holds its secret token.
+    ("agenda_registrations:cancel", "registration_token"):
+        (200, 200, 200, 200, 200, 200, 200, 200),
+    ("agenda_registrations:registrants", "event"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("agenda_registrations:attendance", "event"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
     ("admin:index", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:login", None): (200, 200, 200, 200, GONE, GONE, GONE, GONE),
     ("admin:logout", None): (GONE, GONE, GONE, GONE, 405, 405, 405, 405),

@@ -39,6 +39,7 @@ from events.models import (
     Event,
     FeedToken,
     OpeningHours,
+    Registration,
 )
 from occupants import services
 from occupants.models import Occupancy, StructureMember
@@ -159,6 +160,9 @@ def build_world() -> World:
     event = Event.objects.create(
         site=site_1, structure=structure_a, title="Atelier du Lieu Un", slug="atelier-lieu-un"
     )
+    registration = Registration.objects.create(
+        event=event, name="Inès Inscrite", email="ines@example.org", places=2
+    )
     funding = FundingFactory(site=site_1)
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
@@ -219,6 +223,7 @@ def build_world() -> World:
     }
     tokens = {
         "feed_token": feed.token,
+        "registration_token": registration.token,
         "invitation_token": invitation_token,
         # extra_a's: logging in as occupant_a would make occupant_a's own token stale.
         "reset_token": default_token_generator.make_token(extra_a),
@@ -364,6 +369,10 @@ TARGETS = {
     "agenda_feeds:site": "site_1",
     "agenda_feeds:openagenda": "site_1",
     "agenda_feeds:event": "event",
+    "agenda_registrations:register": "event",
+    "agenda_registrations:cancel": "registration_token",
+    "agenda_registrations:registrants": "event",
+    "agenda_registrations:attendance": "event",
     "admin:view_on_site": "structure_a",
     "admin:auth_user_password_change": "user",
     "admin:occupants_call_csv": "call",

@@ -289,6 +289,9 @@ ACCESSIBILITY_STATEMENT_DATE = "2026-12-07"
 # (manage.py purge_contacts); invitations to join a structure expire after INVITATION_VALID_DAYS.
 CONTACT_RETENTION_MONTHS = env_int("CONTACT_RETENTION_MONTHS", 24, minimum=1)
 INVITATION_VALID_DAYS = 7
+# The names and e-mails of an event's registrations are erased this long after the event
+# (manage.py purge_registrations); the counts of places stay.
+REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 90, minimum=1)
 
 LOGGING = {
     "version": 1,

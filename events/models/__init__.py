@@ -709,3 +709,8 @@ class FeedToken(models.Model):
 
 # The agenda's models live in their own module; imported here so that Django registers them.
 from events.models.agenda import Event, EventTiming, Public  # noqa: E402, F401
+from events.models.registrations import (  # noqa: E402, F401
+    Attendance,
+    AttendanceCount,
+    Registration,
+)

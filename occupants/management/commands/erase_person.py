@@ -36,8 +36,8 @@ class DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Anonymise a person everywhere: account, structure contacts, invitations, applications "
-        "(contacts, texts and documents), booking purposes, admin history and login-throttling "
-        "records. Prints what it changed."
+        "(contacts, texts and documents), booking purposes, event registrations, admin history "
+        "and login-throttling records. Prints what it changed."
     )
 
     def add_arguments(self, parser):
@@ -154,15 +154,16 @@ def erase_person(email: str) -> list[str]:
         changes.append(f"invitations anonymised: {len(invitations)}")
 
     changes += _erase_applications(email, user)
-    if user is not None:
-        # What the apps built on occupants hold about the person (events: booking purposes).
-        def erase(text: str) -> str:
-            for name in names:
-                text = _replace_ci(text, name, ERASED)
-            return text
 
-        for _receiver, lines in person_erased.send(sender=None, user=user, erase=erase):
-            changes += lines
+    # What the apps built on occupants hold about the person (events: booking purposes, and
+    # event registrations, made by e-mail address with or without an account).
+    def erase(text: str) -> str:
+        for name in names:
+            text = _replace_ci(text, name, ERASED)
+        return text
+
+    for _receiver, lines in person_erased.send(sender=None, user=user, email=email, erase=erase):
+        changes += lines
     changes += _erase_login_records(email)
     return changes
 
