@@ -37,6 +37,7 @@ from events.models import (
     BookingRules,
     ClosedPeriod,
     Event,
+    EventTiming,
     FeedToken,
     OpeningHours,
 )
@@ -159,6 +160,21 @@ def build_world() -> World:
     event = Event.objects.create(
         site=site_1, structure=structure_a, title="Atelier du Lieu Un", slug="atelier-lieu-un"
     )
+    # An event of structure A waiting for validation, with one date: the back office's pages
+    # (manager moderation, the occupants' event pages) are tried with it.
+    pending_event = Event.objects.create(
+        site=site_1,
+        structure=structure_a,
+        title="Fête du Lieu Un",
+        slug="fete-lieu-un",
+        moderation=Event.Moderation.PENDING,
+    )
+    pending_timing = EventTiming.objects.create(
+        event=pending_event,
+        start=timezone.now() + timedelta(days=20),
+        end=timezone.now() + timedelta(days=20, hours=2),
+        place="Dans la cour",
+    )
     funding = FundingFactory(site=site_1)
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
@@ -202,6 +218,8 @@ def build_world() -> World:
         "sector": sector,
         "booking": booking,
         "event": event,
+        "pending_event": pending_event,
+        "pending_timing": pending_timing,
         "rules": rules,
         "hours": hours,
         "closed": closed,
@@ -357,6 +375,16 @@ TARGETS = {
     "events:manager_refuse": "booking",
     "events:manager_calendar": "site_1",
     "events:manager_statistics": "site_1",
+    "events:manager_agenda": "site_1",
+    "events:manager_event_publish": "pending_event",
+    "events:manager_event_refuse": "pending_event",
+    "events:my_event": "pending_event",
+    "events:my_event_edit": "pending_event",
+    "events:my_event_timing_add": "pending_event",
+    "events:my_event_submit": "pending_event",
+    "events:my_event_cancel": "pending_event",
+    "events:my_event_timing_move": "pending_timing",
+    "events:my_event_timing_remove": "pending_timing",
     "events:feed_space": "room_1",
     "events:feed_private": "feed_token",
     "admin:view_on_site": "structure_a",
