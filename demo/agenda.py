@@ -31,7 +31,7 @@ from django.utils import timezone
 from events.agenda import services as agenda
 from events.models import Booking, Event, EventTiming, Public
 from events.rules import at
-from occupants.models import Structure
+from occupants.models import Occupancy, Structure
 
 E = Event
 SITE, OUTSIDE, STRUCTURE = E.OrganiserKind.SITE, E.OrganiserKind.OUTSIDE, E.OrganiserKind.STRUCTURE
@@ -89,7 +89,7 @@ def specs(today: date) -> list[Spec]:
             "Réparer ensemble plutôt que jeter : petit électroménager, vêtements, vélos.",
             {
                 **free,
-                "capacity": 30,
+                "capacity": 12,
                 "publics": neighbours,
                 "keywords": "réparation, réemploi",
                 "accessible_motor": True,
@@ -278,7 +278,6 @@ def specs(today: date) -> list[Spec]:
             "AMAP des Monts du Lyonnais",
             [
                 (_weekday(today, 4, -1), time(16), time(19), None, "Parking de l'Usine"),
-                (_weekday(today, 4, 1), time(16), time(19), None, "Parking de l'Usine"),
             ],
             "Producteurs des Monts du Lyonnais, en circuit court.",
             {**free, "publics": [Public.EVERYONE]},
@@ -365,6 +364,7 @@ def seed(ctx) -> None:
         for site in ctx.sites.values()
         for space in site.spaces.filter(is_bookable=True).select_related("site")
     }
+    occupying = Occupancy.objects.current()
     existing = set(Event.objects.filter(slug__startswith="demo-").values_list("slug", flat=True))
     for spec in specs(ctx.today):
         site = ctx.sites.get(spec.site)
@@ -374,15 +374,20 @@ def seed(ctx) -> None:
         structure = _structure(spec, holders) if spec.by == "structure" else None
         if spec.by == "structure" and structure is None:
             continue
+        organiser_kind = {"structure": STRUCTURE, "site": SITE}.get(spec.by, OUTSIDE)
+        organiser_name = spec.who if spec.by == "outside" else ""
+        if structure is not None and not occupying.filter(structure=structure, site=site).exists():
+            # Its occupancy has not begun yet: it organises as an outside organisation.
+            organiser_kind, organiser_name, structure = OUTSIDE, structure.name, None
         manager = _manager(ctx, spec.site)
         member = ctx.users["structure"] if structure == ctx.demo_structure else None
         by = member or manager
         event = agenda.create_event(
             site=site,
             by=by,
-            organiser_kind={"structure": STRUCTURE, "site": SITE}.get(spec.by, OUTSIDE),
+            organiser_kind=organiser_kind,
             structure=structure,
-            organiser_name=spec.who if spec.by == "outside" else "",
+            organiser_name=organiser_name,
             title=spec.title,
             summary=spec.summary,
             kind=spec.kind,
@@ -423,10 +428,17 @@ def _add_date(ctx, event, by, day, start_time, end_time, room, place, site, room
     candidates = [None] if room is None else [room, *others]
     for candidate in candidates:
         try:
-            agenda.add_timing(event, by=by, start=start, end=end, room=candidate, place=place)
-            return True
+            timing = agenda.add_timing(
+                event, by=by, start=start, end=end, room=candidate, place=place
+            )
         except ValidationError:
             continue
+        if timing.booking_id:
+            # Keyed like the demo's other bookings (a second run finds the same rows).
+            Booking.objects.filter(pk=timing.booking_id).update(
+                request_key=f"{KEY_PREFIX}{candidate.pk}-{start:%Y%m%d%H%M}"
+            )
+        return True
     return False
 
 

@@ -364,3 +364,48 @@ def test_demo_pages_answer_for_each_role(client):
 
     client.force_login(User.objects.get(email=data.demo_email("responsable")))
     assert client.get(reverse("admin:sites_site_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_each_open_site_an_agenda_with_every_story():
+    seed("--no-photos")
+    Event = apps.get_model("events", "Event")
+    Booking = apps.get_model("events", "Booking")
+    now = timezone.now()
+    for site in Site.objects.filter(status=Site.Status.OPEN):
+        events = Event.objects.filter(site=site)
+        assert events.upcoming(now).exists() and events.past(now).exists(), site.slug
+    events = Event.objects.all()
+    assert len(set(events.values_list("kind", flat=True))) >= 6
+    assert set(events.values_list("organiser_kind", flat=True)) == {
+        "structure",
+        "lieu",
+        "exterieur",
+    }
+    assert set(events.values_list("moderation", flat=True)) == {
+        "brouillon",
+        "a_valider",
+        "publie",
+        "refuse",
+    }
+    series = Event.objects.get(slug="demo-repair-cafe-boussole")
+    assert series.timings.count() >= 7 and series.timings.filter(end__lt=now).count() == 3
+    assert Event.objects.get(slug="demo-atelier-couture-annule").state == "annule"
+    rescheduled = Event.objects.get(slug="demo-projection-reportee")
+    assert rescheduled.state == "reporte" and rescheduled.previous_start is not None
+    assert rescheduled.timings.get().start > rescheduled.previous_start
+    assert events.filter(visibility="interne").exists()
+    assert events.filter(timings__room__isnull=True).exists()  # outdoors
+    # Each date in a room holds it through an active booking; the cancelled event's are freed.
+    in_rooms = Event.objects.exclude(state="annule").filter(timings__room__isnull=False)
+    for event in in_rooms.distinct():
+        for timing in event.timings.exclude(room=None).select_related("booking"):
+            assert timing.booking.is_active and timing.booking.space_id == timing.room_id
+    assert Booking.objects.overlapping_pairs() == []
+    pending = Event.objects.get(slug="demo-atelier-bijoux")
+    assert pending.moderation == "a_valider"
+    assert (
+        Event.objects.manageable_by(User.objects.get(email=data.demo_email("responsable")))
+        .filter(moderation="a_valider")
+        .exists()
+    )
