@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageChops, ImageStat
@@ -409,3 +410,29 @@ def test_seed_demo_gives_each_open_site_an_agenda_with_every_story():
         .filter(moderation="a_valider")
         .exists()
     )
+
+
+@pytest.mark.django_db
+def test_seed_bulk_makes_events_with_one_to_three_dates_deterministically():
+    Event = apps.get_model("events", "Event")
+    EventTiming = apps.get_model("events", "EventTiming")
+    call_command("seed_bulk", sites=4, structures=12, events=50, seed=7, stdout=StringIO())
+    first = sorted(Event.objects.values_list("slug", "moderation", "state"))
+    assert len(first) == 50 and all(slug.startswith("bulk-e") for slug, _m, _s in first)
+    per_site = Event.objects.values("site").annotate(n=Count("pk")).values_list("n", flat=True)
+    assert sorted(per_site) == [12, 12, 13, 13]
+    counts = Event.objects.annotate(n=Count("timings")).values_list("n", flat=True)
+    assert set(counts) <= {1, 2, 3}
+    today = timezone.localdate()
+    starts = [
+        timezone.localtime(s).date() for s in EventTiming.objects.values_list("start", flat=True)
+    ]
+    assert today - timedelta(days=91) <= min(starts) and max(starts) <= today + timedelta(days=195)
+    assert Event.objects.published_public().count() > 30
+    assert not EventTiming.objects.exclude(room=None).exists()  # outdoors: no booking to mirror
+    for event in Event.objects.filter(structure__isnull=False).select_related("structure"):
+        assert event.structure.occupancies.filter(site=event.site_id).exists()
+    call_command(
+        "seed_bulk", sites=4, structures=12, events=50, seed=7, reset=True, stdout=StringIO()
+    )
+    assert sorted(Event.objects.values_list("slug", "moderation", "state")) == first
