@@ -141,7 +141,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            agenda.update_event(Event.objects.get(pk=event.pk), by=request.user, **form.details())
+            agenda.update_event(event, by=request.user, **form.details())
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied:
