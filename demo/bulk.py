@@ -14,6 +14,7 @@ what _bookings() made. The bench measures the agenda's pages, not the rooms, wit
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from demo.installed import has_models
 from sites.models import Equipment, Funding, Site, Space
 
 PREFIX = "bulk-"
+DELETE_SLICE = 20_000
 PARIS = ZoneInfo("Europe/Paris")
 
 # Real towns: (commune, postal code, département, latitude, longitude).
@@ -190,7 +192,14 @@ def delete_bulk() -> None:
         apps.get_model("events", "Event").objects.filter(site__in=sites).delete()
     if has_models("events.Booking"):
         Booking = apps.get_model("events", "Booking")
-        Booking.objects.filter(site__in=sites).delete()
+        # In slices: an event date may point at a booking (set to null on delete), so Django
+        # collects the bookings before deleting them, and one IN list of them all would pass
+        # PostgreSQL's 65,535 parameters.
+        ids = list(
+            Booking.objects.filter(site__in=sites).order_by("pk").values_list("pk", flat=True)
+        )
+        for chunk in itertools.batched(ids, DELETE_SLICE):
+            Booking.objects.filter(pk__in=chunk).only("pk").delete()
     if has_models("occupants.Occupancy", "occupants.Structure"):
         Occupancy = apps.get_model("occupants", "Occupancy")
         Structure = apps.get_model("occupants", "Structure")
