@@ -436,3 +436,14 @@ def test_seed_bulk_makes_events_with_one_to_three_dates_deterministically():
         "seed_bulk", sites=4, structures=12, events=50, seed=7, reset=True, stdout=StringIO()
     )
     assert sorted(Event.objects.values_list("slug", "moderation", "state")) == first
+
+
+@pytest.mark.django_db
+def test_seed_bulk_reset_removes_every_generated_booking_and_event_slice_by_slice(monkeypatch):
+    Booking = apps.get_model("events", "Booking")
+    Event = apps.get_model("events", "Event")
+    monkeypatch.setattr(bulk, "DELETE_SLICE", 7)  # several slices of the 40 bookings
+    call_command("seed_bulk", sites=2, structures=4, bookings=40, events=6, stdout=StringIO())
+    bulk.delete_bulk()
+    assert not Booking.objects.exists() and not Event.objects.exists()
+    assert not Site.objects.filter(slug__startswith="bulk-").exists()
