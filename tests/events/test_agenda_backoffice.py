@@ -461,3 +461,15 @@ def test_my_events_query_count_is_constant_in_events(
     for i in range(4):
         pending_event(w, title=f"Autre {i}", days=6 + i, room=w.salle_verte)
     assert queries() == few
+
+
+def test_mon_espace_leads_members_to_their_events_and_managers_to_the_queue(client, booking_world):
+    w = booking_world
+    pending_event(w)
+    page = logged(client, w.bob).get(reverse("accounts:dashboard"))
+    assert reverse("events:my_events") in page.text
+    assert reverse("events:manager_event_queue") not in page.text
+    page = logged(client, w.mara).get(reverse("events:manager_index"))
+    assert "Événements à valider (1)" in page.text
+    assert reverse("events:manager_agenda", args=[w.site_a.slug]) in page.text
+    assert reverse("events:manager_event_queue") in client.get(reverse("accounts:dashboard")).text
