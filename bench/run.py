@@ -8,7 +8,7 @@
 4. Prints a markdown table, writes bench/last.json, stops gunicorn.
 
 Usage: python bench/run.py [--scale 1] [--keep-data] [--prepare-only]
-       [--sites 1000] [--structures 20000] [--bookings 200000]
+       [--sites 1000] [--structures 20000] [--bookings 200000] [--events 20000]
        [--clients 10,50] [--duration 10] [--workers 4] [--strict]
 
 `--scale N` multiplies the generated data by N and keeps it in its own database
@@ -46,7 +46,7 @@ from bench import load, stats  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/interstices_bench"
 # The data of `--scale 1`; `--scale N` generates N times each size.
-BASE_SIZES = {"sites": 1000, "structures": 20000, "bookings": 200000}
+BASE_SIZES = {"sites": 1000, "structures": 20000, "bookings": 200000, "events": 20000}
 HOST = "127.0.0.1"
 CEILING = "plafond (/healthz)"
 PAGE_P95_MS = 150.0
@@ -217,6 +217,8 @@ def loaded_sizes() -> dict:
         have["bookings"] = Booking.objects.filter(
             site__slug__startswith=bulk.PREFIX, reference__startswith="B-"
         ).count()
+    if Event := _model("events.Event"):
+        have["events"] = Event.objects.filter(slug__startswith=bulk.PREFIX + "e").count()
     return have
 
 
@@ -252,6 +254,7 @@ def prepare_data(args: argparse.Namespace) -> None:
             sites=args.sites,
             structures=args.structures,
             bookings=args.bookings,
+            **({"events": args.events} if "events" in wanted else {}),
             reset=True,
         )
         print(f"Données chargées en {time.monotonic() - began:.0f} s.")
@@ -402,6 +405,7 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
                 **share,
             }
         )
+    urls += agenda_urls(site)
     member, structure = bench_session(site)
     room = site.spaces.filter(is_bookable=True).order_by("pk").first()
     if member is not None and room is not None:
@@ -439,6 +443,45 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
                 }
             )
     return urls, site
+
+
+# The public agenda's pages (events/agenda/urls.py, "agenda:index" and "agenda:event"), as
+# path strings: they come with another part of the agenda, not reversed here so that the rows
+# wait for it rather than break. Until it is merged they answer 404 (the run says so).
+AGENDA_PATH = "/agenda/"
+EVENT_PATH = "/agenda/{slug}/"
+
+
+def agenda_urls(site) -> list[dict]:
+    """The agenda (anonymous: from the page cache after the first hit; with --no-page-cache,
+    rendered) and the page of a generated event of the bench's site (seed_bulk's
+    `bulk-e000001-…` slugs: the first published public one)."""
+    Event = _model("events.Event")
+    if Event is None:
+        return []
+    from django.test import Client
+
+    from demo import bulk
+
+    anonymous = Client()
+    page = {"target_p95": PAGE_P95_MS}
+    urls = [{"name": "agenda", "path": AGENDA_PATH, "client": anonymous, **page}]
+    event = (
+        Event.objects.filter(slug__startswith=bulk.PREFIX + "e", site=site)
+        .published_public()
+        .order_by("slug")
+        .first()
+    )
+    if event is not None:
+        urls.append(
+            {
+                "name": "page d'un événement",
+                "path": EVENT_PATH.format(slug=event.slug),
+                "client": anonymous,
+                **page,
+            }
+        )
+    return urls
 
 
 def count_queries(urls: list[dict]) -> None:

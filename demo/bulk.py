@@ -4,10 +4,17 @@ Sites get real French towns (with a small jitter), ten spaces each, equipment an
 structures, occupancies and bookings follow when their models exist. Everything that must never
 overlap (a private space's holders, a room's bookings) is non-overlapping by construction, so the
 database constraints are never hit. Rows are recognised by the `bulk-` prefix of their slugs.
+
+Events (`bulk-e000001-…` slugs) are spread over the sites, each with one to three dates between
+three months ago and six months ahead, most of them public and published. Their dates hold no
+room: a date in a room would need its booking (events.agenda.services makes both), which bulk
+inserts would have to mirror; outdoors dates keep the bookings and the rooms' calendars exactly
+what _bookings() made. The bench measures the agenda's pages, not the rooms, with them.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,6 +30,7 @@ from demo.installed import has_models
 from sites.models import Equipment, Funding, Site, Space
 
 PREFIX = "bulk-"
+DELETE_SLICE = 20_000
 PARIS = ZoneInfo("Europe/Paris")
 
 # Real towns: (commune, postal code, département, latitude, longitude).
@@ -179,9 +187,19 @@ def bulk_exists() -> bool:
 def delete_bulk() -> None:
     """Remove every generated row, dependants first (several foreign keys are PROTECT)."""
     sites = Site.objects.filter(slug__startswith=PREFIX)
+    if has_models("events.Event"):
+        # Before the structures (an event's structure is protected) and the bookings.
+        apps.get_model("events", "Event").objects.filter(site__in=sites).delete()
     if has_models("events.Booking"):
         Booking = apps.get_model("events", "Booking")
-        Booking.objects.filter(site__in=sites).delete()
+        # In slices: an event date may point at a booking (set to null on delete), so Django
+        # collects the bookings before deleting them, and one IN list of them all would pass
+        # PostgreSQL's 65,535 parameters.
+        ids = list(
+            Booking.objects.filter(site__in=sites).order_by("pk").values_list("pk", flat=True)
+        )
+        for chunk in itertools.batched(ids, DELETE_SLICE):
+            Booking.objects.filter(pk__in=chunk).only("pk").delete()
     if has_models("occupants.Occupancy", "occupants.Structure"):
         Occupancy = apps.get_model("occupants", "Occupancy")
         Structure = apps.get_model("occupants", "Structure")
@@ -201,6 +219,7 @@ def generate(
     sites: int,
     structures: int = 0,
     bookings: int = 0,
+    events: int = 0,
     seed: int = 2026,
     today: date,
     batch: int = 2000,
@@ -229,6 +248,13 @@ def generate(
                 rng, bookings, spaces, site_structures, today, batch
             )
             log(f"{result.counts['bookings']} réservations")
+        if events and has_models("events.Event", "events.EventTiming"):
+            # A draw of their own: the events do not shift with the other sizes.
+            made, dates = _events(
+                random.Random(f"{seed}-events"), events, site_rows, site_structures, today, batch
+            )
+            result.counts["events"] = made
+            log(f"{made} événements, {dates} dates")
     return result
 
 
@@ -491,3 +517,107 @@ def _bookings(rng, count: int, spaces: list[Space], site_structures, today: date
             rows = []
     _create(Booking, rows, batch)
     return created + len(rows)
+
+
+EVENT_THEMES = [
+    "du quartier",
+    "des voisins",
+    "de saison",
+    "solidaire",
+    "zéro déchet",
+    "en famille",
+    "du soir",
+    "pour débuter",
+    "des créateurs",
+    "de la friche",
+]
+EVENT_PLACES = ["Cour", "Parvis", "Jardin partagé", "Hall d'entrée", "Toit-terrasse"]
+OUTSIDE_ORGANISERS = ["Maison de quartier", "Médiathèque municipale", "Comité des fêtes"]
+EVENT_HOURS = [time(10), time(14), time(16), time(18), time(19, 30)]
+
+
+def bulk_event_slug(index: int, title: str) -> str:
+    """`bulk-e000001-…`: the bench finds the generated events by this prefix."""
+    return f"{PREFIX}e{index:06d}-{slugify(title)}"[:160]
+
+
+def _events(rng, count: int, sites: list[Site], site_structures, today: date, batch: int):
+    """`count` events over the sites (as evenly as the count allows), each with one to three
+    dates a week apart (never overlapping), outdoors; most published and public, a few
+    pending, draft or refused, cancelled or rescheduled."""
+    Event = apps.get_model("events", "Event")
+    EventTiming = apps.get_model("events", "EventTiming")
+    kinds = list(Event.Kind)
+    from events.models import Public  # imported here: the demo may load before the agenda
+
+    publics = list(Public.values)
+    published_at = datetime.combine(today, time(0), tzinfo=PARIS)
+    per_site = [count // len(sites) + (i < count % len(sites)) for i in range(len(sites))]
+    rows, plans = [], []
+    n = 0
+    for site, how_many in zip(sites, per_site, strict=True):
+        holders = site_structures.get(site.pk, [])
+        for _j in range(how_many):
+            n += 1
+            kind = kinds[rng.randrange(len(kinds))]
+            title = f"{kind.label} {rng.choice(EVENT_THEMES)} n° {n}"
+            draw = rng.random()
+            organiser = (
+                "structure" if holders and draw < 0.6 else "lieu" if draw < 0.85 else "exterieur"
+            )
+            moderation = rng.choices(
+                ("publie", "a_valider", "brouillon", "refuse"), weights=(90, 4, 3, 3)
+            )[0]
+            price = rng.choices(("gratuit", "prix_libre", "tarif"), weights=(60, 20, 20))[0]
+            online = rng.random() < 0.05
+            first_day = today + timedelta(days=rng.randint(-90, 180))
+            start = datetime.combine(first_day, rng.choice(EVENT_HOURS), tzinfo=PARIS)
+            hours = rng.choice((1, 2, 2, 3))
+            state = rng.choices(("programme", "annule", "reporte"), weights=(94, 4, 2))[0]
+            rows.append(
+                Event(
+                    site_id=site.pk,
+                    organiser_kind=organiser,
+                    structure_id=rng.choice(holders) if organiser == "structure" else None,
+                    organiser_name=rng.choice(OUTSIDE_ORGANISERS)
+                    if organiser == "exterieur"
+                    else "",
+                    title=title,
+                    slug=bulk_event_slug(n, title),
+                    summary=f"{kind.label} ouvert à toutes et à tous.",
+                    description="Événement généré pour le banc d'essai.",
+                    kind=kind.value,
+                    visibility="public" if rng.random() < 0.93 else "interne",
+                    moderation=moderation,
+                    refusal_reason="Date déjà prise." if moderation == "refuse" else "",
+                    state=state,
+                    previous_start=start - timedelta(days=7) if state == "reporte" else None,
+                    price_kind=price,
+                    price_amount=Decimal(rng.choice(("5.00", "8.00", "12.00")))
+                    if price == "tarif"
+                    else None,
+                    capacity=rng.choice((None, 20, 40, 100)),
+                    accessible_motor=rng.random() < 0.5,
+                    accessible_hearing=rng.random() < 0.2,
+                    age_min=rng.choice((None, None, None, 6, 12)),
+                    keywords=rng.choice(("", "réemploi, quartier", "musique", "enfants")),
+                    attendance_mode="mixte" if online else "sur_place",
+                    online_url="https://visio.example.org/evenement" if online else "",
+                    publics=rng.sample(publics, k=rng.randint(1, 2)),
+                    published_at=published_at if moderation == "publie" else None,
+                )
+            )
+            plans.append((start, hours, rng.randint(1, 3), rng.choice(EVENT_PLACES)))
+    events = _create(Event, rows, batch)
+    timings = [
+        EventTiming(
+            event_id=event.pk,
+            start=start + timedelta(weeks=week),
+            end=start + timedelta(weeks=week, hours=hours),
+            place=place,
+        )
+        for event, (start, hours, how_many, place) in zip(events, plans, strict=True)
+        for week in range(how_many)
+    ]
+    _create(EventTiming, timings, batch)
+    return len(events), len(timings)

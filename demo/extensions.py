@@ -20,5 +20,9 @@ def run_all(ctx) -> None:
 
             history.prepare(ctx)
         occupants.seed(ctx)
+        if with_bookings and has_models("events.Event", "events.EventTiming"):
+            from demo import agenda
+
+            agenda.seed(ctx)  # before the past bookings: it writes its past dates' rooms
         if with_bookings:
             history.seed(ctx)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from events import manager_views
+from events.agenda import manager_views as agenda_manager
 
 urlpatterns = [
     path("", manager_views.index, name="manager_index"),
@@ -13,4 +14,12 @@ urlpatterns = [
     path("export/", manager_views.export, name="manager_export"),
     path("lieux/<slug:slug>/calendrier/", manager_views.calendar, name="manager_calendar"),
     path("lieux/<slug:slug>/statistiques/", manager_views.statistics, name="manager_statistics"),
+]
+
+# The managers' event pages (events.agenda.manager_views).
+urlpatterns += [
+    path("lieux/<slug:slug>/agenda/", agenda_manager.agenda_calendar, name="manager_agenda"),
+    path("evenements/", agenda_manager.moderation_queue, name="manager_event_queue"),
+    path("evenements/<int:pk>/publier/", agenda_manager.publish, name="manager_event_publish"),
+    path("evenements/<int:pk>/refuser/", agenda_manager.refuse, name="manager_event_refuse"),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reservation/<int:pk>/", views.booking_detail, name="detail"),
     path("reservation/<int:pk>/annuler/", views.booking_cancel, name="cancel"),
     path("reservation/<int:pk>/reservation.ics", views.booking_ics, name="ics"),
+    path("evenements/", include("events.agenda.member_urls")),
     path("gestion/", include("events.manager_urls")),
     path("flux/", include("events.feed_urls")),
 ]

@@ -66,8 +66,8 @@ FORM_PAYLOADS = {k: v for k, v in PAYLOADS.items() if k not in ("nul", "negative
 # Query parameters the project's views read (besides those of the page's own GET forms).
 QUERY_NAMES = (
     "q", "page", "next", "du", "date", "day", "semaine", "annee", "debut", "lieu", "format",
-    "site", "space", "start", "end", "until", "count", "status", "structure", "kind",
-    "export",
+    "site", "space", "start", "end", "until", "count", "status", "structure", "kind", "mois",
+    "vue", "export",
 )  # fmt: skip
 
 # The admin's change, delete and history pages (and their redirects) read no query parameter

@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bench import load, run, stats
+from events.models import Event
+from sites.models import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,6 +92,7 @@ def test_arguments_and_production_environment(tmp_path):
 def test_scale_multiplies_each_default_size_and_names_its_own_results_file():
     one = run.parse_args([])
     assert (one.scale, one.sites, one.structures, one.bookings) == (1, 1000, 20000, 200000)
+    assert one.events == 20000
     assert Path(one.output).name == "last.json"
     ten = run.parse_args(["--scale", "10"])
     assert (ten.sites, ten.structures, ten.bookings) == (10000, 200000, 2000000)
@@ -157,10 +160,18 @@ def test_keep_data_refuses_to_replace_data_of_other_sizes_but_loads_an_empty_dat
 @pytest.mark.django_db
 def test_loaded_sizes_reads_back_what_seed_bulk_generated_and_its_day():
     assert run.loaded_sizes()["sites"] == 0
-    call_command("seed_bulk", sites=3, structures=50, bookings=120, stdout=StringIO())
+    call_command("seed_bulk", sites=3, structures=50, bookings=120, events=30, stdout=StringIO())
     have = run.loaded_sizes()
-    assert have == {"sites": 3, "structures": 50, "bookings": 120, "day": timezone.localdate()}
-    wanted = run.parse_args(["--sites", "3", "--structures", "50", "--bookings", "120"])
+    assert have == {
+        "sites": 3,
+        "structures": 50,
+        "bookings": 120,
+        "events": 30,
+        "day": timezone.localdate(),
+    }
+    wanted = run.parse_args(
+        ["--sites", "3", "--structures", "50", "--bookings", "120", "--events", "30"]
+    )
     sizes = {name: getattr(wanted, name) for name in SIZES}
     assert run.data_plan(sizes, have, timezone.localdate(), keep=True) == "reuse"
     assert run.data_plan({**sizes, "sites": 4}, have, timezone.localdate(), keep=True) == "refuse"
@@ -216,3 +227,16 @@ def test_wait_idle_returns_once_the_server_answers_quickly(tiny_server):
     began = time.monotonic()
     run.wait_idle(tiny_server, timeout=20)
     assert time.monotonic() - began < 10  # well before its time limit
+
+
+@pytest.mark.django_db
+def test_the_agenda_rows_measure_the_agenda_and_a_generated_published_event():
+    # The agenda's URLs belong to another part of the agenda: the rows use their paths.
+    call_command("seed_bulk", sites=2, structures=10, events=40, stdout=StringIO())
+    site = Site.objects.filter(slug__startswith="bulk-").order_by("pk").first()
+    rows = {row["name"]: row["path"] for row in run.agenda_urls(site)}
+    assert rows["agenda"] == "/agenda/"
+    slug = rows["page d'un événement"].removeprefix("/agenda/").removesuffix("/")
+    event = Event.objects.get(slug=slug)
+    assert slug.startswith("bulk-e") and event.site == site
+    assert event in Event.objects.published_public()

@@ -48,6 +48,11 @@ POSTED = {
     "events:manager_approve",
     "events:manager_refuse",
     "events:feed_reset",
+    "events:manager_event_publish",
+    "events:manager_event_refuse",
+    "events:my_event_submit",
+    "events:my_event_cancel",
+    "events:my_event_timing_remove",
 }
 
 # The query string a URL is tried with.
@@ -112,6 +117,20 @@ EXPECTED = {
     ("events:manager_export", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
     ("events:manager_calendar", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("events:manager_statistics", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:manager_agenda", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:manager_event_queue", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("events:manager_event_publish", "proposed"): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("events:manager_event_refuse", "proposed"): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    # The occupants' event pages: structure A's members only (managers have their own pages).
+    ("events:my_events", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("events:my_event_new", None): (LOGIN, 404, 200, 200, 404, 404, 404, 404),
+    ("events:my_event", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:my_event_edit", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:my_event_timing_add", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:my_event_submit", "proposed"): (LOGIN, 404, MOVED, 404, 404, 404, 404, 404),
+    ("events:my_event_cancel", "proposed"): (LOGIN, 404, MOVED, 404, 404, 404, 404, 404),
+    ("events:my_event_timing_move", "proposed_on"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:my_event_timing_remove", "proposed_on"): (LOGIN, 404, MOVED, 404, 404, 404, 404, 404),
     ("events:feeds", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("events:feed_space", "room_1"): (200, 200, 200, 200, 200, 200, 200, 200),
@@ -437,6 +456,11 @@ CONFIRMATION_STEPS = {
     ("calls:document_delete", "document"): (LOGIN, MOVED, 404, 404, 404, 404, 404, 404),
     ("events:manager_approve", "booking"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("events:manager_refuse", "booking"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:manager_event_publish", "proposed"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:manager_event_refuse", "proposed"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("events:my_event_submit", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:my_event_cancel", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("events:my_event_timing_remove", "proposed_on"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     # Without ?kind= the request is not understood: back to the feeds page.
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
 }

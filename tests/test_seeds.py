@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageChops, ImageStat
@@ -364,3 +365,85 @@ def test_demo_pages_answer_for_each_role(client):
 
     client.force_login(User.objects.get(email=data.demo_email("responsable")))
     assert client.get(reverse("admin:sites_site_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_each_open_site_an_agenda_with_every_story():
+    seed("--no-photos")
+    Event = apps.get_model("events", "Event")
+    Booking = apps.get_model("events", "Booking")
+    now = timezone.now()
+    for site in Site.objects.filter(status=Site.Status.OPEN):
+        events = Event.objects.filter(site=site)
+        assert events.upcoming(now).exists() and events.past(now).exists(), site.slug
+    events = Event.objects.all()
+    assert len(set(events.values_list("kind", flat=True))) >= 6
+    assert set(events.values_list("organiser_kind", flat=True)) == {
+        "structure",
+        "lieu",
+        "exterieur",
+    }
+    assert set(events.values_list("moderation", flat=True)) == {
+        "brouillon",
+        "a_valider",
+        "publie",
+        "refuse",
+    }
+    series = Event.objects.get(slug="demo-repair-cafe-boussole")
+    assert series.timings.count() >= 7 and series.timings.filter(end__lt=now).count() == 3
+    assert Event.objects.get(slug="demo-atelier-couture-annule").state == "annule"
+    rescheduled = Event.objects.get(slug="demo-projection-reportee")
+    assert rescheduled.state == "reporte" and rescheduled.previous_start is not None
+    assert rescheduled.timings.get().start > rescheduled.previous_start
+    assert events.filter(visibility="interne").exists()
+    assert events.filter(timings__room__isnull=True).exists()  # outdoors
+    # Each date in a room holds it through an active booking; the cancelled event's are freed.
+    in_rooms = Event.objects.exclude(state="annule").filter(timings__room__isnull=False)
+    for event in in_rooms.distinct():
+        for timing in event.timings.exclude(room=None).select_related("booking"):
+            assert timing.booking.is_active and timing.booking.space_id == timing.room_id
+    assert Booking.objects.overlapping_pairs() == []
+    pending = Event.objects.get(slug="demo-atelier-bijoux")
+    assert pending.moderation == "a_valider"
+    assert (
+        Event.objects.manageable_by(User.objects.get(email=data.demo_email("responsable")))
+        .filter(moderation="a_valider")
+        .exists()
+    )
+
+
+@pytest.mark.django_db
+def test_seed_bulk_makes_events_with_one_to_three_dates_deterministically():
+    Event = apps.get_model("events", "Event")
+    EventTiming = apps.get_model("events", "EventTiming")
+    call_command("seed_bulk", sites=4, structures=12, events=50, seed=7, stdout=StringIO())
+    first = sorted(Event.objects.values_list("slug", "moderation", "state"))
+    assert len(first) == 50 and all(slug.startswith("bulk-e") for slug, _m, _s in first)
+    per_site = Event.objects.values("site").annotate(n=Count("pk")).values_list("n", flat=True)
+    assert sorted(per_site) == [12, 12, 13, 13]
+    counts = Event.objects.annotate(n=Count("timings")).values_list("n", flat=True)
+    assert set(counts) <= {1, 2, 3}
+    today = timezone.localdate()
+    starts = [
+        timezone.localtime(s).date() for s in EventTiming.objects.values_list("start", flat=True)
+    ]
+    assert today - timedelta(days=91) <= min(starts) and max(starts) <= today + timedelta(days=195)
+    assert Event.objects.published_public().count() > 30
+    assert not EventTiming.objects.exclude(room=None).exists()  # outdoors: no booking to mirror
+    for event in Event.objects.filter(structure__isnull=False).select_related("structure"):
+        assert event.structure.occupancies.filter(site=event.site_id).exists()
+    call_command(
+        "seed_bulk", sites=4, structures=12, events=50, seed=7, reset=True, stdout=StringIO()
+    )
+    assert sorted(Event.objects.values_list("slug", "moderation", "state")) == first
+
+
+@pytest.mark.django_db
+def test_seed_bulk_reset_removes_every_generated_booking_and_event_slice_by_slice(monkeypatch):
+    Booking = apps.get_model("events", "Booking")
+    Event = apps.get_model("events", "Event")
+    monkeypatch.setattr(bulk, "DELETE_SLICE", 7)  # several slices of the 40 bookings
+    call_command("seed_bulk", sites=2, structures=4, bookings=40, events=6, stdout=StringIO())
+    bulk.delete_bulk()
+    assert not Booking.objects.exists() and not Event.objects.exists()
+    assert not Site.objects.filter(slug__startswith="bulk-").exists()

@@ -37,6 +37,7 @@ from events.models import (
     BookingRules,
     ClosedPeriod,
     Event,
+    EventTiming,
     FeedToken,
     OpeningHours,
     Registration,
@@ -163,6 +164,21 @@ def build_world() -> World:
     registration = Registration.objects.create(
         event=event, name="Inès Inscrite", email="ines@example.org", places=2
     )
+    # An event of structure A waiting for validation, with one date: the back office's pages
+    # (manager moderation, the occupants' event pages) are tried with it.
+    pending_event = Event.objects.create(
+        site=site_1,
+        structure=structure_a,
+        title="Fête du Lieu Un",
+        slug="fete-lieu-un",
+        moderation=Event.Moderation.PENDING,
+    )
+    pending_timing = EventTiming.objects.create(
+        event=pending_event,
+        start=timezone.now() + timedelta(days=20),
+        end=timezone.now() + timedelta(days=20, hours=2),
+        place="Dans la cour",
+    )
     funding = FundingFactory(site=site_1)
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
@@ -206,6 +222,8 @@ def build_world() -> World:
         "sector": sector,
         "booking": booking,
         "event": event,
+        "proposed": pending_event,
+        "proposed_on": pending_timing,
         "rules": rules,
         "hours": hours,
         "closed": closed,
@@ -364,6 +382,16 @@ TARGETS = {
     "events:manager_refuse": "booking",
     "events:manager_calendar": "site_1",
     "events:manager_statistics": "site_1",
+    "events:manager_agenda": "site_1",
+    "events:manager_event_publish": "proposed",
+    "events:manager_event_refuse": "proposed",
+    "events:my_event": "proposed",
+    "events:my_event_edit": "proposed",
+    "events:my_event_timing_add": "proposed",
+    "events:my_event_submit": "proposed",
+    "events:my_event_cancel": "proposed",
+    "events:my_event_timing_move": "proposed_on",
+    "events:my_event_timing_remove": "proposed_on",
     "events:feed_space": "room_1",
     "events:feed_private": "feed_token",
     "agenda_feeds:site": "site_1",

@@ -9,7 +9,7 @@ from demo import bulk
 class Command(BaseCommand):
     help = (
         "Génère un jeu de données volumineux et déterministe pour le banc d'essai "
-        "(lieux, espaces, structures, conventions, réservations)."
+        "(lieux, espaces, structures, conventions, réservations, événements)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -18,6 +18,9 @@ class Command(BaseCommand):
             "--structures", type=int, default=0, help="Nombre de structures occupantes (0)."
         )
         parser.add_argument("--bookings", type=int, default=0, help="Nombre de réservations (0).")
+        parser.add_argument(
+            "--events", type=int, default=0, help="Nombre d'événements de l'agenda (0)."
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Graine aléatoire (2026).")
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument(
@@ -27,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        for name in ("sites", "structures", "bookings", "batch_size"):
+        for name in ("sites", "structures", "bookings", "events", "batch_size"):
             if options[name] < 0 or (name in ("sites", "batch_size") and options[name] < 1):
                 raise CommandError(f"--{name.replace('_', '-')} : valeur invalide.")
         began = time.monotonic()
@@ -42,6 +45,7 @@ class Command(BaseCommand):
             sites=options["sites"],
             structures=options["structures"],
             bookings=options["bookings"],
+            events=options["events"],
             seed=options["seed"],
             today=timezone.localdate(),
             batch=options["batch_size"],
