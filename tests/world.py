@@ -359,6 +359,7 @@ TARGETS = {
     "events:manager_statistics": "site_1",
     "events:feed_space": "room_1",
     "events:feed_private": "feed_token",
+    "agenda:event": "event",
     "admin:view_on_site": "structure_a",
     "admin:auth_user_password_change": "user",
     "admin:occupants_call_csv": "call",
