@@ -123,4 +123,4 @@ def ld_json(items: list[dict]) -> SafeString:
     json_script (<, > and & as \\u escapes: no "</script>" can end it early)."""
     data = items[0] if len(items) == 1 else items
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return mark_safe(text.translate(_json_script_escapes))  # noqa: S308 -- escaped above
+    return mark_safe(text.translate(_json_script_escapes))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Event, Public
@@ -91,9 +91,7 @@ def test_each_filter_narrows_the_agenda(client, booking_world, query, expected):
     w = booking_world
     paris = SiteFactory(name="Lieu parisien", departement="75", postal_code="75011")
     dated(2, site=w.site_b, title="Sud")
-    dated(
-        3, site=w.site_a, title="Concert", kind=Event.Kind.CONCERT, accessible_motor=True
-    )
+    dated(3, site=w.site_a, title="Concert", kind=Event.Kind.CONCERT, accessible_motor=True)
     dated(4, site=w.site_a, title="Enfants", age_min=6)
     dated(
         6,
@@ -245,11 +243,11 @@ def test_the_event_page_says_when_where_how_much_and_how_to_come(client, booking
 
 def test_a_first_of_the_month_is_written_1er(client, booking_world):
     event = EventFactory(site=booking_world.site_a, slug="premier")
-    day = timezone.localdate().replace(day=1) + timedelta(days=40)
-    day = day.replace(day=1)
-    start = datetime.combine(day, datetime.min.time().replace(hour=18), timezone.get_default_timezone())
+    first = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(day=1)
+    start = datetime.combine(first, time(18), tzinfo=timezone.get_default_timezone())
     EventTimingFactory(event=event, start=start, end=start + timedelta(hours=2))
-    assert "1er" in client.get("/agenda/premier/").text
+    text = client.get("/agenda/premier/").text
+    assert re.search(r"\w+ 1er \w+ \d{4}, de 18:00 à 20:00", text)
 
 
 def test_a_rescheduled_cancelled_full_or_online_event_says_so(client, booking_world):
