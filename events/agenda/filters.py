@@ -84,8 +84,9 @@ def soonest_first(queryset: QuerySet[Event], now: datetime) -> QuerySet[Event]:
 
 
 class EventFilter(django_filters.FilterSet):
+    # Chosen with the page's tabs (links), carried by the form as a hidden field.
     quand = django_filters.ChoiceFilter(
-        widget=ListSelect,
+        widget=forms.HiddenInput,
         label=_("Période"),
         choices=WHEN_CHOICES,
         empty_label=None,

@@ -516,3 +516,11 @@ def test_the_site_page_shows_its_next_four_public_events(client, booking_world):
 def test_a_site_page_without_events_says_so(client, booking_world):
     text = client.get(booking_world.site_a.get_absolute_url()).text
     assert "Aucun événement public à venir" in text
+
+
+def test_the_filters_of_the_archive_stay_in_the_archive(client, booking_world):
+    dated(-3, site=booking_world.site_a, title="Concert passé", kind=Event.Kind.CONCERT)
+    response = client.get("/agenda/?quand=passes&type=concert")
+    assert '<input type="hidden" name="quand" value="passes">' in response.text
+    assert titles(response) == ["Concert passé"]
+    assert 'href="?type=concert"' in response.text  # the "À venir" tab keeps the filters
