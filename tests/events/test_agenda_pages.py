@@ -14,6 +14,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
+import factory
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -524,3 +525,25 @@ def test_the_filters_of_the_archive_stay_in_the_archive(client, booking_world):
     assert '<input type="hidden" name="quand" value="passes">' in response.text
     assert titles(response) == ["Concert passé"]
     assert 'href="?type=concert"' in response.text  # the "À venir" tab keeps the filters
+
+
+def test_the_event_image_shows_with_its_alt_and_credit_and_goes_to_og_and_json_ld(
+    client, booking_world
+):
+    image = factory.django.ImageField(filename="affiche.jpg", width=64, height=48)
+    event = dated(
+        3,
+        site=booking_world.site_a,
+        slug="avec-image",
+        image=image.evaluate(None, None, {}),
+        image_alt="L'affiche : une guitare sur fond jaune",
+        image_credit="Collectif Vert",
+    )
+    response = client.get("/agenda/avec-image/")
+    assert f'src="{event.image.url}" alt="L&#x27;affiche : une guitare sur fond jaune"' in (
+        response.text
+    )
+    assert "Image : Collectif Vert" in response.text
+    meta = read_head(response).meta
+    assert meta["og:image"].startswith("http") and meta["og:image"].endswith(event.image.url)
+    assert jsonld_items(response)[0]["image"] == [meta["og:image"]]
