@@ -80,3 +80,19 @@ def test_the_site_page_agenda_has_no_wcag_21_aa_violation(page, agenda):
     expect(page.get_by_role("heading", name="Agenda")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page)
+
+
+def test_the_agenda_filters_without_javascript_and_its_archive_tab(make_page, agenda):
+    past = EventFactory(site=agenda, title="Fête de l'été", slug="fete-ete", kind=Event.Kind.PARTY)
+    EventTimingFactory(event=past, days_ahead=-60)
+    page = make_page(java_script_enabled=False)
+    page.goto("/agenda/")
+    page.get_by_label("Type d'événement").select_option("marche")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#results .card-title")).to_have_text(["Marché de Noël"])
+    page.get_by_role("link", name="Passés").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Événements passés")
+    expect(page.locator("#results-count")).to_have_text("0 événement")
+    page.get_by_label("Type d'événement").select_option("fete")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#results .card-title")).to_have_text(["Fête de l'été"])
