@@ -549,9 +549,7 @@ def test_the_event_image_shows_with_its_alt_and_credit_and_goes_to_og_and_json_l
     assert jsonld_items(response)[0]["image"] == [meta["og:image"]]
 
 
-def test_the_site_page_agenda_costs_one_query_whatever_the_number_of_events(
-    client, booking_world
-):
+def test_the_site_page_agenda_costs_one_query_whatever_the_number_of_events(client, booking_world):
     w = booking_world
     url = w.site_a.get_absolute_url()
     for n in range(2):
