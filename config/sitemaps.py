@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from events.models import Event
 from occupants.models import Structure
 from sites.models import Site
 
@@ -9,7 +10,7 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return ["home", "sites:directory", "structures:directory", "accessibility"]
+        return ["home", "sites:directory", "structures:directory", "agenda:index", "accessibility"]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -36,4 +37,21 @@ class StructureSitemap(Sitemap):
         return Structure.objects.public().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, obj: Structure):
+        return obj.updated_at
+
+
+class EventSitemap(Sitemap):
+    """The events of the public agenda (published, public, on a published site), past ones
+    included: their pages stay."""
+
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        return Event.objects.published_public().only("slug", "updated_at").order_by("pk")
+
+    def location(self, obj: Event) -> str:
+        return reverse("agenda:event", kwargs={"slug": obj.slug})
+
+    def lastmod(self, obj: Event):
         return obj.updated_at

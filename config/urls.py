@@ -6,12 +6,17 @@ from django.views.static import serve
 
 from accounts import urls as accounts_urls
 from config import views
-from config.sitemaps import SiteSitemap, StaticSitemap, StructureSitemap
+from config.sitemaps import EventSitemap, SiteSitemap, StaticSitemap, StructureSitemap
 from occupants import dashboard, site_page
 from sites import urls as sites_urls
 from sites.views import home
 
-sitemaps = {"static": StaticSitemap, "sites": SiteSitemap, "structures": StructureSitemap}
+sitemaps = {
+    "static": StaticSitemap,
+    "sites": SiteSitemap,
+    "structures": StructureSitemap,
+    "events": EventSitemap,
+}
 
 # Two pages show what a lower app may not know, so they live in occupants and join the
 # namespace of the app they belong to here: the site page and Mon espace.
@@ -34,6 +39,7 @@ urlpatterns = [
     path("reservations/", include("events.urls")),
     path("agenda/", include("events.agenda.feed_urls")),
     path("agenda/", include("events.agenda.registration_urls")),
+    path("agenda/", include("events.agenda.urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

@@ -112,6 +112,7 @@ GUIDE_EXAMPLES = [
     ("buttons", _("Boutons")),
     ("badges", _("Badges")),
     ("cards", _("Cartes")),
+    ("event_card", _("Carte d'événement (agenda)")),
     ("key_figures", _("Chiffres clés")),
     ("table", _("Tableau")),
     ("fold", _("Liste dépliable")),

@@ -67,7 +67,8 @@ FORM_PAYLOADS = {k: v for k, v in PAYLOADS.items() if k not in ("nul", "negative
 QUERY_NAMES = (
     "q", "page", "next", "du", "date", "day", "semaine", "annee", "debut", "lieu", "format",
     "site", "space", "start", "end", "until", "count", "status", "structure", "kind", "mois",
-    "vue", "export",
+    "vue", "export", "quand", "au", "type", "gratuit", "enfants", "public", "departement",
+    "accessible",
 )  # fmt: skip
 
 # The admin's change, delete and history pages (and their redirects) read no query parameter

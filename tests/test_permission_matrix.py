@@ -149,6 +149,10 @@ EXPECTED = {
         (200, 200, 200, 200, 200, 200, 200, 200),
     ("agenda_registrations:registrants", "event"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
     ("agenda_registrations:attendance", "event"): (LOGIN, 404, 200, 404, 200, 404, 200, 200),
+    ("agenda:index", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    # The world's event is a draft of structure A on site 1: its organisers and the site's
+    # managers open it, nobody else.
+    ("agenda:event", "event"): (404, 404, 200, 404, 200, 404, 200, 200),
     ("admin:index", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:login", None): (200, 200, 200, 200, GONE, GONE, GONE, GONE),
     ("admin:logout", None): (GONE, GONE, GONE, GONE, 405, 405, 405, 405),

@@ -21,7 +21,9 @@ class InlineCodeFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
         names = {name for name, _value in attrs}
-        if tag == "script" and "src" not in names:
+        # A data block (JSON-LD) is never run, and CSP does not apply to it.
+        data_block = dict(attrs).get("type") == "application/ld+json"
+        if tag == "script" and "src" not in names and not data_block:
             self.problems.append(f"ligne {line} : <script> sans src")
         if tag == "style":
             self.problems.append(f"ligne {line} : <style>")

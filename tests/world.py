@@ -401,6 +401,7 @@ TARGETS = {
     "agenda_registrations:cancel": "registration_token",
     "agenda_registrations:registrants": "event",
     "agenda_registrations:attendance": "event",
+    "agenda:event": "event",
     "admin:view_on_site": "structure_a",
     "admin:auth_user_password_change": "user",
     "admin:occupants_call_csv": "call",

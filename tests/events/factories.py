@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Booking
+from events.models import Booking, Event, EventTiming
 from occupants.models import Occupancy, Structure, StructureMember
 from sites.models import Space
 from tests.factories import SiteFactory, SpaceFactory, UserFactory
@@ -77,3 +77,36 @@ class BookingFactory(factory.django.DjangoModelFactory):
     purpose = "Réunion d'équipe"
     people = 4
     status = Booking.Status.CONFIRMED
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published public event organised by the site's team, written directly (no service):
+    give it dates with EventTimingFactory."""
+
+    class Meta:
+        model = Event
+
+    site = factory.SubFactory(SiteFactory)
+    organiser_kind = Event.OrganiserKind.SITE
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Un atelier ouvert à tous."
+    kind = Event.Kind.WORKSHOP
+    moderation = Event.Moderation.PUBLISHED
+    visibility = Event.Visibility.PUBLIC
+
+
+class EventTimingFactory(factory.django.DjangoModelFactory):
+    """A date of an event, outdoors by default (no room, so no booking); in `days_ahead` days
+    at 14:00 Paris time for two hours."""
+
+    class Meta:
+        model = EventTiming
+
+    class Params:
+        days_ahead = 3
+
+    event = factory.SubFactory(EventFactory)
+    start = factory.LazyAttribute(lambda o: local_slot(o.days_ahead, 14)[0])
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=2))
+    place = "Dans la cour"

@@ -1,0 +1,61 @@
+"""The public agenda in templates: `{% load agenda_public %}`.
+
+- `{% site_agenda site %}`: a site page's next public events (sites and occupants may not import
+  events: the site page loads this tag, like `{% booking_rate site %}`);
+- `{{ timing|timing_label }}`: "samedi 1er décembre 2026, de 14:00 à 17:00" in the active
+  language, on the sites' wall clock.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.text import ordinal_day
+from events.agenda.filters import soonest_first
+from events.formatting import local
+from events.models import Event
+from sites.models import Site
+
+register = template.Library()
+
+SITE_AGENDA_SIZE = 4
+
+
+@register.inclusion_tag("events/agenda/_site_agenda.html")
+def site_agenda(site: Site) -> dict:
+    """The site's next SITE_AGENDA_SIZE public events, soonest first: one query."""
+    events = list(
+        soonest_first(Event.objects.published_public().filter(site=site), timezone.now())
+        .only("pk", "slug", "title", "kind", "state", "price_kind", "price_amount", "site")
+        [:SITE_AGENDA_SIZE]
+    )  # fmt: skip
+    return {"site": site, "events": events}
+
+
+def long_day(moment) -> str:
+    return ordinal_day(formats.date_format(local(moment), "l j F Y"))
+
+
+@register.filter
+def timing_label(timing) -> str:
+    start, end = local(timing.start), local(timing.end)
+    if start.date() == end.date():
+        return _("%(day)s, de %(start)s à %(end)s") % {
+            "day": long_day(start),
+            "start": formats.time_format(start, "H:i"),
+            "end": formats.time_format(end, "H:i"),
+        }
+    return _("du %(start_day)s à %(start)s au %(end_day)s à %(end)s") % {
+        "start_day": long_day(start),
+        "start": formats.time_format(start, "H:i"),
+        "end_day": long_day(end),
+        "end": formats.time_format(end, "H:i"),
+    }
+
+
+@register.filter
+def day_label(moment) -> str:
+    """ "samedi 1er décembre 2026" (a datetime, on the sites' wall clock)."""
+    return long_day(moment) if moment else ""
