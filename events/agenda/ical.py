@@ -47,7 +47,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 def event_url(event: Event) -> str:
     """The absolute address of an event's public page (/agenda/<slug>/), from SITE_URL like the
     other absolute links: a feed is read by calendar apps, never from the request's Host."""
-    return f"{settings.SITE_URL}/agenda/{event.slug}/"
+    return settings.SITE_URL + event.get_absolute_url()
 
 
 def timing_uid(timing: EventTiming) -> str:

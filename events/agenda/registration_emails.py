@@ -48,7 +48,7 @@ def _facts(registration: Registration) -> str:
         ngettext("%(n)d place", "%(n)d places", registration.places) % {"n": registration.places}
     )
     lines.append(
-        _("Page de l'événement : %(url)s") % {"url": f"{settings.SITE_URL}/agenda/{event.slug}/"}
+        _("Page de l'événement : %(url)s") % {"url": settings.SITE_URL + event.get_absolute_url()}
     )
     return "\n".join(lines)
 

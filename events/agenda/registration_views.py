@@ -28,8 +28,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def _event_page(event: Event) -> str:
-    # The public event page belongs to the agenda's URLconf: its address, written out.
-    return f"/agenda/{event.slug}/"
+    return event.get_absolute_url()
 
 
 def _add_errors(form, error: ValidationError) -> None:

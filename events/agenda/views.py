@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -82,7 +81,7 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(event_queryset(request.user), slug=slug)
     timings = list(event.timings.all())
     now = timezone.now()
-    url = settings.SITE_URL + reverse("agenda:event", args=[event.slug])
+    url = settings.SITE_URL + event.get_absolute_url()
     site_url = settings.SITE_URL + event.site.get_absolute_url()
     image_url = absolute_media_url(event.image.url) if event.image else ""
     public = (

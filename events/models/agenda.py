@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Max, Min, Q, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -414,6 +415,10 @@ class Event(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         sync_thumbnail(self, "image", "image_thumbnail")
+
+    def get_absolute_url(self) -> str:
+        """The public event page (/agenda/<slug>/), for pages, feeds and e-mails alike."""
+        return reverse("agenda:event", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         super().clean()
