@@ -15,12 +15,15 @@ eight dates), one cancelled, one rescheduled (its first date kept in previous_st
 internal to the occupants, one waiting for validation (the managers' queue), one refused with
 its reason, one draft.
 
-Registrations, the waiting list and attendance belong to the registrations' models:
-seed_registrations() is their hook, empty here.
+seed_registrations() then registers people for the upcoming events that take registrations on
+the platform (through the registrations' service: one event full, with a waiting list) and
+records the attendance of the events already over, by public.
 """
 
 from __future__ import annotations
 
+import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -28,8 +31,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from events.agenda import registrations
 from events.agenda import services as agenda
-from events.models import Booking, Event, EventTiming, Public
+from events.models import Attendance, Booking, Event, EventTiming, Public, Registration
 from events.rules import at
 from occupants.models import Occupancy, Structure
 
@@ -267,7 +271,12 @@ def specs(today: date) -> list[Spec]:
             "bureau-detudes-sobriete",
             [(thu(1), time(18), time(20), "Salle de synergie", "")],
             "Isolation, chauffage, aides : par où commencer ?",
-            {**free, "capacity": 20, "publics": [Public.NEIGHBOURS]},
+            {
+                **free,
+                "capacity": 20,
+                "registration": E.Registration.PLATFORM,
+                "publics": [Public.NEIGHBOURS],
+            },
         ),
         Spec(
             "usine-commune-vaugneray",
@@ -338,6 +347,7 @@ def specs(today: date) -> list[Spec]:
             {
                 **free,
                 "capacity": 120,
+                "registration": E.Registration.PLATFORM,
                 "publics": [Public.STUDENTS, Public.PROFESSIONALS],
                 "attendance_mode": E.AttendanceMode.MIXED,
                 "online_url": "https://visio.example.org/ville-en-communs",
@@ -506,7 +516,96 @@ def _tell_story(ctx, event, spec: Spec, by, manager) -> None:
             )
 
 
+# Registrations of the demo: (name, places, public). The first event that takes registrations
+# on the platform gets them all: its capacity (20) is reached and the last three wait.
+PEOPLE = [
+    ("Camille Lefèvre", 2, Public.NEIGHBOURS),
+    ("Julien Moreau", 1, Public.NEIGHBOURS),
+    ("Sophie Garnier", 3, Public.FAMILIES),
+    ("Mathieu Rousseau", 1, Public.PROFESSIONALS),
+    ("Nadia Benali", 2, Public.NEIGHBOURS),
+    ("Élodie Fournier", 4, Public.FAMILIES),
+    ("Thomas Girard", 1, Public.SENIORS),
+    ("Inès Chevalier", 2, Public.NEIGHBOURS),
+    ("Antoine Mercier", 3, Public.FAMILIES),
+    ("Lucie Bonnet", 1, Public.STUDENTS),
+    # The event is full from here on: the waiting list.
+    ("Hugo Lambert", 2, Public.NEIGHBOURS),
+    ("Margaux Faure", 1, Public.SENIORS),
+    ("Karim Haddad", 1, Public.NEIGHBOURS),
+]
+# For the other events: a few of them, each on one place.
+FEW = 6
+
+
+def _email(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return ascii_name.replace(" ", ".") + "@example.org"
+
+
+def _attendance(event: Event) -> tuple[int, dict[str, int]]:
+    """Plausible figures, the same from one run to the next: a total between 20 and 79, split
+    among the event's publics (else neighbours, families, children), a few left unsorted."""
+    seed = zlib.crc32(event.slug.encode())
+    total = 20 + seed % 60
+    publics = [p for p in event.publics if p != Public.EVERYONE] or [
+        Public.NEIGHBOURS,
+        Public.FAMILIES,
+        Public.CHILDREN,
+    ]
+    counted = total - (1 + seed % 5)
+    counts, left = {}, counted
+    for index, public in enumerate(publics):
+        share = (
+            left
+            if index == len(publics) - 1
+            else counted * (len(publics) - index) // (2 * len(publics))
+        )
+        counts[public] = share
+        left -= share
+    return total, counts
+
+
 def seed_registrations(ctx, events: list[Event]) -> None:
-    """Hook for the registrations, the waiting list and the attendance of the demo's events:
-    their models come with the registrations' part of the agenda, which fills this in."""
-    return None
+    """Registrations (through the service, e-mails silenced by the seed) for the new upcoming
+    events that take them on the platform, and the attendance of the new events already over.
+    Only the events made by this run: a second run registers nobody twice."""
+    now = timezone.now()
+    # Re-read: the services changed their moderation and state since they were made.
+    fresh = Event.objects.select_related("site").in_bulk([event.pk for event in events])
+    published = [
+        fresh[event.pk]
+        for event in events
+        if fresh[event.pk].moderation == Event.Moderation.PUBLISHED
+        and fresh[event.pk].state != Event.State.CANCELLED
+    ]
+    open_ones = [
+        event
+        for event in published
+        if event.registration == Event.Registration.PLATFORM
+        and not registrations.closed_reason(event, now)
+    ]
+    registered = waiting = attended = 0
+    for index, event in enumerate(open_ones):
+        # The first one full with its waiting list, the others with a few people on one place.
+        people = PEOPLE if index == 0 else [(n, 1, p) for n, _places, p in PEOPLE[:FEW]]
+        for name, places, public in people:
+            try:
+                registration = registrations.register(
+                    event, name=name, email=_email(name), places=places, public=public
+                )
+            except ValidationError:
+                continue
+            registered += 1
+            waiting += registration.status == Registration.Status.WAITLISTED
+    for event in published:
+        if registrations.ended(event, now) and not Attendance.objects.filter(event=event).exists():
+            total, counts = _attendance(event)
+            registrations.record_attendance(
+                event, by=_manager(ctx, event.site.slug), total=total, counts=counts, now=now
+            )
+            attended += 1
+    ctx.log.append(
+        f"{registered} inscriptions ({waiting} en liste d'attente), "
+        f"fréquentation de {attended} événements passés."
+    )

@@ -447,3 +447,30 @@ def test_seed_bulk_reset_removes_every_generated_booking_and_event_slice_by_slic
     bulk.delete_bulk()
     assert not Booking.objects.exists() and not Event.objects.exists()
     assert not Site.objects.filter(slug__startswith="bulk-").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_full_event_with_a_waiting_list_and_the_attendance_of_past_events():
+    seed("--no-photos")
+    Event = apps.get_model("events", "Event")
+    Registration = apps.get_model("events", "Registration")
+    Attendance = apps.get_model("events", "Attendance")
+    now = timezone.now()
+    full = Event.objects.get(state="complet")
+    confirmed = Registration.objects.filter(event=full).confirmed()
+    assert confirmed.places() == full.capacity
+    assert 2 <= Registration.objects.filter(event=full).waitlisted().count() <= 3
+    assert full.timings.filter(start__gt=now).exists() and full.registration == "plateforme"
+    emails = list(Registration.objects.values_list("email", flat=True))
+    assert all(email.endswith("@example.org") for email in emails)
+    assert Registration.objects.exclude(public="").exists()
+    attended = list(Attendance.objects.select_related("event").prefetch_related("counts"))
+    assert len(attended) >= 3
+    for attendance in attended:
+        assert not attendance.event.timings.filter(end__gt=now).exists()
+        by_public = [count.count for count in attendance.counts.all()]
+        assert by_public and 0 < sum(by_public) <= attendance.total
+
+    seed("--no-photos")  # a second run registers nobody twice
+    assert Registration.objects.count() == len(emails)
+    assert Attendance.objects.count() == len(attended)

@@ -53,21 +53,28 @@ def _facts(registration: Registration) -> str:
     return "\n".join(lines)
 
 
-def _send(registration: Registration, subject: str, intro: str) -> None:
-    body = "\n\n".join(
-        [
-            _("Bonjour %(name)s,") % {"name": registration.name},
-            intro,
-            _facts(registration),
+def _message(
+    registration: Registration, subject: str, intro: str, *, cancel_link: bool = True
+) -> EmailMessage:
+    paragraphs = [
+        _("Bonjour %(name)s,") % {"name": registration.name},
+        intro,
+        _facts(registration),
+    ]
+    if cancel_link:
+        paragraphs.append(
             _(
                 "Vous ne pouvez pas venir ? Annulez votre inscription pour laisser votre place : "
                 "%(url)s"
             )
-            % {"url": cancel_url(registration)},
-            _("— %(platform)s") % {"platform": settings.PLATFORM_NAME},
-        ]
-    )
-    EmailMessage(subject=subject, body=body, to=[registration.email]).send()
+            % {"url": cancel_url(registration)}
+        )
+    paragraphs.append(_("— %(platform)s") % {"platform": settings.PLATFORM_NAME})
+    return EmailMessage(subject=subject, body="\n\n".join(paragraphs), to=[registration.email])
+
+
+def _send(registration: Registration, subject: str, intro: str) -> None:
+    _message(registration, subject, intro).send()
 
 
 def confirmed(pk: int) -> None:
@@ -108,3 +115,23 @@ def promoted(pk: int) -> None:
         _("Une place s'est libérée : %(title)s") % {"title": title},
         _("Des places se sont libérées : votre inscription est maintenant confirmée."),
     )
+
+
+def event_cancelled(pks: list[int]) -> None:
+    """To each of these registrations (confirmed or waiting when the event was cancelled): the
+    event will not take place. No cancel link: there is nothing left to cancel."""
+    registrations = (
+        Registration.objects.select_related("event", "event__site")
+        .filter(pk__in=pks)
+        .exclude(email="")
+    )
+    for registration in registrations:
+        _message(
+            registration,
+            _("Événement annulé : %(title)s") % {"title": registration.event.title},
+            _(
+                "L'événement auquel vous étiez inscrit·e est annulé par ses organisateurs. "
+                "Nous sommes désolés pour ce contretemps."
+            ),
+            cancel_link=False,
+        ).send()

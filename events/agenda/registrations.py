@@ -34,7 +34,9 @@ __all__ = [
     "cancel",
     "closed_reason",
     "ended",
+    "fill_from_waiting_list",
     "places_left",
+    "places_taken",
     "record_attendance",
     "register",
     "started",
@@ -222,6 +224,18 @@ def _promote(event: Event, now: datetime) -> list[int]:
     return ids
 
 
+def fill_from_waiting_list(event: Event, *, now: datetime | None = None) -> list[int]:
+    """After places free up (a cancellation, a larger capacity): confirms the waiting
+    registrations that now fit, in their order, brings the event's state up to date and e-mails
+    each promoted person after the commit. Called inside a transaction holding the event's lock
+    (the registrations' or the agenda service's); returns the promoted registrations' ids."""
+    promoted = _promote(event, now or timezone.now())
+    _sync_full_state(event)
+    for pk in promoted:
+        transaction.on_commit(lambda pk=pk: emails.promoted(pk))
+    return promoted
+
+
 def cancel(token: str, *, now: datetime | None = None) -> Registration:
     """Cancels the registration behind a cancel link and confirms the waiting registrations
     that now fit (each gets an e-mail). Registration.DoesNotExist for an unknown token;
@@ -241,10 +255,7 @@ def cancel(token: str, *, now: datetime | None = None) -> Registration:
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        promoted = _promote(event, now)
-        _sync_full_state(event)
-        for pk in promoted:
-            transaction.on_commit(lambda pk=pk: emails.promoted(pk))
+        fill_from_waiting_list(event, now=now)
     registration.event = event
     return registration
 

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events import services as booking_services
-from events.models import Booking, Event, EventTiming
+from events.agenda import registration_emails, registrations
+from events.models import Booking, Event, EventTiming, Registration
 from events.models.agenda import MAX_TIMING_DURATION
 from occupants.models import Structure
 from sites.models import Site, Space
@@ -209,15 +210,40 @@ def create_event(
 
 def update_event(event: Event, *, by, **fields) -> Event:
     """Changes an event's details (EDITABLE_FIELDS), checked as a whole; the capacity must fit
-    the rooms of its timings."""
+    the rooms of its timings and hold the places already confirmed. A larger capacity confirms
+    the waiting registrations that now fit."""
     with transaction.atomic():
         event = _locked_event(event, by)
+        before = event.capacity
         _set_fields(event, fields)
         event.full_clean()
         rooms = Space.objects.filter(event_timings__event=event).distinct()
         check_capacity(event.capacity, rooms)
+        if event.capacity != before:
+            _check_confirmed_places(event)
         event.save()
+        if event.capacity != before:
+            # More places: the waiting list moves up (each promoted person gets an e-mail).
+            registrations.fill_from_waiting_list(event)
     return event
+
+
+def _check_confirmed_places(event: Event) -> None:
+    """A capacity never goes below the places already confirmed."""
+    taken = registrations.places_taken(event)
+    if event.capacity is not None and event.capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(n)d place est déjà confirmée : la capacité ne peut pas descendre en "
+                    "dessous. Les inscrit·e·s peuvent annuler depuis le lien reçu par e-mail.",
+                    "%(n)d places sont déjà confirmées : la capacité ne peut pas descendre en "
+                    "dessous. Les inscrit·e·s peuvent annuler depuis le lien reçu par e-mail.",
+                    taken,
+                )
+                % {"n": taken}
+            }
+        )
 
 
 # --- Timings and the rooms they hold ---------------------------------------------------------
@@ -509,7 +535,8 @@ def refuse(event: Event, *, by, reason: str = "") -> Event:
 
 def cancel_event(event: Event, *, by) -> Event:
     """Cancels the event (it stays on the agenda, marked cancelled) and frees its rooms: the
-    bookings of its dates not over yet are cancelled."""
+    bookings of its dates not over yet are cancelled. Its registrants, confirmed or waiting,
+    get an e-mail after the commit."""
     with transaction.atomic():
         event = _locked_event(event, by)
         if event.state == Event.State.CANCELLED:
@@ -521,6 +548,12 @@ def cancel_event(event: Event, *, by) -> Event:
             booking_services.cancel(booking, by)
         event.state = Event.State.CANCELLED
         event.save(update_fields=["state", "updated_at"])
+        # Everyone registered or waiting hears of it, once the cancellation is committed.
+        registered = list(
+            Registration.objects.filter(event=event).active().values_list("pk", flat=True)
+        )
+        if registered:
+            transaction.on_commit(lambda: registration_emails.event_cancelled(registered))
     return event
 
 

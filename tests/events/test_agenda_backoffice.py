@@ -65,6 +65,9 @@ def test_the_month_grid_shows_the_sites_events_on_their_day(client, booking_worl
     cell = next(c for week in weeks for c in week if c.day == day.date())
     assert [t.event.title for t in cell.timings] == ["Soirée jeux"]
     assert "Soirée jeux" in response.text and "À valider" in response.text
+    # The title leads to the event's page, which managers may open even before publication.
+    assert f'<a href="{event.get_absolute_url()}">Soirée jeux</a>' in response.text
+    assert logged(client, w.mara).get(event.get_absolute_url()).status_code == 200
 
 
 def test_the_list_view_lists_the_months_dates_with_room_and_organiser(client, booking_world):
@@ -75,6 +78,7 @@ def test_the_list_view_lists_the_months_dates_with_room_and_organiser(client, bo
     assert response.status_code == 200
     assert "Atelier vélo" in response.text and "Salle Jaune" in response.text
     assert "Atelier Bleu" in response.text
+    assert f'<a href="{event.get_absolute_url()}">Atelier vélo</a>' in response.text
 
 
 def test_another_sites_calendar_answers_404_and_shows_none_of_its_events(client, booking_world):
@@ -132,7 +136,7 @@ def test_the_calendars_query_count_is_constant_in_events(
 
 def test_the_queue_lists_the_pending_events_of_my_sites_with_dates_and_rooms(client, booking_world):
     w = booking_world
-    pending_event(w, title="Projection en plein air", room=w.salle_verte)
+    shown = pending_event(w, title="Projection en plein air", room=w.salle_verte)
     pending_event(w, title="Chez Coop Sud", by=w.dan, structure=w.sud, site=w.site_b)
     new_event(w, title="Brouillon caché")
     response = logged(client, w.mara).get(reverse("events:manager_event_queue"))
@@ -140,6 +144,7 @@ def test_the_queue_lists_the_pending_events_of_my_sites_with_dates_and_rooms(cli
     assert "Projection en plein air" in response.text and "Salle Verte" in response.text
     assert "Chez Coop Sud" not in response.text and "Brouillon caché" not in response.text
     assert "Événements à valider (1)" in response.text
+    assert f'<a href="{shown.get_absolute_url()}">Projection en plein air</a>' in response.text
 
 
 def test_the_queue_query_count_is_constant_in_events(
@@ -193,6 +198,9 @@ def test_refusing_asks_for_a_reason_and_the_structure_sees_it(client, booking_wo
     assert event.moderation == Event.Moderation.REFUSED
     listing = logged(client, w.bob).get(reverse("events:my_events"))
     assert "Refusé" in listing.text and "Le lieu est fermé ce jour-là." in listing.text
+    # Its page stays open to its structure, refused or not, from the list.
+    assert f'href="{event.get_absolute_url()}"' in listing.text
+    assert client.get(event.get_absolute_url()).status_code == 200
 
 
 def test_an_event_already_decided_sends_back_without_changing(client, booking_world):

@@ -307,6 +307,32 @@ def test_who_may_open_an_event_page(client, booking_world, event_kind, who, stat
     assert client.get("/agenda/the-event/").status_code == status
 
 
+@pytest.mark.parametrize(
+    "event_kind, who, offered",
+    [("public", None, True), ("draft", "mara", False), ("internal", "carl", False)],
+)
+def test_only_a_published_public_event_offers_its_ics_file(
+    client, booking_world, event_kind, who, offered
+):
+    w = booking_world
+    fields = {
+        "public": {},
+        "draft": {"moderation": Event.Moderation.DRAFT},
+        "internal": {"visibility": Event.Visibility.INTERNAL},
+    }[event_kind]
+    dated(3, site=w.site_a, slug="the-event", **fields)
+    if who:
+        client.force_login(getattr(w, who))
+    page = client.get("/agenda/the-event/").content.decode()
+    link = '<a href="/agenda/the-event/evenement.ics">Ajouter à mon agenda (.ics)</a>'
+    assert (link in page) is offered
+    # The link is offered exactly when the file answers.
+    ics = client.get("/agenda/the-event/evenement.ics")
+    assert (ics.status_code == 200) is offered
+    if offered:
+        assert ics["Content-Type"].startswith("text/calendar")
+
+
 def test_an_unknown_event_is_a_404(client, db):
     assert client.get("/agenda/nulle-part/").status_code == 404
 
