@@ -4,7 +4,7 @@ archive, and an event's page with its schema.org JSON-LD."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -41,9 +41,13 @@ def agenda_queryset() -> QuerySet[Event]:
 
 def event_queryset(user) -> QuerySet[Event]:
     """An event page's event, if the user may open it (events_visible_to), with its site, its
-    structure and its dates with their rooms."""
+    structure and its dates with their rooms; `on_public_agenda` says whether the public agenda
+    and its feeds show it (published_public, the one rule), in the same query."""
     return (
         Event.objects.visible_to(user)
+        .annotate(
+            on_public_agenda=Exists(Event.objects.published_public().filter(pk=OuterRef("pk")))
+        )
         .select_related("site", "structure")
         .prefetch_related(
             Prefetch(
@@ -84,10 +88,7 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
     url = settings.SITE_URL + event.get_absolute_url()
     site_url = settings.SITE_URL + event.site.get_absolute_url()
     image_url = absolute_media_url(event.image.url) if event.image else ""
-    public = (
-        event.moderation == Event.Moderation.PUBLISHED
-        and event.visibility == Event.Visibility.PUBLIC
-    )
+    public = event.on_public_agenda
     context = {
         "event": event,
         "site": event.site,
