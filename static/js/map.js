@@ -178,21 +178,37 @@
         return countIcon(count, clusterLabel.replace("{count}", String(count)));
       },
     });
-    // Opened from the keyboard, a group that spreads its markers out hands focus to the first
-    // one (the plugin itself puts it back on the map).
-    group.on("clusterkeypress", function (event) {
-      state.focusSpiderfied = event.originalEvent && event.originalEvent.keyCode === ENTER;
-    });
-    group.on("spiderfied", function (event) {
-      if (!state.focusSpiderfied) {
+    // Opened from the keyboard, a group hands focus to the first of its markers once they show,
+    // whether it spread them out ("spiderfied") or zoomed in on them ("animationend"); the plugin
+    // itself would leave focus on the map.
+    function focusOpenedMarker(last) {
+      var markers = state.focusMarkers;
+      if (!markers) {
         return;
       }
-      state.focusSpiderfied = false;
-      window.setTimeout(function () {
-        var first = event.markers[0] && event.markers[0].getElement();
-        if (first) {
-          first.focus();
+      for (var i = 0; i < markers.length; i += 1) {
+        var element = markers[i].getElement();
+        if (element && group.getVisibleParent(markers[i]) === markers[i]) {
+          state.focusMarkers = null;
+          element.focus();
+          return;
         }
+      }
+      if (last) {
+        state.focusMarkers = null; // still grouped after the zoom: focus stays where it is
+      }
+    }
+    group.on("clusterkeypress", function (event) {
+      var enter = event.originalEvent && event.originalEvent.keyCode === ENTER;
+      state.focusMarkers = enter ? event.layer.getAllChildMarkers() : null;
+      window.setTimeout(focusOpenedMarker, 0);
+    });
+    group.on("spiderfied", function () {
+      window.setTimeout(focusOpenedMarker, 0);
+    });
+    group.on("animationend", function () {
+      window.setTimeout(function () {
+        focusOpenedMarker(true);
       }, 0);
     });
     return group;
@@ -325,7 +341,7 @@
       linkLabel: element.dataset.linkLabel || "",
       baseUrl: element.dataset.geojsonUrl,
       url: null,
-      focusSpiderfied: false,
+      focusMarkers: null,
     };
     state.sites = siteGroup(state, element.dataset.clusterLabel || "{count}").addTo(map);
     loadView(state, true);
