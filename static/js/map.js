@@ -261,9 +261,15 @@
         }
       }
     });
-    // In batches: the plugin then clusters once, not once per marker.
-    removeAll(state.sites, removed);
-    addAll(state.sites, added);
+    // In batches: the plugin then clusters once, not once per marker. Only when something
+    // changed: the plugin folds back a group spread out by the visitor on any add or remove,
+    // even of nothing, and keyboard focus on one of its markers would be lost.
+    if (removed.length) {
+      removeAll(state.sites, removed);
+    }
+    if (added.length) {
+      addAll(state.sites, added);
+    }
     state.markers = kept;
     return bounds;
   }
