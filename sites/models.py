@@ -486,6 +486,16 @@ class Space(models.Model):
 
 
 class Funding(models.Model):
+    class Source(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "prive", _("Privé")
+        CROWDFUNDING = "participatif", _("Financement participatif")
+        OWN_FUNDS = "fonds_propres", _("Fonds propres")
+
+    class Nature(models.TextChoices):
+        INVESTMENT = "investissement", _("Investissement")
+        OPERATING = "fonctionnement", _("Fonctionnement")
+
     site = models.ForeignKey(
         Site, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="fundings"
     )
@@ -503,6 +513,23 @@ class Funding(models.Model):
         _("année"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
     purpose = models.CharField(_("objet"), max_length=255, blank=True)
+    source = models.CharField(
+        _("origine"), max_length=15, choices=Source.choices, default=Source.PUBLIC
+    )
+    nature = models.CharField(
+        _("nature"), max_length=15, choices=Nature.choices, default=Nature.OPERATING
+    )
+    project_cost = models.DecimalField(
+        _("coût total du projet financé (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour l'effet de levier : 9 900 € de LEADER sur un projet de 19 200 € en couvrent "
+            "51,6 %."
+        ),
+    )
 
     class Meta:
         verbose_name = _("financement")
@@ -514,7 +541,21 @@ class Funding(models.Model):
                 name="funding_amount_positive",
                 violation_error_message=_("Le montant doit être positif."),
             ),
+            models.CheckConstraint(
+                condition=Q(project_cost__isnull=True) | Q(project_cost__gte=F("amount")),
+                name="funding_within_project_cost",
+                violation_error_message=_(
+                    "Le coût du projet ne peut être inférieur au montant du financement."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.funder} {self.programme} {self.amount} €".strip()
+
+    @property
+    def leverage(self) -> Decimal | None:
+        """The share of the project's cost this funding covers, in % (LEADER: 51.6)."""
+        if not self.project_cost:
+            return None
+        return (self.amount * 100 / self.project_cost).quantize(Decimal("0.1"))

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sites",
     "occupants",
     "events",
+    "impact",
     "demo",
 ]
 

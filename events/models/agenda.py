@@ -45,6 +45,13 @@ class Public(models.TextChoices):
     PRECARIOUS = "precarite", _("Personnes en précarité")
     PROFESSIONALS = "professionnels", _("Professionnel·le·s")
     EVERYONE = "tout_public", _("Tout public")
+    # The publics of the sector's impact framework that the list above lacks: an impact
+    # observation and an event's attendance count the same publics.
+    SITE_WORKERS = "travailleurs", _("Personnes travaillant sur le site")
+    OCCUPANTS = "occupants", _("Occupant·e·s")
+    VISITORS = "visiteurs", _("Visiteur·euse·s grand public")
+    LOCAL_ACTORS = "acteurs_quartier", _("Acteur·rice·s du quartier")
+    VOLUNTEERS = "benevoles", _("Bénévoles")
 
 
 class PublicsField(models.JSONField):
