@@ -26,3 +26,7 @@ def run_all(ctx) -> None:
             agenda.seed(ctx)  # before the past bookings: it writes its past dates' rooms
         if with_bookings:
             history.seed(ctx)
+    if has_models("impact.Observation", "impact.ImpactReport"):
+        from demo import impact
+
+        impact.seed(ctx)  # after the past bookings and events, which its figures read

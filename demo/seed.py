@@ -102,13 +102,20 @@ def seed_sites(ctx: DemoContext) -> None:
                     "is_accessible": accessible,
                 },
             )
-        for funder, programme, amount, offset, purpose in row["fundings"]:
+        # Each funding's share of the whole project's cost is its leverage.
+        for funder, programme, amount, offset, purpose, source, nature in row["fundings"]:
             Funding.objects.update_or_create(
                 site=site,
                 funder=ctx.organisations[funder],
                 programme=programme,
                 year=add_months(ctx.anchor, offset).year,
-                defaults={"amount": amount, "purpose": purpose},
+                defaults={
+                    "amount": amount,
+                    "purpose": purpose,
+                    "source": source,
+                    "nature": nature,
+                    "project_cost": row["total_project_cost"],
+                },
             )
         # A drawing of what the building used to be; the slug varies it from its neighbours.
         kind, seed = picture_kind(row["former_use"]), zlib.crc32(row["slug"].encode())
