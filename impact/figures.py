@@ -1,7 +1,7 @@
 """A site's figures for a period, derived from what the platform already holds: never typed twice.
 
-site_figures(site, start, end) follows the contract of /work/wt/_notes/figures_spec.md (the
-report pages and the exports read it): a JSON-serialisable dict (ints, floats rounded to one
+site_figures(site, start, end) follows the contract the report pages and the exports are built
+against (version 1, the shape of EMPTY below): a JSON-serialisable dict (ints, floats rounded to one
 decimal, strings, lists, dicts), stored frozen in ImpactReport.figures when a report is
 published. Labels are the French msgids, which templates translate; shares and rates are
 percentages, or None when their denominator is zero or unknown.
