@@ -53,6 +53,10 @@ PAGE_P95_MS = 150.0
 BOOKING_P95_MS = 200.0
 CEILING_SHARE = 0.40
 BENCH_USER = "banc-essai@example.org"
+# Issue 14: impact.figures.site_figures for the busiest site (40 structures, 20,000 bookings),
+# timed in the process over at least FIGURES_MIN_CALLS calls and `--duration` seconds.
+FIGURES_ROW = "chiffres d'impact (site_figures)"
+FIGURES_MIN_CALLS = 5
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -484,6 +488,48 @@ def agenda_urls(site) -> list[dict]:
     return urls
 
 
+def measure_figures(site, seconds: float) -> stats.Measure | None:
+    """impact.figures.site_figures for `site` over its whole occupancy, called in this process
+    (no HTTP: the function a draft report's pages and exports call): a warm-up call, one call
+    whose queries are counted, then calls timed one after another for `seconds` (at least
+    FIGURES_MIN_CALLS). None before the impact app exists."""
+    try:
+        from impact.figures import site_figures
+    except ImportError:
+        return None
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    end = site.occupancy_end or timezone.localdate()
+    start = site.occupancy_start or end - timedelta(days=365)
+    site_figures(site, start, end)
+    with CaptureQueriesContext(connection) as captured:
+        figures = site_figures(site, start, end)
+    latencies: list[float] = []
+    began = time.monotonic()
+    while len(latencies) < FIGURES_MIN_CALLS or time.monotonic() - began < seconds:
+        call = time.perf_counter()
+        site_figures(site, start, end)
+        latencies.append((time.perf_counter() - call) * 1000)
+    measure = stats.from_latencies(
+        FIGURES_ROW,
+        f"site_figures({site.slug}, {start:%Y-%m-%d}, {end:%Y-%m-%d})",
+        1,
+        latencies,
+        time.monotonic() - began,
+        0,
+    )
+    measure.queries = len(captured.captured_queries)
+    bookings = site.bookings.filter(start__date__gte=start, start__date__lte=end).count()
+    measure.notes.append(
+        f"en processus, sans HTTP ; {figures['structures']['count']} structures, "
+        f"{bookings} réservations ({figures['rooms']['booked_days']} jours réservés "
+        f"sur {figures['rooms']['open_days']})"
+    )
+    return measure
+
+
 def count_queries(urls: list[dict]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -615,10 +661,22 @@ def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
     if args.prepare_only:
         return 0
     urls, site = pick_urls(args)
-    if args.only:  # the ceiling stays: the other rows are expressed against it
-        wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+    wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+    if wanted:  # the ceiling stays: the other rows are expressed against it
         urls = [u for u in urls if u["name"] == CEILING or any(w in u["name"] for w in wanted)]
     count_queries(urls)
+    # Before gunicorn starts: the in-process row does not share the CPU with the load.
+    figures = (
+        measure_figures(site, args.duration)
+        if not wanted or any(w in FIGURES_ROW for w in wanted)
+        else None
+    )
+    if figures is not None:
+        print(
+            f"  {figures.name} : p50 {figures.p50:.0f} ms, p95 {figures.p95:.0f} ms, "
+            f"{figures.queries} requêtes SQL ({figures.notes[0]})",
+            flush=True,
+        )
     from django.db import connections
 
     connections.close_all()
@@ -678,6 +736,8 @@ def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
         stop_gunicorn(process)
 
     stats.apply_ceiling(measures, CEILING)
+    if figures is not None:  # in process, no share of the ceiling's requests/s
+        measures.append(figures)
     overlaps = None
     Booking = _model("events.Booking")
     made = None
@@ -714,6 +774,7 @@ def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
         "scale": args.scale,
         "data": {"sites": args.sites, "structures": args.structures, "bookings": args.bookings},
         "site_page": site.slug,
+        "figures_site": site.slug if figures is not None else None,
         "overlapping_bookings": overlaps,
         "bookings_created": made,
         "load_average_before": load_before,

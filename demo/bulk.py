@@ -5,6 +5,11 @@ structures, occupancies and bookings follow when their models exist. Everything 
 overlap (a private space's holders, a room's bookings) is non-overlapping by construction, so the
 database constraints are never hit. Rows are recognised by the `bulk-` prefix of their slugs.
 
+The first site is the bench's busiest: open for three years, with a year to go, 40 occupant
+structures and a tenth of the bookings (20,000 of the 200,000 at scale 1) spread over its three
+rooms since its opening; the impact figures' row measures it. The other rooms' bookings start
+four weeks ago.
+
 Events (`bulk-e000001-…` slugs) are spread over the sites, each with one to three dates between
 three months ago and six months ahead, most of them public and published. Their dates hold no
 room: a date in a room would need its booking (events.agenda.services makes both), which bulk
@@ -138,7 +143,13 @@ SPACE_PLAN = [
 ]
 PRIVATE_KINDS = {"bureau", "atelier", "reserve"}
 FIRST_SITE_STRUCTURES = 40
-FIRST_SITE_AGE = timedelta(days=180)  # bench/run.py reads the generation day back from it
+# Three years old, with a year to go: its rooms hold FIRST_SITE_BOOKINGS over that time.
+FIRST_SITE_AGE = timedelta(days=3 * 365)  # bench/run.py reads the generation day back from it
+# A tenth of the bookings, at most this many, go to the first site's three rooms: the impact
+# figures' bench row (issue 14) measures a site with 40 structures and 20,000 bookings.
+FIRST_SITE_BOOKINGS = 20_000
+HOURLY_SLOTS = [time(hour) for hour in range(8, 20)]
+PARTNERS = ["Maison de quartier", "Médiathèque municipale", "Lycée voisin", "Compagnie invitée"]
 LEGAL_FORMS = ["association", "entreprise", "cooperative", "artiste", "collectif"]
 STRUCTURE_WORDS = [
     "Atelier",
@@ -245,7 +256,14 @@ def generate(
             log(f"{result.counts['structures']} structures et conventions")
         if bookings and has_models("events.Booking"):
             result.counts["bookings"] = _bookings(
-                rng, bookings, spaces, site_structures, today, batch
+                rng,
+                random.Random(f"{seed}-busiest"),
+                bookings,
+                site_rows,
+                spaces,
+                site_structures,
+                today,
+                batch,
             )
             log(f"{result.counts['bookings']} réservations")
         if events and has_models("events.Event", "events.EventTiming"):
@@ -472,17 +490,107 @@ def _structures(rng, count: int, sites: list[Site], spaces: list[Space], batch: 
     return site_structures
 
 
-def _bookings(rng, count: int, spaces: list[Space], site_structures, today: date, batch: int):
-    """Walk each bookable room's calendar from four weeks ago, taking some of the day's fixed
-    slots: the slots never overlap, so neither do the bookings."""
-    Booking = apps.get_model("events", "Booking")
+class _BookingRows:
+    """Bookings written batch by batch, each with the next bulk reference."""
+
+    def __init__(self, batch: int) -> None:
+        self.model = apps.get_model("events", "Booking")
+        self.batch = batch
+        self.rows: list = []
+        self.written = 0
+
+    def add(self, **fields) -> None:
+        reference = bulk_reference(self.written + len(self.rows))
+        self.rows.append(self.model(reference=reference, **fields))
+        if len(self.rows) >= self.batch * 5:
+            self.flush()
+
+    def flush(self) -> int:
+        _create(self.model, self.rows, self.batch)
+        self.written += len(self.rows)
+        self.rows = []
+        return self.written
+
+
+def _bookings(
+    rng,
+    busiest_rng,
+    count: int,
+    sites: list[Site],
+    spaces: list[Space],
+    site_structures,
+    today: date,
+    batch: int,
+) -> int:
+    """The first site's rooms get a tenth of the bookings (FIRST_SITE_BOOKINGS at most, all
+    of them when it is the only site), over its years (_busiest_site_bookings); the other rooms
+    share the rest (_recent_bookings). The first site's draw is its own (busiest_rng)."""
     rooms = [s for s in spaces if s.is_bookable]
     if not rooms:
         return 0
+    first = sites[0]
+    first_rooms = [room for room in rooms if room.site_id == first.pk]
+    other_rooms = [room for room in rooms if room.site_id != first.pk]
+    busiest = min(FIRST_SITE_BOOKINGS, count // 10) if other_rooms else count
+    rows = _BookingRows(batch)
+    made = _busiest_site_bookings(
+        busiest_rng,
+        busiest if first_rooms else 0,
+        first,
+        first_rooms,
+        site_structures.get(first.pk, []),
+        today,
+        rows,
+    )
+    _recent_bookings(rng, count - made, other_rooms, site_structures, today, rows)
+    return rows.flush()
+
+
+def _busiest_site_bookings(rng, count: int, site: Site, rooms, holders, today, rows) -> int:
+    """The bench's busiest site (the impact figures' row): `count` bookings over its rooms,
+    on one-hour slots from 08:00 to 20:00 (closed on Sundays) from the start of its occupancy
+    to four weeks ahead, drawn without replacement: no slot is taken twice, so no booking
+    overlaps another. Mostly confirmed, some pending or cancelled; one in ten for a partner.
+    Returns how many it made: `count`, or none without rooms."""
+    if not count or not rooms:
+        return 0
+    days, day = [], site.occupancy_start
+    last_day = today + timedelta(days=28)
+    # Further ahead only when the rooms cannot hold them all by then (a very large count).
+    while day <= last_day or len(days) * len(HOURLY_SLOTS) * len(rooms) < count:
+        if day.weekday() < 6:
+            days.append(day)
+        day += timedelta(days=1)
+    slots = len(days) * len(HOURLY_SLOTS)
+    per_room = [count // len(rooms) + (i < count % len(rooms)) for i in range(len(rooms))]
+    for room, how_many in zip(rooms, per_room, strict=True):
+        for index in sorted(rng.sample(range(slots), how_many)):
+            day, hour = days[index // len(HOURLY_SLOTS)], HOURLY_SLOTS[index % len(HOURLY_SLOTS)]
+            start = datetime.combine(day, hour, tzinfo=PARIS)
+            end = start + timedelta(hours=1)
+            outside = not holders or rng.random() < 0.1
+            rows.add(
+                space_id=room.pk,
+                site_id=room.site_id,
+                structure_id=None if outside else rng.choice(holders),
+                outside_name=rng.choice(PARTNERS) if outside else "",
+                start=start,
+                end=end,
+                blocked_until=end,
+                purpose=rng.choice(("Réunion", "Atelier", "Formation", "Répétition")),
+                people=rng.randint(1, room.capacity),
+                status=rng.choices(("confirmee", "en_attente", "annulee"), weights=(90, 4, 6))[0],
+            )
+    return count
+
+
+def _recent_bookings(rng, count: int, rooms, site_structures, today: date, rows) -> None:
+    """Walk each bookable room's calendar from four weeks ago, taking some of the day's fixed
+    slots: the slots never overlap, so neither do the bookings."""
+    if not count or not rooms:
+        return
     per_room = [count // len(rooms) + (i < count % len(rooms)) for i in range(len(rooms))]
     first_day = today - timedelta(days=28)
-    created = 0
-    rows: list = []
     for room, how_many in zip(rooms, per_room, strict=True):
         holders = site_structures.get(room.site_id, [])
         day, made = first_day, 0
@@ -494,29 +602,20 @@ def _bookings(rng, count: int, spaces: list[Space], site_structures, today: date
                     start = datetime.combine(day, opens, tzinfo=PARIS)
                     end = datetime.combine(day, closes, tzinfo=PARIS)
                     outside = not holders or rng.random() < 0.1
-                    rows.append(
-                        Booking(
-                            space_id=room.pk,
-                            site_id=room.site_id,
-                            structure_id=None if outside else rng.choice(holders),
-                            outside_name="Partenaire extérieur" if outside else "",
-                            start=start,
-                            end=end,
-                            blocked_until=end,
-                            purpose=rng.choice(("Réunion", "Atelier", "Formation", "Répétition")),
-                            people=rng.randint(1, room.capacity),
-                            status="confirmee" if rng.random() < 0.93 else "en_attente",
-                            reference=bulk_reference(created + len(rows)),
-                        )
+                    rows.add(
+                        space_id=room.pk,
+                        site_id=room.site_id,
+                        structure_id=None if outside else rng.choice(holders),
+                        outside_name="Partenaire extérieur" if outside else "",
+                        start=start,
+                        end=end,
+                        blocked_until=end,
+                        purpose=rng.choice(("Réunion", "Atelier", "Formation", "Répétition")),
+                        people=rng.randint(1, room.capacity),
+                        status="confirmee" if rng.random() < 0.93 else "en_attente",
                     )
                     made += 1
             day += timedelta(days=1)
-        if len(rows) >= batch * 5:
-            _create(Booking, rows, batch)
-            created += len(rows)
-            rows = []
-    _create(Booking, rows, batch)
-    return created + len(rows)
 
 
 EVENT_THEMES = [

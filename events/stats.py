@@ -278,29 +278,53 @@ def public_period(site: Site, today: date | None = None) -> tuple[date, date] | 
     return clip_to_occupancy(start, end, site.occupancy_start, site.occupancy_end)
 
 
-def site_rate(site: Site, start_day: date, end_day: date) -> Rate | None:
-    """All the bookable rooms of a site together over a period; None if it has none.
+@dataclass
+class RoomsTogether:
+    """All the bookable rooms of a site together over a period, and month by month."""
+
+    total: Rate
+    months: dict[date, Rate]  # the first day of each month with an open day → its rate
+
+
+def rooms_together(spaces: Sequence[Space], start_day: date, end_day: date) -> RoomsTogether:
+    """The rooms' rates added up, over the period and per month (the site page's rate, the
+    impact report's occupancy and its monthly chart: one rule for all).
 
     Hours add up over the rooms; a day counts once: open when any room is open, booked when
     any room is booked (so "12 jours réservés sur 180 jours d'ouverture" are calendar days,
     not rooms × days)."""
-    spaces = bookable_spaces_of(site)
-    if not spaces:
-        return None
     total = Rate()
+    months: dict[date, Rate] = {}
     open_days: set[date] = set()
     booked_days: set[date] = set()
     for days in daily_usage(spaces, start_day, end_day).values():
         for day, (open_minutes, booked_minutes) in days.items():
             if not open_minutes:
                 continue
+            booked = min(booked_minutes, open_minutes)
+            month = months.setdefault(day.replace(day=1), Rate())
+            month.open_minutes += open_minutes
+            month.booked_minutes += booked
             total.open_minutes += open_minutes
-            total.booked_minutes += min(booked_minutes, open_minutes)
+            total.booked_minutes += booked
             open_days.add(day)
             if booked_minutes:
                 booked_days.add(day)
+    for day in open_days:
+        months[day.replace(day=1)].open_days += 1
+    for day in booked_days:
+        months[day.replace(day=1)].booked_days += 1
     total.open_days, total.booked_days = len(open_days), len(booked_days)
-    return total
+    return RoomsTogether(total, dict(sorted(months.items())))
+
+
+def site_rate(site: Site, start_day: date, end_day: date) -> Rate | None:
+    """All the bookable rooms of a site together over a period (rooms_together); None if it
+    has none."""
+    spaces = bookable_spaces_of(site)
+    if not spaces:
+        return None
+    return rooms_together(spaces, start_day, end_day).total
 
 
 # The site page's yearly rate walks every open day of every room: cached per site, per period

@@ -17,9 +17,10 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from sites.models import Equipment, Funding, Site, SitePhoto, Space
@@ -58,11 +59,35 @@ class LabelledFileWidget(AdminFileWidget):
     use_fieldset = False
 
 
+class FundingLeverageMixin:
+    """The leverage of a saved funding (Funding.leverage), beside the amounts it comes from."""
+
+    @admin.display(description=_("effet de levier"))
+    def leverage_display(self, obj: Funding | None) -> str:
+        leverage = obj.leverage if obj is not None else None
+        if leverage is None:
+            return "—"
+        return gettext("%(share)s %% du coût du projet") % {
+            "share": formats.number_format(leverage, 1)
+        }
+
+
 # Stacked, not tabular: a tabular inline's inputs have only a column heading, no label.
-class FundingInline(SiteScopedAdminMixin, admin.StackedInline):
+class FundingInline(FundingLeverageMixin, SiteScopedAdminMixin, admin.StackedInline):
     model = Funding
     extra = 0
-    fields = ("funder", "programme", "amount", "year", "purpose")
+    fields = (
+        "funder",
+        "programme",
+        "source",
+        "nature",
+        "amount",
+        "project_cost",
+        "leverage_display",
+        "year",
+        "purpose",
+    )
+    readonly_fields = ("leverage_display",)
     scoped_choices = {
         "funder": lambda request: Organisation.objects.filter(kind=Organisation.Kind.FUNDER)
     }
@@ -236,9 +261,20 @@ class SpaceAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("site", "funder", "programme", "amount", "year")
-    list_filter = ("year", "site")
+class FundingAdmin(FundingLeverageMixin, SiteScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "site",
+        "funder",
+        "programme",
+        "source",
+        "nature",
+        "amount",
+        "leverage_display",
+        "year",
+    )
+    list_filter = ("year", "source", "nature", "site")
+    fields = ("site", *FundingInline.fields)
+    readonly_fields = ("leverage_display",)
     list_select_related = ("site", "funder")
     search_fields = ("programme", "purpose", "funder__name", "site__name")
     autocomplete_fields = ("site",)

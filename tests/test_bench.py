@@ -240,3 +240,16 @@ def test_the_agenda_rows_measure_the_agenda_and_a_generated_published_event():
     event = Event.objects.get(slug=slug)
     assert slug.startswith("bulk-e") and event.site == site
     assert event in Event.objects.published_public()
+
+
+@pytest.mark.django_db
+def test_the_figures_row_times_site_figures_for_the_busiest_site_and_counts_its_queries():
+    call_command("seed_bulk", sites=2, structures=50, bookings=300, stdout=StringIO())
+    site = Site.objects.filter(slug__startswith="bulk-").order_by("pk").first()
+    measure = run.measure_figures(site, seconds=0)
+    assert measure.name == run.FIGURES_ROW
+    assert measure.requests >= run.FIGURES_MIN_CALLS and measure.errors == 0
+    assert 0 < measure.p50 <= measure.p95
+    assert measure.queries == 15
+    assert "40 structures, 30 réservations" in measure.notes[0]
+    assert f"site_figures({site.slug}, " in measure.path

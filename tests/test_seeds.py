@@ -227,6 +227,32 @@ def test_seed_bulk_fills_later_models_without_overlaps():
 
 
 @pytest.mark.django_db
+def test_seed_bulk_gives_the_busiest_site_a_tenth_of_the_bookings_over_its_years(monkeypatch):
+    """The impact figures' bench row: the first site (40 structures) gets a tenth of the
+    bookings, FIRST_SITE_BOOKINGS at most, on one-hour slots from its opening to four weeks
+    ahead; the other rooms share the rest."""
+    monkeypatch.setattr(bulk, "FIRST_SITE_BOOKINGS", 45)
+    call_command("seed_bulk", sites=3, structures=60, bookings=600, stdout=StringIO())
+    Booking = apps.get_model("events", "Booking")
+    first = Site.objects.order_by("slug").first()
+    today = timezone.localdate()
+    assert first.occupancy_start == today - bulk.FIRST_SITE_AGE
+    assert first.occupancies.count() == bulk.FIRST_SITE_STRUCTURES
+    busiest = Booking.objects.filter(site=first)
+    assert busiest.count() == 45  # min(45, 600 // 10)
+    assert Booking.objects.count() == 600
+    assert busiest.values("space").distinct().count() == 3
+    local = [timezone.localtime(b.start) for b in busiest]
+    assert min(local).date() >= first.occupancy_start
+    assert max(local).date() <= today + timedelta(days=28)
+    assert min(local).date() < today - timedelta(days=365)  # spread over its years
+    assert all(8 <= moment.hour < 20 and moment.minute == 0 for moment in local)
+    assert busiest.filter(status="confirmee").exists()
+    assert busiest.filter(structure__isnull=True).exclude(outside_name="").exists()
+    assert Booking.objects.overlapping_pairs() == []
+
+
+@pytest.mark.django_db
 def test_seed_bulk_rejects_bad_sizes():
     with pytest.raises(CommandError):
         call_command("seed_bulk", sites=0, stdout=StringIO())

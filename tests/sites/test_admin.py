@@ -479,3 +479,65 @@ def test_the_site_change_page_loads_the_vendored_leaflet_and_keeps_the_coordinat
     assert "unpkg" not in page and "cdn" not in page.lower()
     assert 'name="latitude"' in page and 'name="longitude"' in page
     assert 'data-coordinates-map="Carte : position du lieu"' in page
+
+
+# --- funding: source, nature, project cost and leverage --------------------------------------
+
+
+def funding_row(site, funder, **fields) -> dict:
+    row = {
+        "fundings-TOTAL_FORMS": "1",
+        "fundings-INITIAL_FORMS": "0",
+        "fundings-0-site": site.pk,
+        "fundings-0-funder": funder.pk,
+        "fundings-0-programme": "LEADER",
+        "fundings-0-source": "public",
+        "fundings-0-nature": "investissement",
+        "fundings-0-amount": "9900",
+        "fundings-0-project_cost": "19200",
+        "fundings-0-year": "2024",
+    }
+    row.update({f"fundings-0-{name}": value for name, value in fields.items()})
+    return row
+
+
+@pytest.mark.django_db
+def test_site_manager_records_a_fundings_source_nature_and_project_cost_and_sees_its_leverage(
+    client, cast
+):
+    funder = OrganisationFactory(name="Région", kind="funder")
+    login(client, cast.mara)
+    response = client.post(
+        site_url(cast.site_a), site_form_data(cast.site_a) | funding_row(cast.site_a, funder)
+    )
+    assert response.status_code == 302
+    funding = Funding.objects.get(site=cast.site_a)
+    assert (funding.source, funding.nature) == ("public", "investissement")
+    assert funding.project_cost == Decimal("19200")
+    page = client.get(site_url(cast.site_a)).text
+    assert '<div class="readonly">51,6 % du coût du projet</div>' in page
+    assert 'name="fundings-0-source"' in page and 'name="fundings-0-project_cost"' in page
+    changelist = client.get(reverse("admin:sites_funding_changelist")).text
+    assert "51,6 % du coût du projet" in changelist and "Investissement" in changelist
+
+
+@pytest.mark.django_db
+def test_a_project_cost_below_the_funding_is_refused_in_french_and_nothing_is_saved(client, cast):
+    funder = OrganisationFactory(name="Région", kind="funder")
+    login(client, cast.mara)
+    data = site_form_data(cast.site_a) | funding_row(cast.site_a, funder, project_cost="5000")
+    response = client.post(site_url(cast.site_a), data)
+    assert response.status_code == 200
+    assert "Le coût du projet ne peut être inférieur au montant du financement." in response.text
+    assert not Funding.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_funding_without_project_cost_has_no_leverage(client, cast):
+    FundingFactory(site=cast.site_a, programme="Fonds propres", source="fonds_propres")
+    login(client, cast.mara)
+    response = client.get(reverse("admin:sites_funding_change", args=[Funding.objects.get().pk]))
+    assert response.status_code == 200
+    assert '<div class="readonly">—</div>' in response.text
+    assert "% du coût du projet" not in response.text
+    assert 'name="project_cost"' in response.text and 'name="source"' in response.text
