@@ -7,8 +7,8 @@ database constraints are never hit. Rows are recognised by the `bulk-` prefix of
 
 The first site is the bench's busiest: open for three years, with a year to go, 40 occupant
 structures and a tenth of the bookings (20,000 of the 200,000 at scale 1) spread over its three
-rooms since its opening; the impact figures' row measures it. The other rooms' bookings start
-four weeks ago.
+rooms from its opening to four weeks ago; the impact figures' row measures it. Every room's
+bookings, its included, start four weeks ago.
 
 Events (`bulk-e000001-…` slugs) are spread over the sites, each with one to three dates between
 three months ago and six months ahead, most of them public and published. Their dates hold no
@@ -148,6 +148,7 @@ FIRST_SITE_AGE = timedelta(days=3 * 365)  # bench/run.py reads the generation da
 # A tenth of the bookings, at most this many, go to the first site's three rooms: the impact
 # figures' bench row (issue 14) measures a site with 40 structures and 20,000 bookings.
 FIRST_SITE_BOOKINGS = 20_000
+RECENT_DAYS = timedelta(days=28)  # every room's bookings start four weeks before generation
 HOURLY_SLOTS = [time(hour) for hour in range(8, 20)]
 PARTNERS = ["Maison de quartier", "Médiathèque municipale", "Lycée voisin", "Compagnie invitée"]
 LEGAL_FORMS = ["association", "entreprise", "cooperative", "artiste", "collectif"]
@@ -533,7 +534,7 @@ def _bookings(
     other_rooms = [room for room in rooms if room.site_id != first.pk]
     busiest = min(FIRST_SITE_BOOKINGS, count // 10) if other_rooms else count
     rows = _BookingRows(batch)
-    made = _busiest_site_bookings(
+    made, last_day = _busiest_site_bookings(
         busiest_rng,
         busiest if first_rooms else 0,
         first,
@@ -542,20 +543,23 @@ def _bookings(
         today,
         rows,
     )
-    _recent_bookings(rng, count - made, other_rooms, site_structures, today, rows)
+    # Its past stops before the recent weeks, which all rooms share as before: the booking
+    # pages the bench measures show the same weeks whatever its past.
+    recent = rooms if last_day < today - RECENT_DAYS else other_rooms
+    _recent_bookings(rng, count - made, recent, site_structures, today, rows)
     return rows.flush()
 
 
 def _busiest_site_bookings(rng, count: int, site: Site, rooms, holders, today, rows) -> int:
     """The bench's busiest site (the impact figures' row): `count` bookings over its rooms,
     on one-hour slots from 08:00 to 20:00 (closed on Sundays) from the start of its occupancy
-    to four weeks ahead, drawn without replacement: no slot is taken twice, so no booking
-    overlaps another. Mostly confirmed, some pending or cancelled; one in ten for a partner.
-    Returns how many it made: `count`, or none without rooms."""
+    to the day before the recent weeks, drawn without replacement: no slot is taken twice, so
+    no booking overlaps another. Mostly confirmed, some pending or cancelled; one in ten for a
+    partner. Returns how many it made (`count`, or none without rooms) and its last day."""
     if not count or not rooms:
-        return 0
+        return 0, date.min
     days, day = [], site.occupancy_start
-    last_day = today + timedelta(days=28)
+    last_day = today - RECENT_DAYS - timedelta(days=1)
     # Further ahead only when the rooms cannot hold them all by then (a very large count).
     while day <= last_day or len(days) * len(HOURLY_SLOTS) * len(rooms) < count:
         if day.weekday() < 6:
@@ -581,7 +585,7 @@ def _busiest_site_bookings(rng, count: int, site: Site, rooms, holders, today, r
                 people=rng.randint(1, room.capacity),
                 status=rng.choices(("confirmee", "en_attente", "annulee"), weights=(90, 4, 6))[0],
             )
-    return count
+    return count, days[-1]
 
 
 def _recent_bookings(rng, count: int, rooms, site_structures, today: date, rows) -> None:
@@ -590,7 +594,7 @@ def _recent_bookings(rng, count: int, rooms, site_structures, today: date, rows)
     if not count or not rooms:
         return
     per_room = [count // len(rooms) + (i < count % len(rooms)) for i in range(len(rooms))]
-    first_day = today - timedelta(days=28)
+    first_day = today - RECENT_DAYS
     for room, how_many in zip(rooms, per_room, strict=True):
         holders = site_structures.get(room.site_id, [])
         day, made = first_day, 0
