@@ -473,7 +473,8 @@ class Reader:
                     return
                 lines.append(f"{'.'.join(path)} ({_count(node)} champs)")
                 return
-            lines.append(f"{'.'.join(path)} = {_short(node)}")
+            if node not in ("", None, [], {}):  # an empty field holds nothing to place
+                lines.append(f"{'.'.join(path)} = {_short(node)}")
 
         walk(self.record, ())
         return lines
@@ -574,11 +575,13 @@ def _import(reader: Reader, *, site_slug: str, start, end) -> ImportResult:
     if site.pk is None:
         _save(site, result, _("lieu « %(name)s »") % {"name": site.name})
 
-    start = (
-        start
-        or _date(report_data.get("debut"))
-        or _date(reader.get("blocs", "presentation", "donnees", "date_ouverture"))
-    )
+    opening = _date(reader.get("blocs", "presentation", "donnees", "date_ouverture"))
+    idea = reader.get("blocs", "presentation", "donnees", "idee_fondatrice")
+    if reader.get("publish") is not None:
+        result.notes.append(
+            _("« publish » : la publication se décide ici, le rapport importé reste un brouillon.")
+        )
+    start = start or _date(report_data.get("debut")) or opening
     end = end or _date(report_data.get("fin"))
     if start is None or end is None:
         raise RecordError(
@@ -601,11 +604,7 @@ def _import(reader: Reader, *, site_slug: str, start, end) -> ImportResult:
     values: dict[str, Any] = {
         "title": str(report_data.get("titre") or "")[:160]
         or _("Rapport d'impact %(year)s") % {"year": end.year},
-        "summary": str(
-            report_data.get("resume")
-            or reader.get("blocs", "presentation", "donnees", "idee_fondatrice")
-            or ""
-        ),
+        "summary": str(report_data.get("resume") or (idea if isinstance(idea, str) else "")),
         "methods": str(report_data.get("methode") or "") or _("Fiche importée de Commune Mesure."),
     }
     slug = slugify(str(report_data.get("adresse") or ""))[:80] or f"impact-{start:%Y%m}-{end:%Y%m}"
@@ -696,6 +695,7 @@ def _site(reader: Reader, slug: str) -> Site:
         latitude=Decimal(str(lat)).quantize(Decimal("0.000001")),
         longitude=Decimal(str(lon)).quantize(Decimal("0.000001")),
         occupancy_start=_date(reader.get("blocs", "presentation", "donnees", "date_ouverture")),
+        summary=str(reader.get("blocs", "presentation", "donnees", "idee_fondatrice") or "")[:300],
         published=False,
     )
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 
 # The base of the document's relative URLs: never fetched, only recognised.
 BASE_URL = "https://interstices.invalid/"
@@ -40,7 +41,10 @@ def _fetcher_class(weasyprint):
             if (parts.scheme, parts.netloc) == (static.scheme, static.netloc) and (
                 parts.path.startswith(static.path)
             ):
-                found = finders.find(parts.path.removeprefix(static.path))
+                try:
+                    found = finders.find(parts.path.removeprefix(static.path))
+                except SuspiciousFileOperation:  # "../" out of the static directories
+                    found = None
                 if found:
                     return URLFetcherResponse(url, body=Path(found).read_bytes())
             raise URLFetchingError(f"refused: {url}")
