@@ -6,6 +6,7 @@ into a report cannot make the server fetch anything."""
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +47,11 @@ def _fetcher_class(weasyprint):
                 except SuspiciousFileOperation:  # "../" out of the static directories
                     found = None
                 if found:
-                    return URLFetcherResponse(url, body=Path(found).read_bytes())
+                    kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                    # WeasyPrint uses a stylesheet only when it is served as text/css.
+                    return URLFetcherResponse(
+                        url, body=Path(found).read_bytes(), headers={"Content-Type": kind}
+                    )
             raise URLFetchingError(f"refused: {url}")
 
     return StaticOnlyFetcher
