@@ -421,7 +421,7 @@ def test_the_pdf_shows_the_levels_figures_declared_figures_and_observations(clie
         "Secteurs d'activité des structures",
         "Des repas partagés chaque semaine.",
         "Méthode et sources",
-        "1 / ",  # the page numbers of the print stylesheet: it was fetched and applied
+        "1/",  # the page numbers of the print stylesheet: it was fetched and applied
     ):
         assert expected in text, expected
     subprocess.run(
