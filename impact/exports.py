@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -41,18 +42,63 @@ def report_observations(report: ImpactReport) -> QuerySet[Observation]:
 
 # The computed figures, as (section, label, path in the figures, unit), labels in French.
 FIGURE_ROWS: list[tuple[str, str, tuple[str, str], str]] = [
-    ("Lieu", "Durée de l'occupation", ("site", "duration_months"), "mois"),
-    ("Lieu", "Surface totale", ("site", "total_surface"), "m²"),
-    ("Lieu", "Surface occupée", ("site", "occupied_surface"), "m²"),
-    ("Lieu", "Part de la surface occupée", ("site", "occupied_share"), "%"),
-    ("Lieu", "Redevance moyenne par m² et par mois", ("site", "fee_per_m2_month"), "€"),
-    ("Salles partagées", "Salles partagées", ("rooms", "count"), ""),
-    ("Salles partagées", "Jours d'ouverture", ("rooms", "open_days"), "jours"),
-    ("Salles partagées", "Jours réservés", ("rooms", "booked_days"), "jours"),
-    ("Salles partagées", "Taux d'occupation en jours", ("rooms", "days_rate"), "%"),
-    ("Salles partagées", "Heures d'ouverture", ("rooms", "open_hours"), "heures"),
-    ("Salles partagées", "Heures réservées", ("rooms", "booked_hours"), "heures"),
-    ("Salles partagées", "Taux d'occupation en heures", ("rooms", "hours_rate"), "%"),
+    (
+        gettext_noop("Lieu"),
+        gettext_noop("Durée de l'occupation"),
+        ("site", "duration_months"),
+        gettext_noop("mois"),
+    ),
+    (gettext_noop("Lieu"), gettext_noop("Surface totale"), ("site", "total_surface"), "m²"),
+    (gettext_noop("Lieu"), gettext_noop("Surface occupée"), ("site", "occupied_surface"), "m²"),
+    (
+        gettext_noop("Lieu"),
+        gettext_noop("Part de la surface occupée"),
+        ("site", "occupied_share"),
+        "%",
+    ),
+    (
+        gettext_noop("Lieu"),
+        gettext_noop("Redevance moyenne par m² et par mois"),
+        ("site", "fee_per_m2_month"),
+        "€",
+    ),
+    (gettext_noop("Salles partagées"), gettext_noop("Salles partagées"), ("rooms", "count"), ""),
+    (
+        gettext_noop("Salles partagées"),
+        gettext_noop("Jours d'ouverture"),
+        ("rooms", "open_days"),
+        gettext_noop("jours"),
+    ),
+    (
+        gettext_noop("Salles partagées"),
+        gettext_noop("Jours réservés"),
+        ("rooms", "booked_days"),
+        gettext_noop("jours"),
+    ),
+    (
+        gettext_noop("Salles partagées"),
+        gettext_noop("Taux d'occupation en jours"),
+        ("rooms", "days_rate"),
+        "%",
+    ),
+    (
+        gettext_noop("Salles partagées"),
+        gettext_noop("Heures d'ouverture"),
+        ("rooms", "open_hours"),
+        gettext_noop("heures"),
+    ),
+    (
+        gettext_noop("Salles partagées"),
+        gettext_noop("Heures réservées"),
+        ("rooms", "booked_hours"),
+        gettext_noop("heures"),
+    ),
+    (
+        gettext_noop("Salles partagées"),
+        gettext_noop("Taux d'occupation en heures"),
+        ("rooms", "hours_rate"),
+        "%",
+    ),
     (
         "Salles partagées",
         "Réservations d'organisations extérieures",
@@ -65,21 +111,76 @@ FIGURE_ROWS: list[tuple[str, str, tuple[str, str], str]] = [
         ("rooms", "outside_organisations"),
         "",
     ),
-    ("Structures", "Structures accueillies", ("structures", "count"), ""),
-    ("Structures", "Structures de la même commune", ("structures", "same_commune"), ""),
-    ("Structures", "Part de la même commune", ("structures", "same_commune_share"), "%"),
-    ("Structures", "Structures du même département", ("structures", "same_departement"), ""),
-    ("Structures", "Part du même département", ("structures", "same_departement_share"), "%"),
-    ("Structures", "Emplois accueillis", ("structures", "jobs"), "emplois"),
-    ("Appels à candidatures", "Appels", ("calls", "count"), ""),
-    ("Appels à candidatures", "Candidatures reçues", ("calls", "applications"), ""),
-    ("Appels à candidatures", "Candidatures retenues", ("calls", "selected"), ""),
-    ("Appels à candidatures", "Taux de sélection", ("calls", "selection_ratio"), "%"),
-    ("Événements", "Événements publics", ("events", "count"), ""),
-    ("Événements", "Dates", ("events", "timings"), ""),
-    ("Événements", "Participant·e·s", ("events", "attendance"), "personnes"),
-    ("Événements", "Inscriptions", ("events", "registrations"), ""),
-    ("Financements", "Total des financements", ("funding", "total"), "€"),
+    (
+        gettext_noop("Structures"),
+        gettext_noop("Structures accueillies"),
+        ("structures", "count"),
+        "",
+    ),
+    (
+        gettext_noop("Structures"),
+        gettext_noop("Structures de la même commune"),
+        ("structures", "same_commune"),
+        "",
+    ),
+    (
+        gettext_noop("Structures"),
+        gettext_noop("Part de la même commune"),
+        ("structures", "same_commune_share"),
+        "%",
+    ),
+    (
+        gettext_noop("Structures"),
+        gettext_noop("Structures du même département"),
+        ("structures", "same_departement"),
+        "",
+    ),
+    (
+        gettext_noop("Structures"),
+        gettext_noop("Part du même département"),
+        ("structures", "same_departement_share"),
+        "%",
+    ),
+    (
+        gettext_noop("Structures"),
+        gettext_noop("Emplois accueillis"),
+        ("structures", "jobs"),
+        gettext_noop("emplois"),
+    ),
+    (gettext_noop("Appels à candidatures"), gettext_noop("Appels"), ("calls", "count"), ""),
+    (
+        gettext_noop("Appels à candidatures"),
+        gettext_noop("Candidatures reçues"),
+        ("calls", "applications"),
+        "",
+    ),
+    (
+        gettext_noop("Appels à candidatures"),
+        gettext_noop("Candidatures retenues"),
+        ("calls", "selected"),
+        "",
+    ),
+    (
+        gettext_noop("Appels à candidatures"),
+        gettext_noop("Taux de sélection"),
+        ("calls", "selection_ratio"),
+        "%",
+    ),
+    (gettext_noop("Événements"), gettext_noop("Événements publics"), ("events", "count"), ""),
+    (gettext_noop("Événements"), gettext_noop("Dates"), ("events", "timings"), ""),
+    (
+        gettext_noop("Événements"),
+        gettext_noop("Participant·e·s"),
+        ("events", "attendance"),
+        gettext_noop("personnes"),
+    ),
+    (gettext_noop("Événements"), gettext_noop("Inscriptions"), ("events", "registrations"), ""),
+    (
+        gettext_noop("Financements"),
+        gettext_noop("Total des financements"),
+        ("funding", "total"),
+        "€",
+    ),
 ]
 
 
