@@ -39,6 +39,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -227,7 +228,13 @@ def _labels(choices: list[tuple[str, Any]], values: list[str]) -> list[str]:
 
 
 def place_record(report: ImpactReport, figures: dict, observations: list[Observation]) -> dict:
-    """The report as a Commune Mesure place record (a dict ready for json.dumps)."""
+    """The report as a Commune Mesure place record (a dict ready for json.dumps). Its labels
+    are French whatever the reader's language: Commune Mesure's, and what the import reads."""
+    with translation.override("fr"):
+        return _place_record(report, figures, observations)
+
+
+def _place_record(report: ImpactReport, figures: dict, observations: list[Observation]) -> dict:
     site = report.site
     by_indicator: dict[str, list[Observation]] = {}
     for observation in observations:
@@ -748,7 +755,8 @@ def _declared_figures(reader: Reader, ours: dict, report, result: ImportResult) 
 
 
 def _match(labels: Any, choices: dict[str, str], where: str, unplaced: list[str]) -> list[str]:
-    """Values of the choices whose labels are listed; the others are reported unplaced."""
+    """Values of the choices whose labels are listed; the others are reported unplaced. The
+    choices' labels are French (choices_fr), whatever language the command runs in."""
     if isinstance(labels, str):
         labels = [labels] if labels.strip() else []
     if not isinstance(labels, list):
@@ -764,8 +772,14 @@ def _match(labels: Any, choices: dict[str, str], where: str, unplaced: list[str]
     return values
 
 
+def choices_fr(choices) -> dict[str, str]:
+    """Plain French label → value."""
+    with translation.override("fr"):
+        return {_plain(str(label)): value for value, label in choices}
+
+
 def _public_choices() -> dict[str, str]:
-    choices = {_plain(str(label)): value for value, label in Public.choices}
+    choices = choices_fr(Public.choices)
     return choices | {_plain(alias): value for alias, value in PUBLIC_ALIASES.items()}
 
 
@@ -806,14 +820,14 @@ def _observations(reader, ours, social, social_used, site, start, end, result) -
         )
         occasions = _match(
             social.get("impact_social_occasion", []),
-            {_plain(str(label)): value for value, label in Occasion.choices},
+            choices_fr(Occasion.choices),
             "impact_social_occasion",
             result.unplaced,
         )
         frequency_labels = social.get("impact_social_frequence", [])
         frequencies = _match(
             frequency_labels,
-            {_plain(str(label)): value for value, label in Frequency.choices},
+            choices_fr(Frequency.choices),
             "impact_social_frequence",
             result.unplaced,
         )
@@ -850,7 +864,7 @@ def _observations(reader, ours, social, social_used, site, start, end, result) -
                 social_used.add(EFFECT_KEYS[indicator])
                 values["effects"] = _match(
                     social[EFFECT_KEYS[indicator]],
-                    {_plain(str(label)): value for value, label in EFFECT_TYPES[indicator]},
+                    choices_fr(EFFECT_TYPES[indicator]),
                     EFFECT_KEYS[indicator],
                     result.unplaced,
                 )

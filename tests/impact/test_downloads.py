@@ -13,8 +13,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from impact.figures import EMPTY
@@ -464,3 +464,31 @@ def test_the_pdf_without_weasyprint_answers_a_clear_message(client, site, monkey
 
     assert response.status_code == 503
     assert "Le PDF ne peut pas être produit ici" in response.content.decode()
+
+
+def test_an_english_reader_gets_the_tables_in_english(client, site):
+    report = make_report(site)
+    client.cookies["django_language"] = "en"
+
+    with translation.override("fr"):  # the request leaves English active in this thread
+        rows = read_csv(client.get(url(report, "csv"), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert rows[0] == ["Kind", "Section", "Label", "Value", "Unit", "Source"]
+    assert ["Computed", "Structures", "Structures hosted", "42"] in [row[:4] for row in rows]
+
+
+def test_the_json_export_for_an_english_reader_still_reads_back(client, site, tmp_path):
+    report = make_report(site, published=False)
+    observe(site, status=Status.VALIDATED)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.cookies["django_language"] = "en"
+    exported = tmp_path / "lieu.json"
+    with translation.override("en"):
+        exported.write_bytes(client.get(url(report, "json")).content)
+        record = json.loads(exported.read_bytes())
+        assert record["blocs"]["impact_social"]["donnees"]["impact_social_public"][0] == (
+            "Occupant·e·s"
+        )
+        Observation.objects.all().delete()
+        call_command("import_commune_mesure", str(exported), stdout=StringIO())
+    assert Observation.objects.get().publics == ["occupants", "habitants"]
