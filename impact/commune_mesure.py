@@ -566,6 +566,15 @@ def place_import(
         raise RecordError(
             _("Fiche refusée, rien n'a été enregistré : %(errors)s") % {"errors": messages}
         ) from error
+    except (TypeError, AttributeError, ArithmeticError) as error:
+        # A field of an unexpected type (a number where a list was due…), however deep.
+        raise RecordError(
+            _(
+                "Fiche illisible, rien n'a été enregistré : un champ n'a pas le type "
+                "attendu (%(error)s)."
+            )
+            % {"error": error}
+        ) from error
 
 
 def _import(reader: Reader, *, site_slug: str, start, end) -> ImportResult:
@@ -581,6 +590,12 @@ def _import(reader: Reader, *, site_slug: str, start, end) -> ImportResult:
     result.unplaced += [f"{EXTENSION}.{name} = {_short(ours[name])}" for name in extra_keys]
     if site.pk is None:
         _save(site, result, _("lieu « %(name)s »") % {"name": site.name})
+        result.notes.append(
+            _(
+                "Le lieu créé n'est pas publié et n'a pas encore de responsable : "
+                "complétez-le dans l'administration."
+            )
+        )
 
     opening = _date(reader.get("blocs", "presentation", "donnees", "date_ouverture"))
     idea = reader.get("blocs", "presentation", "donnees", "idee_fondatrice")
@@ -711,7 +726,9 @@ def _declared_figures(reader: Reader, ours: dict, report, result: ImportResult) 
     existing = {figure.label: figure for figure in report.declared_figures.all()}
     wanted: list[dict] = []
     if "chiffres_declares" in ours:
-        for item in ours["chiffres_declares"] or []:
+        if not isinstance(ours["chiffres_declares"], list):
+            raise RecordError(_("« chiffres_declares » doit être une liste."))
+        for item in ours["chiffres_declares"]:
             if not isinstance(item, dict):
                 raise RecordError(_("Chaque chiffre déclaré doit être un objet."))
             value = parse_number(item.get("valeur"))
@@ -798,7 +815,9 @@ def _observations(reader, ours, social, social_used, site, start, end, result) -
     if "observations" in ours:
         # The full observations: impact_social only summarises them for Commune Mesure.
         social_used.update(social)
-        for item in ours["observations"] or []:
+        if not isinstance(ours["observations"], list):
+            raise RecordError(_("« observations » doit être une liste."))
+        for item in ours["observations"]:
             if not isinstance(item, dict):
                 raise RecordError(_("Chaque observation doit être un objet."))
             values = {name: item.get(name) for name in OBSERVATION_FIELDS if name in item}

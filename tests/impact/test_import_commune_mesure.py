@@ -180,3 +180,34 @@ def test_an_existing_site_is_filled_not_duplicated(tmp_path):
     assert ImpactReport.objects.get().site == site
     site.refresh_from_db()
     assert site.name == "Autre nom"
+
+
+JUNK = (None, -1, "x" * 3000, {}, [1, {"a": None}])
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, child in node.items():
+            yield from _paths(child, (*path, key))
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=repr)
+def test_junk_anywhere_in_the_record_is_refused_clearly_or_read(tmp_path, junk):
+    """Each field of the fixture in turn replaced by junk: the command either reads the
+    record or stops with a clear error having written nothing; never another exception."""
+    original = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    original["interstices"] = {"chiffres_declares": [], "observations": []}
+    for path in list(_paths(original))[1:]:
+        record = json.loads(json.dumps(original))
+        node = record
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = junk
+        target = tmp_path / "lieu.json"
+        target.write_text(json.dumps(record), encoding="utf-8")
+        before = counts()
+        try:
+            run(str(target), *PERIOD)
+        except CommandError:
+            assert counts() == before, path
