@@ -492,3 +492,20 @@ def test_the_json_export_for_an_english_reader_still_reads_back(client, site, tm
         Observation.objects.all().delete()
         call_command("import_commune_mesure", str(exported), stdout=StringIO())
     assert Observation.objects.get().publics == ["occupants", "habitants"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json"])
+def test_a_download_takes_as_many_queries_for_one_observation_as_for_many(
+    client, site, fmt, django_assert_num_queries
+):
+    report = make_report(site)
+    observe(site)
+    with django_assert_num_queries(3) as first:
+        client.get(url(report, fmt))
+    for index in range(5):
+        observe(site, narrative=f"Observation {index}", indicator=Indicator.SOLIDARITY)
+        DeclaredFigure.objects.create(
+            report=report, label=f"Chiffre {index}", value=index, source="Comptage"
+        )
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url(report, fmt))
