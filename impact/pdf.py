@@ -1,4 +1,5 @@
-"""A report as a PDF, with WeasyPrint (HTML and CSS laid out by Pango).
+"""A report as a PDF, with WeasyPrint (HTML and CSS laid out by Pango); 68 or later, for its
+URLFetcher class (and the fix of CVE-2025-68616: redirects go through the fetcher too).
 
 The print template may reach only the project's static files (its stylesheet) and data: URLs;
 any other address (another site, a file elsewhere on the disk) is refused, so a text typed
