@@ -31,6 +31,10 @@ accounts_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path(
+        "lieux/<slug:site_slug>/impact/<slug:report_slug>/telecharger/",
+        include("impact.download_urls"),
+    ),
     path("lieux/", include((sites_patterns, sites_urls.app_name))),
     path("compte/structures/", include("occupants.urls")),
     path("compte/", include((accounts_patterns, accounts_urls.app_name))),

@@ -21,3 +21,13 @@ def csv_number(value: Decimal | float | int) -> str:
 def xlsx_number(value: Decimal | float | int) -> float | int:
     """A Decimal becomes a float: a number the spreadsheet sums, not a text cell."""
     return float(value) if isinstance(value, Decimal) else value
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @…) becomes plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value

@@ -68,7 +68,7 @@ QUERY_NAMES = (
     "q", "page", "next", "du", "date", "day", "semaine", "annee", "debut", "lieu", "format",
     "site", "space", "start", "end", "until", "count", "status", "structure", "kind", "mois",
     "vue", "export", "quand", "au", "type", "gratuit", "enfants", "public", "departement",
-    "accessible",
+    "accessible", "tableau",
 )  # fmt: skip
 
 # The admin's change, delete and history pages (and their redirects) read no query parameter

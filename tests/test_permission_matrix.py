@@ -166,6 +166,16 @@ EXPECTED = {
     ("admin:auth_group_history", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
     ("admin:auth_group_delete", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
     ("admin:auth_group_change", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    # A report's downloads: a published report to anyone, a draft to its site's managers only
+    # (ImpactReport.objects.visible_to).
+    ("impact_downloads:pdf", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:pdf", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:csv", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:csv", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:xlsx", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:xlsx", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:json", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:json", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
     ("admin/auth/group/<path:object_id>/", "group"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:axes_accessattempt_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),

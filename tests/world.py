@@ -42,6 +42,8 @@ from events.models import (
     OpeningHours,
     Registration,
 )
+from impact.figures import EMPTY
+from impact.models import ImpactReport
 from occupants import services
 from occupants.models import Occupancy, StructureMember
 from sites.models import Equipment, Space
@@ -180,6 +182,24 @@ def build_world() -> World:
         place="Dans la cour",
     )
     funding = FundingFactory(site=site_1)
+    # Site 1's impact reports: one published (its figures frozen), one draft.
+    impact_report = ImpactReport.objects.create(
+        site=site_1,
+        slug="rapport-lieu-un",
+        title="Rapport du Lieu Un",
+        period_start=today - timedelta(days=365),
+        period_end=today - timedelta(days=1),
+        status=ImpactReport.Status.PUBLISHED,
+        figures=EMPTY,
+        published_at=timezone.now(),
+    )
+    impact_draft = ImpactReport.objects.create(
+        site=site_1,
+        slug="brouillon-lieu-un",
+        title="Brouillon du Lieu Un",
+        period_start=today,
+        period_end=today + timedelta(days=30),
+    )
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
 
@@ -228,6 +248,8 @@ def build_world() -> World:
         "hours": hours,
         "closed": closed,
         "funding": funding,
+        "impact_report": impact_report,
+        "impact_draft": impact_draft,
         "equipment": equipment,
         "call": call,
         "application": application,
@@ -268,19 +290,23 @@ class Route:
         return self.name or self.route
 
 
-def walk_urlconf(patterns=None, prefix: str = "", namespace: str | None = None) -> list[Route]:
-    """Every URL pattern of the project, the admin's included, in URLconf order."""
+def walk_urlconf(
+    patterns=None, prefix: str = "", namespace: str | None = None, params: tuple[str, ...] = ()
+) -> list[Route]:
+    """Every URL pattern of the project, the admin's included, in URLconf order, with the
+    converters of the includes that lead to it (lieux/<site_slug>/impact/…/telecharger/)."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     routes = []
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
+        own = (*params, *pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
             inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
-            routes += walk_urlconf(pattern.url_patterns, route, inner)
+            routes += walk_urlconf(pattern.url_patterns, route, inner, own)
         else:
             name = ":".join(n for n in (namespace, pattern.name) if n) if pattern.name else None
-            routes.append(Route(route, name, tuple(pattern.pattern.regex.groupindex)))
+            routes.append(Route(route, name, own))
     return routes
 
 
@@ -300,6 +326,10 @@ def route_kwargs(route: Route, target: str | None, world: World) -> dict[str, An
         elif param == "slug":
             kwargs[param] = obj.slug if hasattr(obj, "slug") else obj.structure.slug
         elif param == "site":
+            kwargs[param] = obj.slug
+        elif param == "site_slug":
+            kwargs[param] = obj.site.slug
+        elif param == "report_slug":
             kwargs[param] = obj.slug
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(obj).pk
@@ -412,6 +442,10 @@ TARGETS = {
     "admin:occupants_occupancy_export": "xlsx",
     "admin:app_list": "occupants",
     "choose_language": "en",
+    "impact_downloads:pdf": "impact_report",
+    "impact_downloads:csv": "impact_report",
+    "impact_downloads:xlsx": "impact_report",
+    "impact_downloads:json": "impact_report",
 }
 
 
