@@ -57,7 +57,7 @@ PROFILES = {
         0.15, 0.3, 0.35, weekly={1: (time(18, 30), time(20, 30), "Répétition de la chorale")}
     ),
     # About half of its open days booked, as the seed's 87 days out of 164 (53 %).
-    ("usine-commune-vaugneray", "Salle de synergie"): Profile(0.3, 0.3, 0.1, outside_share=0.4),
+    ("usine-commune-vaugneray", "Salle de synergie"): Profile(0.33, 0.33, 0.12, outside_share=0.4),
     ("halle-aux-savoirs-paris", "Grand Plateau"): Profile(0.2, 0.35, 0.4),
     ("halle-aux-savoirs-paris", "Amphithéâtre B"): Profile(0.3, 0.4, 0.15),
     ("halle-aux-savoirs-paris", "Salle 104"): Profile(0.85, 0.8, 0.2),

@@ -277,7 +277,7 @@ def seed(ctx) -> None:
         structure = _structure(name, legal_form, sectors, town, people, True, sector_rows)
         site_spaces = {s.name: s for s in site.spaces.all()}
         held = [site_spaces[n] for n in held_names]
-        start = max(site.occupancy_start, _add_months(site.occupancy_end, -12))
+        start = site.occupancy_start  # there since the opening
         _occupy(structure, site, held, start, site.occupancy_end, "8.00")
         by_site.setdefault(site_slug, []).append(structure)
 

@@ -343,10 +343,11 @@ def _events(site: Site, start: date, end: date) -> dict:
 
 
 def _funding(site: Site, start: date, end: date) -> dict:
-    """The fundings of the period's years, each with its leverage (the share of its project's
-    cost it covers), and their totals by source and by nature."""
+    """The fundings raised by the end of the period (a site's works are funded before the
+    years it reports on), each with its leverage (the share of its project's cost it covers),
+    and their totals by source and by nature."""
     fundings = (
-        Funding.objects.filter(site_id=site.pk, year__gte=start.year, year__lte=end.year)
+        Funding.objects.filter(site_id=site.pk, year__lte=end.year)
         .select_related("funder")
         .order_by("year", "pk")
     )

@@ -395,7 +395,7 @@ def test_leverage_of_9900_euros_of_leader_on_a_19200_euro_project_is_51_6_percen
         source=Funding.Source.CROWDFUNDING,
     )
     FundingFactory(site=site, amount=Decimal("5000"), year=2024, source=Funding.Source.PUBLIC)
-    FundingFactory(site=site, amount=Decimal("7777"), year=2022)  # another year
+    FundingFactory(site=site, amount=Decimal("7777"), year=2025)  # after the period
 
     funding = site_figures(site, *YEAR_2024)["funding"]
 
@@ -421,6 +421,16 @@ def test_leverage_of_9900_euros_of_leader_on_a_19200_euro_project_is_51_6_percen
         {"key": "investissement", "label": "Investissement", "amount": 9900.0},
         {"key": "fonctionnement", "label": "Fonctionnement", "amount": 8000.5},
     ]
+
+
+def test_fundings_raised_before_the_period_count_in_its_figures(site):
+    """A site's works are funded before the years it reports on: a 2021 grant is in 2024's."""
+    FundingFactory(site=site, programme="LEADER", amount=Decimal("9900"), year=2021)
+
+    funding = site_figures(site, *YEAR_2024)["funding"]
+
+    assert [item["programme"] for item in funding["items"]] == ["LEADER"]
+    assert funding["total"] == 9900.0
 
 
 # --- The contract --------------------------------------------------------------------------
