@@ -395,20 +395,13 @@ class BookingAdmin(SiteScopedAdmin):
 # --- Events ---------------------------------------------------------------------------------
 
 
-class EventTimingInline(ScopedAdminMixin, admin.TabularInline):
-    """Read only: a date and the room it holds change through events.agenda.services."""
+class ReadOnlyMixin:
+    """Read in the admin, written elsewhere (by a service): no adding, changing or deleting,
+    for anyone. Put it before ScopedAdminMixin."""
 
-    model = EventTiming
-    extra = 0
-    fields = ("start", "end", "room", "place", "booking")
-    readonly_fields = fields
-    can_delete = False
     role_permissions = frozenset({"view"})
 
-    def scope_queryset(self, request, queryset):
-        return queryset.filter(event__site__in=managed_sites(request))
-
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -416,6 +409,19 @@ class EventTimingInline(ScopedAdminMixin, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EventTimingInline(ReadOnlyMixin, ScopedAdminMixin, admin.TabularInline):
+    """Read only: a date and the room it holds change through events.agenda.services."""
+
+    model = EventTiming
+    extra = 0
+    fields = ("start", "end", "room", "place", "booking")
+    readonly_fields = fields
+    can_delete = False
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(event__site__in=managed_sites(request))
 
 
 class EventAdminForm(forms.ModelForm):
@@ -516,26 +522,15 @@ class EventAdmin(SiteScopedAdmin):
 # --- Registrations and attendance ------------------------------------------------------------
 
 
-class EventScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EventScopedAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Rows of an event, read only, for the managers of the event's site (as EventAdmin): the
     registrants' names and e-mails are personal data that only they, and the organising
     structure on its registrants page, may read; never the cancel token. Registrations, their
     waiting list and attendance change through events.agenda.registrations (the public form,
     the cancel link, the organiser's pages)."""
 
-    role_permissions = frozenset({"view"})
-
     def scope_queryset(self, request, queryset):
         return queryset.filter(event__site__in=managed_sites(request))
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Registration)
@@ -574,25 +569,15 @@ class RegistrationAdmin(EventScopedAdmin):
         return registration.email or "—"
 
 
-class AttendanceCountInline(ScopedAdminMixin, admin.TabularInline):
+class AttendanceCountInline(ReadOnlyMixin, ScopedAdminMixin, admin.TabularInline):
     model = AttendanceCount
     extra = 0
     fields = ("public", "count")
     readonly_fields = fields
     can_delete = False
-    role_permissions = frozenset({"view"})
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(attendance__event__site__in=managed_sites(request))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Attendance)
