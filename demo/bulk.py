@@ -11,14 +11,15 @@ rooms from its opening to four weeks ago; the impact figures' row measures it. E
 bookings, its included, start four weeks ago.
 
 Events (`bulk-e000001-…` slugs) are spread over the sites, each with one to three dates between
-three months ago and six months ahead, most of them public and published. Their dates hold no
-room: a date in a room would need its booking (events.agenda.services makes both), which bulk
-inserts would have to mirror; outdoors dates keep the bookings and the rooms' calendars exactly
-what _bookings() made. The bench measures the agenda's pages, not the rooms, with them.
+three months ago and six months ahead, most of them public and published. About a third of them
+happen in a bookable room that holds them (not smaller than their capacity): each such date
+holds the room through a Booking linked to it, as events.agenda.services makes them, on a slot
+left free by _bookings() and by the other events (a taken slot leaves that date outdoors).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -178,13 +179,14 @@ SLOTS = [(time(9), time(11)), (time(11), time(12, 30)), (time(14), time(16)), (t
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def bulk_reference(index: int) -> str:
-    """A unique, deterministic reference per generated booking (B- then 7 characters)."""
+def bulk_reference(index: int, prefix: str = "B-") -> str:
+    """A unique, deterministic reference per generated booking (B- then 7 characters; E- for
+    the bookings of the events' dates)."""
     chars = []
     for _i in range(7):
         index, digit = divmod(index, len(REFERENCE_ALPHABET))
         chars.append(REFERENCE_ALPHABET[digit])
-    return "B-" + "".join(reversed(chars))
+    return prefix + "".join(reversed(chars))
 
 
 @dataclass
@@ -269,11 +271,17 @@ def generate(
             log(f"{result.counts['bookings']} réservations")
         if events and has_models("events.Event", "events.EventTiming"):
             # A draw of their own: the events do not shift with the other sizes.
-            made, dates = _events(
-                random.Random(f"{seed}-events"), events, site_rows, site_structures, today, batch
+            made, dates, in_rooms = _events(
+                random.Random(f"{seed}-events"),
+                events,
+                site_rows,
+                spaces,
+                site_structures,
+                today,
+                batch,
             )
             result.counts["events"] = made
-            log(f"{made} événements, {dates} dates")
+            log(f"{made} événements, {dates} dates dont {in_rooms} en salle")
     return result
 
 
@@ -644,10 +652,19 @@ def bulk_event_slug(index: int, title: str) -> str:
     return f"{PREFIX}e{index:06d}-{slugify(title)}"[:160]
 
 
-def _events(rng, count: int, sites: list[Site], site_structures, today: date, batch: int):
+def _events(
+    rng,
+    count: int,
+    sites: list[Site],
+    spaces: list[Space],
+    site_structures,
+    today: date,
+    batch: int,
+):
     """`count` events over the sites (as evenly as the count allows), each with one to three
-    dates a week apart (never overlapping), outdoors; most published and public, a few
-    pending, draft or refused, cancelled or rescheduled."""
+    dates a week apart (never overlapping), outdoors or in a room (_event_rooms); most
+    published and public, a few pending, draft or refused, cancelled or rescheduled. Returns
+    (events, dates, dates in a room)."""
     Event = apps.get_model("events", "Event")
     EventTiming = apps.get_model("events", "EventTiming")
     kinds = list(Event.Kind)
@@ -722,5 +739,100 @@ def _events(rng, count: int, sites: list[Site], site_structures, today: date, ba
         for event, (start, hours, how_many, place) in zip(events, plans, strict=True)
         for week in range(how_many)
     ]
+    # A draw of its own, after the events': the rooms do not change the events themselves.
+    in_rooms = _event_rooms(
+        random.Random(rng.random()),
+        events,
+        timings,
+        spaces,
+        {site.pk: site.name for site in sites},
+        batch,
+    )
     _create(EventTiming, timings, batch)
-    return len(events), len(timings)
+    return len(events), len(timings), in_rooms
+
+
+class _RoomCalendar:
+    """A room's taken intervals [start, blocked_until), sorted and never overlapping."""
+
+    def __init__(self) -> None:
+        self.starts: list[datetime] = []
+        self.ends: list[datetime] = []
+
+    def take(self, start: datetime, end: datetime) -> bool:
+        """Takes [start, end) if it is free; says whether it was."""
+        i = bisect.bisect_left(self.starts, start)
+        if (i and self.ends[i - 1] > start) or (i < len(self.starts) and self.starts[i] < end):
+            return False
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
+
+
+def _event_rooms(
+    rng, events: list, timings: list, spaces: list[Space], site_names: dict[int, str], batch: int
+) -> int:
+    """Puts about a third of the events in a bookable room of their site that holds them: each
+    of their dates on a free slot of the room gets a Booking (its status following the event:
+    confirmed once published, waiting before, cancelled with a cancelled event) and the room;
+    a date on a taken slot stays outdoors. Fills the timings' room and booking in place;
+    returns how many dates got a room."""
+    Booking = apps.get_model("events", "Booking")
+    rooms_by_site: dict[int, list[Space]] = {}
+    for space in spaces:
+        if space.is_bookable:
+            rooms_by_site.setdefault(space.site_id, []).append(space)
+    calendars: dict[int, _RoomCalendar] = {}
+    taken = (
+        Booking.objects.filter(site_id__in=list(rooms_by_site), status__in=Booking.ACTIVE_STATUSES)
+        .order_by("start")
+        .values_list("space_id", "start", "blocked_until")
+    )
+    for space_id, start, end in taken.iterator(chunk_size=batch):
+        calendars.setdefault(space_id, _RoomCalendar()).take(start, end)
+    by_event = {event.pk: event for event in events}
+    room_of: dict[int, Space | None] = {}
+    held: list[tuple] = []  # (timing, its booking)
+    for timing in timings:
+        event = by_event[timing.event_id]
+        if event.pk not in room_of:
+            fitting = [
+                room
+                for room in rooms_by_site.get(event.site_id, [])
+                if event.capacity is None or room.capacity >= event.capacity
+            ]
+            room_of[event.pk] = rng.choice(fitting) if fitting and rng.random() < 0.35 else None
+        room = room_of[event.pk]
+        if room is None:
+            continue
+        cancelled = event.state == "annule"
+        calendar = calendars.setdefault(room.pk, _RoomCalendar())
+        if not cancelled and not calendar.take(timing.start, timing.end):
+            continue
+        booking = Booking(
+            space_id=room.pk,
+            site_id=room.site_id,
+            structure_id=event.structure_id,
+            # Held as events.agenda.services holds them: for the structure, or under the
+            # outside organisation's or the site team's name.
+            outside_name=""
+            if event.structure_id
+            else (event.organiser_name or site_names[event.site_id])[:200],
+            start=timing.start,
+            end=timing.end,
+            blocked_until=timing.end,
+            purpose=event.title[:200],
+            people=min(event.capacity or 1, room.capacity),
+            status="annulee"
+            if cancelled
+            else "confirmee"
+            if event.moderation == "publie"
+            else "en_attente",
+            cancelled_at=(event.published_at or timing.start) if cancelled else None,
+            reference=bulk_reference(len(held), prefix="E-"),
+        )
+        held.append((timing, booking))
+    _create(Booking, [booking for _timing, booking in held], batch)
+    for timing, booking in held:
+        timing.room_id, timing.booking_id, timing.place = booking.space_id, booking.pk, ""
+    return len(held)

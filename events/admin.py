@@ -26,12 +26,15 @@ from events import services
 from events.agenda import services as agenda
 from events.forms import time_input
 from events.models import (
+    Attendance,
+    AttendanceCount,
     Booking,
     BookingRules,
     ClosedPeriod,
     Event,
     EventTiming,
     OpeningHours,
+    Registration,
     Weekday,
 )
 from events.rules import set_opening_hours
@@ -392,20 +395,13 @@ class BookingAdmin(SiteScopedAdmin):
 # --- Events ---------------------------------------------------------------------------------
 
 
-class EventTimingInline(ScopedAdminMixin, admin.TabularInline):
-    """Read only: a date and the room it holds change through events.agenda.services."""
+class ReadOnlyMixin:
+    """Read in the admin, written elsewhere (by a service): no adding, changing or deleting,
+    for anyone. Put it before ScopedAdminMixin."""
 
-    model = EventTiming
-    extra = 0
-    fields = ("start", "end", "room", "place", "booking")
-    readonly_fields = fields
-    can_delete = False
     role_permissions = frozenset({"view"})
 
-    def scope_queryset(self, request, queryset):
-        return queryset.filter(event__site__in=managed_sites(request))
-
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -413,6 +409,19 @@ class EventTimingInline(ScopedAdminMixin, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EventTimingInline(ReadOnlyMixin, ScopedAdminMixin, admin.TabularInline):
+    """Read only: a date and the room it holds change through events.agenda.services."""
+
+    model = EventTiming
+    extra = 0
+    fields = ("start", "end", "room", "place", "booking")
+    readonly_fields = fields
+    can_delete = False
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(event__site__in=managed_sites(request))
 
 
 class EventAdminForm(forms.ModelForm):
@@ -508,3 +517,79 @@ class EventAdmin(SiteScopedAdmin):
             agenda.refuse,
             lambda n: ngettext("%(n)d événement refusé.", "%(n)d événements refusés.", n),
         )
+
+
+# --- Registrations and attendance ------------------------------------------------------------
+
+
+class EventScopedAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Rows of an event, read only, for the managers of the event's site (as EventAdmin): the
+    registrants' names and e-mails are personal data that only they, and the organising
+    structure on its registrants page, may read; never the cancel token. Registrations, their
+    waiting list and attendance change through events.agenda.registrations (the public form,
+    the cancel link, the organiser's pages)."""
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(event__site__in=managed_sites(request))
+
+
+@admin.register(Registration)
+class RegistrationAdmin(EventScopedAdmin):
+    list_display = ("event", "site", "registrant", "email_address", "places", "public", "status")
+    list_filter = ("status", "public", "event")
+    list_select_related = ("event", "event__site")
+    # Not by name nor e-mail: a search would tell who registered to someone not allowed to know.
+    search_fields = ("event__title",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    fields = (
+        "event",
+        "registrant",
+        "email_address",
+        "places",
+        "public",
+        "status",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "anonymised_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("lieu"), ordering="event__site__name")
+    def site(self, registration: Registration) -> str:
+        return registration.event.site.name
+
+    @admin.display(description=_("nom"))
+    def registrant(self, registration: Registration) -> str:
+        return str(registration)  # "Inscription anonymisée" once erased
+
+    @admin.display(description=_("e-mail"))
+    def email_address(self, registration: Registration) -> str:
+        return registration.email or "—"
+
+
+class AttendanceCountInline(ReadOnlyMixin, ScopedAdminMixin, admin.TabularInline):
+    model = AttendanceCount
+    extra = 0
+    fields = ("public", "count")
+    readonly_fields = fields
+    can_delete = False
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(attendance__event__site__in=managed_sites(request))
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(EventScopedAdmin):
+    inlines = (AttendanceCountInline,)
+    list_display = ("event", "site", "total", "recorded_by", "recorded_at")
+    list_select_related = ("event", "event__site", "recorded_by")
+    search_fields = ("event__title",)
+    ordering = ("-recorded_at", "-pk")
+    fields = ("event", "total", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("lieu"), ordering="event__site__name")
+    def site(self, attendance: Attendance) -> str:
+        return attendance.event.site.name

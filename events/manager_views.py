@@ -214,7 +214,13 @@ def _decision_page(
     return render(
         request,
         "events/manager/decide.html",
-        {"booking": booking, "action": action, "form": form or RefuseForm(), "back": back},
+        {
+            "booking": booking,
+            "action": action,
+            "action_url": reverse(f"events:manager_{action}", args=[booking.pk]),
+            "form": form or RefuseForm(),
+            "back": back,
+        },
         status=status,
     )
 

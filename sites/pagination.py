@@ -53,7 +53,9 @@ class BoundedPaginator(Paginator):
     def _bounded_count(self) -> int:
         rows = self.object_list
         if isinstance(rows, QuerySet):
-            rows = rows.order_by()  # any limit + 1 rows count the same: no sort needed
+            # Any limit + 1 rows count the same: no sort, and only the key, so that the
+            # annotations the list sorts by or shows (subqueries) are not computed to count.
+            rows = rows.order_by().values("pk")
         head = rows[: self.limit + 1]
         counter = getattr(head, "count", None)
         if callable(counter) and not inspect.isbuiltin(counter) and method_has_no_args(counter):

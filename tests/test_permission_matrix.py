@@ -393,6 +393,28 @@ EXPECTED = {
     ("admin:events_event_change", "event"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/events/event/<path:object_id>/", "event"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    # Registrations and attendance: read only, for the event's site's managers.
+    ("admin:events_registration_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_registration_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_registration_history", "registration"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_registration_delete", "registration"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_registration_change", "registration"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/registration/<path:object_id>/", "registration"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:events_attendance_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:events_attendance_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_attendance_history", "attendance"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:events_attendance_delete", "attendance"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:events_attendance_change", "attendance"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/events/attendance/<path:object_id>/", "attendance"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:app_list", "occupants"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin/(?P<url>.*)$", "nowhere/"): (ADMIN, ADMIN, ADMIN, ADMIN, 404, 404, 404, 404),
     ("choose_language", "en"): (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),

@@ -273,9 +273,14 @@ def test_bulk_references_are_unique_and_short():
 @pytest.mark.django_db(transaction=True)
 def test_seed_bulk_on_postgresql_respects_the_exclusion_constraints():
     """On PostgreSQL the exclusion constraints are live: the bulk insert must satisfy them."""
-    call_command("seed_bulk", sites=30, structures=600, bookings=6000, stdout=StringIO())
+    call_command(
+        "seed_bulk", sites=30, structures=600, bookings=6000, events=900, stdout=StringIO()
+    )
     Booking = apps.get_model("events", "Booking")
-    assert Booking.objects.count() == 6000
+    EventTiming = apps.get_model("events", "EventTiming")
+    held = EventTiming.objects.exclude(booking=None).count()
+    assert held > 100
+    assert Booking.objects.count() == 6000 + held
     assert Booking.objects.overlapping_pairs() == []
     assert Site.objects.count() == 30
 
@@ -458,7 +463,23 @@ def test_seed_bulk_makes_events_with_one_to_three_dates_deterministically():
     ]
     assert today - timedelta(days=91) <= min(starts) and max(starts) <= today + timedelta(days=195)
     assert Event.objects.published_public().count() > 30
-    assert not EventTiming.objects.exclude(room=None).exists()  # outdoors: no booking to mirror
+    in_rooms = EventTiming.objects.exclude(room=None).select_related("booking", "event")
+    assert in_rooms.exists() and EventTiming.objects.filter(room=None).exists()
+    for timing in in_rooms:
+        booking = timing.booking
+        assert (booking.space_id, booking.site_id) == (timing.room_id, timing.event.site_id)
+        assert (booking.start, booking.end) == (timing.start, timing.end)
+        assert booking.structure_id == timing.event.structure_id
+        assert timing.event.capacity is None or timing.event.capacity <= timing.room.capacity
+        expected = (
+            "annulee"
+            if timing.event.state == "annule"
+            else "confirmee"
+            if timing.event.moderation == "publie"
+            else "en_attente"
+        )
+        assert booking.status == expected
+    assert not EventTiming.objects.filter(room=None).exclude(booking=None).exists()
     for event in Event.objects.filter(structure__isnull=False).select_related("structure"):
         assert event.structure.occupancies.filter(site=event.site_id).exists()
     call_command(

@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import email_verification_token
 from events.models import (
+    Attendance,
     Booking,
     BookingRules,
     ClosedPeriod,
@@ -166,6 +167,7 @@ def build_world() -> World:
     registration = Registration.objects.create(
         event=event, name="Inès Inscrite", email="ines@example.org", places=2
     )
+    attendance = Attendance.objects.create(event=event, total=12, recorded_at=timezone.now())
     # An event of structure A waiting for validation, with one date: the back office's pages
     # (manager moderation, the occupants' event pages) are tried with it.
     pending_event = Event.objects.create(
@@ -242,6 +244,8 @@ def build_world() -> World:
         "sector": sector,
         "booking": booking,
         "event": event,
+        "registration": registration,
+        "attendance": attendance,
         "proposed": pending_event,
         "proposed_on": pending_timing,
         "rules": rules,
@@ -379,6 +383,8 @@ ADMIN_TARGETS = {
     "events_closedperiod": "closed",
     "events_booking": "booking",
     "events_event": "event",
+    "events_registration": "registration",
+    "events_attendance": "attendance",
 }
 
 # The target of the other URLs that take a parameter.

@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,16 +71,6 @@ def mentions_public(value: str) -> Q:
     it). The list is JSON; matching its quoted item reads the same on SQLite and PostgreSQL,
     where `contains` on a JSONField is not available on SQLite."""
     return Q(publics__icontains=f'"{value}"')
-
-
-def soonest_first(queryset: QuerySet[Event], now: datetime) -> QuerySet[Event]:
-    """Events not over yet, soonest first by their next date not over (`next_start`): a series
-    begun last week comes with its next session."""
-    return (
-        queryset.upcoming(now)
-        .annotate(next_start=Min("timings__start", filter=Q(timings__end__gt=now)))
-        .order_by("next_start", "pk")
-    )
 
 
 class EventFilter(django_filters.FilterSet):
@@ -183,27 +173,32 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet[Event]) -> QuerySet[Event]:
         queryset = super().filter_queryset(queryset)
-        if "quand" not in self.form.cleaned_data or not self.form.cleaned_data["quand"]:
-            queryset = self.filter_when(queryset, "quand", UPCOMING)
+        data = self.form.cleaned_data
+        since = until = None
+        if data.get("du"):
+            since = datetime.combine(data["du"], time(0), tzinfo=local_tz())
+        if data.get("au"):
+            until = datetime.combine(data["au"] + timedelta(days=1), time(0), tzinfo=local_tz())
+        if data.get("quand") == PAST:
+            queryset = queryset.past(self.now)
+            if since:  # an event with a date that ends on or after that day
+                queryset = queryset.filter(self._timings(end__gt=since))
+            if until:  # an event with a date that starts before the next day
+                queryset = queryset.filter(self._timings(start__lt=until))
+            return queryset
+        # Upcoming from that day on: each event comes with its first date not over then, which
+        # has to start before the day after `au`.
+        queryset = queryset.upcoming(max(self.now, since) if since else self.now)
+        return queryset.filter(next_start__lt=until) if until else queryset
+
+    # The period and the dates choose the window together, in filter_queryset.
+    def filter_when(self, queryset: QuerySet[Event], name: str, value: str):
         return queryset
 
-    def filter_when(self, queryset: QuerySet[Event], name: str, value: str):
-        if value == PAST:
-            return queryset.past(self.now)
-        return soonest_first(queryset, self.now)
+    filter_from = filter_until = filter_when
 
     def _timings(self, **conditions) -> Exists:
         return Exists(EventTiming.objects.filter(event=OuterRef("pk"), **conditions))
-
-    def filter_from(self, queryset: QuerySet[Event], name: str, value):
-        # An event with a date that ends on or after that day.
-        start = datetime.combine(value, time(0), tzinfo=local_tz())
-        return queryset.filter(self._timings(end__gt=start))
-
-    def filter_until(self, queryset: QuerySet[Event], name: str, value):
-        # An event with a date that starts before the next day.
-        end = datetime.combine(value + timedelta(days=1), time(0), tzinfo=local_tz())
-        return queryset.filter(self._timings(start__lt=end))
 
     def filter_public(self, queryset: QuerySet[Event], name: str, value: str):
         return queryset.filter(mentions_public(value))

@@ -223,11 +223,12 @@ def _moderation_page(
     timings = event.timings.select_related("room").order_by("start", "pk")
     return render(
         request,
-        "events/manager/event_decide.html",
+        "events/manager/decide.html",
         {
             "event": event,
             "timings": timings,
             "action": action,
+            "action_url": reverse(f"events:manager_event_{action}", args=[event.pk]),
             "form": form or RefuseEventForm(),
             "back": back,
         },

@@ -154,70 +154,40 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def add_timing(request: HttpRequest, pk: int) -> HttpResponse:
-    """A new date; in a room, the room is booked for it (a taken room says so, nothing saved)."""
-    event = _get_event(request, pk)
-    form = TimingForm(request.POST or None, event=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            agenda.add_timing(
-                event,
-                by=request.user,
-                start=data["start_at"],
-                end=data["end_at"],
-                room=data["room"],
-                place=data["place"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied:
-            raise Http404(_("Événement introuvable.")) from None
-        else:
-            messages.success(request, _("Date ajoutée."))
-            return redirect("events:my_event", pk=event.pk)
-    return render(
-        request,
-        "events/member/timing_form.html",
-        {"form": form, "event": event, "timing": None},
-        status=_status(form),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def move_timing(request: HttpRequest, pk: int) -> HttpResponse:
-    """Moves a date (and its room's booking), or changes its room."""
-    timing = _get_timing(request, pk)
-    event = timing.event
-    start, end = timezone.localtime(timing.start), timezone.localtime(timing.end)
-    initial = {
-        "day": start.date(),
-        "start": start.time(),
-        "end": end.time(),
-        "room": timing.room_id,
-        "place": timing.place,
-    }
+def _timing_page(request: HttpRequest, event: Event, timing: EventTiming | None) -> HttpResponse:
+    """The date form, for a new date (timing None: add_timing) or an existing one (move_timing,
+    which moves its room's booking too); a taken room or another refusal of the service shows
+    in the form's error summary, nothing saved."""
+    initial = None
+    if timing is not None:
+        start, end = timezone.localtime(timing.start), timezone.localtime(timing.end)
+        initial = {
+            "day": start.date(),
+            "start": start.time(),
+            "end": end.time(),
+            "room": timing.room_id,
+            "place": timing.place,
+        }
     form = TimingForm(request.POST or None, event=event, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        when = {
+            "start": data["start_at"],
+            "end": data["end_at"],
+            "room": data["room"],
+            "place": data["place"],
+        }
         try:
-            agenda.move_timing(
-                timing,
-                by=request.user,
-                start=data["start_at"],
-                end=data["end_at"],
-                room=data["room"],
-                place=data["place"],
-            )
+            if timing is None:
+                agenda.add_timing(event, by=request.user, **when)
+            else:
+                agenda.move_timing(timing, by=request.user, **when)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied:
             raise Http404(_("Événement introuvable.")) from None
         else:
-            messages.success(request, _("Date modifiée."))
+            messages.success(request, _("Date ajoutée.") if timing is None else _("Date modifiée."))
             return redirect("events:my_event", pk=event.pk)
     return render(
         request,
@@ -225,6 +195,21 @@ def move_timing(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "event": event, "timing": timing},
         status=_status(form),
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def add_timing(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new date; in a room, the room is booked for it."""
+    return _timing_page(request, _get_event(request, pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def move_timing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves a date (and its room's booking), or changes its room."""
+    timing = _get_timing(request, pk)
+    return _timing_page(request, timing.event, timing)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,14 +17,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
 from events.agenda import registrations as service
 from events.agenda.registration_forms import AttendanceForm, RegistrationForm
 from events.models import Attendance, Event, Public, Registration
 from occupants import exports
 
 EXPORT_FORMATS = ("csv", "xlsx")
+THROTTLED = gettext_lazy(
+    "Trop d'inscriptions envoyées depuis cette adresse e-mail ou cette connexion : "
+    "réessayez dans une heure."
+)
 
 
 def _event_page(event: Event) -> str:
@@ -57,19 +63,31 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if closed:
         return render(request, "events/agenda/registration/register.html", context)
     form = RegistrationForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            registration = service.register(event, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
+        # Each registration sends an e-mail: capped per address and per client IP, like the
+        # sign-up (accounts.throttle). Past the cap nothing is created nor sent.
+        if not throttle.allow_email(request, "event_registration", form.cleaned_data["email"]):
+            form.add_error(None, THROTTLED)
+            status = 429
         else:
-            return render(
-                request,
-                "events/agenda/registration/registered.html",
-                {**context, "registration": registration},
-            )
-        context["places_left"] = service.places_left(event)
-    return render(request, "events/agenda/registration/register.html", {**context, "form": form})
+            try:
+                registration = service.register(event, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return render(
+                    request,
+                    "events/agenda/registration/registered.html",
+                    {**context, "registration": registration},
+                )
+            context["places_left"] = service.places_left(event)
+    return render(
+        request,
+        "events/agenda/registration/register.html",
+        {**context, "form": form},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

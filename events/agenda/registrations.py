@@ -92,10 +92,9 @@ def _locked_event(event: Event) -> Event:
 
 
 def _sync_full_state(event: Event) -> None:
-    """Programmé ↔ complet as the places run out or free up (other states stay)."""
-    if event.capacity is None:
-        return
-    full = places_taken(event) >= event.capacity
+    """Programmé ↔ complet as the places run out or free up (other states stay); without a
+    capacity (unlimited) an event is never full."""
+    full = event.capacity is not None and places_taken(event) >= event.capacity
     state = event.state
     if full and state == Event.State.SCHEDULED:
         state = Event.State.FULL

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Max, Min, Q, Value
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,18 +133,46 @@ class EventQuerySet(models.QuerySet["Event"]):
         return self.filter(managed_sites(user, "site__") | member_structures(user, "structure__"))
 
     def with_dates(self) -> EventQuerySet:
-        """Each event with first_start and last_end, over its timings."""
+        """Each event with first_start and last_end, over its timings (an aggregate over all of
+        them: for one site's or one user's events; the agenda's lists use upcoming and past)."""
         return self.annotate(first_start=Min("timings__start"), last_end=Max("timings__end"))
 
     def upcoming(self, now=None) -> EventQuerySet:
-        """Events with a timing not over yet, soonest first."""
+        """Events with a timing not over yet, soonest first by the first of them (`next_start`):
+        a series begun last week comes with its next session.
+
+        Each event is joined to that one timing (not over, and no earlier one not over), so the
+        database reads the timings in EventTiming(start) order and stops at the page's end,
+        instead of sorting an aggregate over every event's timings. A timing lasts at most
+        MAX_TIMING_DURATION: one not over began less than that ago, which bounds the scan."""
         now = now or timezone.now()
-        return self.with_dates().filter(last_end__gt=now).order_by("first_start", "pk")
+        earlier = EventTiming.objects.filter(
+            event=OuterRef("pk"), end__gt=now, start__lt=OuterRef("timings__start")
+        )
+        return (
+            self.filter(
+                ~Exists(earlier),
+                timings__start__gt=now - MAX_TIMING_DURATION,
+                timings__end__gt=now,
+            )
+            .annotate(next_start=F("timings__start"))
+            .order_by("next_start", "pk")
+        )
 
     def past(self, now=None) -> EventQuerySet:
-        """Events whose every timing is over, latest first."""
+        """Events whose every timing is over, latest first (`last_end`), with their
+        `first_start`: each event joined to its last timing, read in EventTiming(end) order."""
         now = now or timezone.now()
-        return self.with_dates().filter(last_end__lte=now).order_by("-last_end", "-pk")
+        later = EventTiming.objects.filter(event=OuterRef("pk"), end__gt=OuterRef("timings__end"))
+        first = EventTiming.objects.filter(event=OuterRef("pk")).order_by("start")
+        return (
+            self.filter(~Exists(later), timings__end__lte=now)
+            .annotate(
+                last_end=F("timings__end"),
+                first_start=Subquery(first.values("start")[:1]),
+            )
+            .order_by("-last_end", "-pk")
+        )
 
 
 class Event(models.Model):
@@ -576,6 +604,7 @@ class EventTiming(models.Model):
         ]
         indexes = [
             models.Index(fields=["start"], name="eventtiming_start"),
+            models.Index(fields=["end"], name="eventtiming_end"),
             models.Index(fields=["event", "start"], name="eventtiming_event_start"),
         ]
 

@@ -9,11 +9,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.text import ordinal_day
-from events.agenda.filters import soonest_first
 from events.formatting import local
 from events.models import Event
 from sites.models import Site
@@ -27,7 +26,7 @@ SITE_AGENDA_SIZE = 4
 def site_agenda(site: Site) -> dict:
     """The site's next SITE_AGENDA_SIZE public events, soonest first: one query."""
     events = list(
-        soonest_first(Event.objects.published_public().filter(site=site), timezone.now())
+        Event.objects.published_public().filter(site=site).upcoming()
         .only("pk", "slug", "title", "kind", "state", "price_kind", "price_amount", "site")
         [:SITE_AGENDA_SIZE]
     )  # fmt: skip

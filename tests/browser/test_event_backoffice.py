@@ -74,3 +74,28 @@ def test_the_occupant_event_and_date_forms_are_accessible(
     expect(page.locator(".error-summary")).to_contain_text("chevauche")
     assert_no_axe_violations(page)
     page_problems.expect_error("400 (Bad Request)")  # the forms sent back with their errors
+
+
+def test_a_manager_publishes_and_refuses_events_on_the_shared_confirmation_page(
+    page, live_server, w
+):
+    other = agenda.create_event(site=w.site_a, by=w.bob, structure=w.bleu, title="Troc de livres")
+    start, end = local_slot(5, 10)
+    agenda.add_timing(other, by=w.bob, start=start, end=end, place="Dans la cour")
+    agenda.submit(other, by=w.bob)
+    log_in(page, live_server, w.mara)
+    page.goto(f"/reservations/gestion/evenements/{w.event.pk}/publier/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publier « Repair café » ?")
+    expect(page.locator(".event-timings")).to_contain_text("Salle Verte")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirmer la publication").click()
+    expect(page.locator(".messages")).to_contain_text("« Repair café » est publié.")
+    page.goto(f"/reservations/gestion/evenements/{other.pk}/refuser/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refuser « Troc de livres » ?")
+    assert_no_axe_violations(page)
+    page.get_by_label("Motif du refus").fill("Date déjà prise")
+    page.get_by_role("button", name="Confirmer le refus").click()
+    expect(page.locator(".messages")).to_contain_text("« Troc de livres » est refusé")
+    w.event.refresh_from_db()
+    other.refresh_from_db()
+    assert (w.event.moderation, other.moderation) == ("publie", "refuse")

@@ -73,6 +73,41 @@ def test_the_archive_lists_past_events_latest_first(client, booking_world):
     assert "Événements passés" in response.text
 
 
+def test_from_a_day_a_series_comes_with_its_first_date_from_that_day(client, booking_world):
+    w = booking_world
+    series = EventFactory(site=w.site_a, title="Atelier hebdo")
+    EventTimingFactory(event=series, days_ahead=2)
+    EventTimingFactory(event=series, days_ahead=9)
+    dated(7, site=w.site_a, title="Fête")
+    in_5 = timezone.localdate() + timedelta(days=5)
+    response = client.get(f"/agenda/?du={in_5.isoformat()}")
+    assert titles(response) == ["Fête", "Atelier hebdo"]
+    assert f'datetime="{(in_5 + timedelta(days=4)).isoformat()}' in response.text
+
+
+def test_until_a_day_lists_the_events_whose_next_date_starts_by_then(client, booking_world):
+    w = booking_world
+    series = EventFactory(site=w.site_a, title="Atelier hebdo")
+    EventTimingFactory(event=series, days_ahead=-3)
+    EventTimingFactory(event=series, days_ahead=9)
+    dated(2, site=w.site_a, title="Fête")
+    in_5 = (timezone.localdate() + timedelta(days=5)).isoformat()
+    assert titles(client.get(f"/agenda/?au={in_5}")) == ["Fête"]
+    assert titles(client.get(f"/agenda/?quand=passes&au={in_5}")) == []
+
+
+def test_the_archive_places_a_series_by_its_last_date_and_shows_its_first(client, booking_world):
+    w = booking_world
+    series = EventFactory(site=w.site_a, title="Atelier hebdo")
+    EventTimingFactory(event=series, days_ahead=-20)
+    EventTimingFactory(event=series, days_ahead=-1)
+    dated(-5, site=w.site_a, title="Marché")
+    response = client.get("/agenda/?quand=passes")
+    assert titles(response) == ["Atelier hebdo", "Marché"]
+    first_day = timezone.localdate() - timedelta(days=20)
+    assert f'datetime="{first_day.isoformat()}' in response.text
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -190,6 +225,31 @@ def test_the_agenda_costs_the_same_queries_for_5_or_30_events(client, booking_wo
     add(25)
     many = count_queries(client, "/agenda/?gratuit=1")
     assert few == many <= 6
+
+
+@pytest.mark.parametrize("query", ["", "?quand=passes", "?du={in_5}&au={in_20}"])
+def test_the_agenda_costs_the_same_queries_for_1_or_30_events_in_any_window(
+    client, booking_world, query
+):
+    w = booking_world
+    today = timezone.localdate()
+    url = "/agenda/" + query.format(
+        in_5=(today + timedelta(days=5)).isoformat(),
+        in_20=(today + timedelta(days=20)).isoformat(),
+    )
+
+    def add(n: int) -> None:
+        for i in range(n):
+            event = EventFactory(site=w.site_a if i % 2 else w.site_b)
+            EventTimingFactory(event=event, days_ahead=-30 + i)
+            EventTimingFactory(event=event, days_ahead=6 + i % 9)
+            EventTimingFactory(event=EventFactory(site=w.site_a), days_ahead=-2 - i)
+
+    add(1)
+    client.get("/agenda/")  # the site list of the filter, cached for a few minutes
+    one = count_queries(client, url)
+    add(29)
+    assert count_queries(client, url) == one <= 4
 
 
 # --- An event's page ---------------------------------------------------------------------------

@@ -84,6 +84,23 @@ def test_a_larger_capacity_confirms_the_waiting_list_in_order_and_mails_them(
     assert Event.objects.get(pk=event.pk).state == Event.State.SCHEDULED
 
 
+def test_an_unlimited_capacity_reopens_a_full_event_and_confirms_its_waiting_list(
+    w, django_capture_on_commit_callbacks
+):
+    event = open_event(w, capacity=3)
+    register(event, 1, places=3)
+    register(event, 2, places=2)
+    assert Event.objects.get(pk=event.pk).state == Event.State.FULL
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda.update_event(event, by=w.bob, capacity=None)
+    assert set(statuses().values()) == {"confirmee"}
+    assert [m.to for m in mail.outbox] == [["p2@example.org"]]
+    event.refresh_from_db()
+    assert (event.capacity, event.state) == (None, Event.State.SCHEDULED)
+    assert register(event, 3, places=10).status == "confirmee"
+
+
 def test_a_capacity_below_the_confirmed_places_is_refused_in_french_and_changes_nothing(w):
     event = open_event(w, capacity=10)
     register(event, 1, places=3)

@@ -337,7 +337,7 @@ def test_upcoming_and_past_events_follow_their_dates(booking_world):
     assert not Event.objects.past(now).exists()
     later = timing.end + timedelta(minutes=1)
     assert list(Event.objects.past(later)) == [event]
-    assert Event.objects.upcoming(now).get().first_start == timing.start
+    assert Event.objects.upcoming(now).get().next_start == timing.start
 
 
 def test_publishing_confirms_the_rooms_waiting_for_a_manager(booking_world):
@@ -407,7 +407,7 @@ def test_reading_a_users_upcoming_events_is_one_query_whatever_their_number(
     def read() -> int:
         with django_assert_max_num_queries(1) as captured:
             events = list(Event.objects.visible_to(w.carl).upcoming())
-        assert all(event.first_start for event in events)
+        assert all(event.next_start for event in events)
         return len(captured)
 
     published_event(w, title="Premier")

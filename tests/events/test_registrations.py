@@ -258,6 +258,51 @@ def test_a_duplicate_email_on_the_page_shows_the_error_summary(client, w):
     assert Registration.objects.count() == 1
 
 
+def test_a_sixth_registration_from_one_address_is_refused_in_french_and_creates_nothing(
+    client, w, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_THROTTLE_PER_ADDRESS = 5
+    events = [open_event(w, title=f"Atelier {n}") for n in range(6)]
+    mail.outbox.clear()
+    for n, event in enumerate(events):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url("register", slug=event.slug),
+                {
+                    "name": "Zoé",
+                    "email": "zoe@example.org" if n % 2 else "ZOE@example.org",
+                    "places": 1,
+                },
+                REMOTE_ADDR=f"192.0.2.{n}",
+            )
+    assert response.status_code == 429
+    assert "error-summary" in text(response) and "réessayez dans une heure" in text(response)
+    assert Registration.objects.count() == 5
+    assert not Registration.objects.filter(event=events[-1]).exists()
+    assert len(mail.outbox) == 5
+
+
+def test_one_client_ip_is_capped_whatever_the_addresses(client, w, settings):
+    settings.EMAIL_THROTTLE_PER_IP = 3
+    event = open_event(w)
+    answers = [
+        client.post(
+            url("register", slug=event.slug),
+            {"name": f"P{n}", "email": f"p{n}@example.org", "places": 1},
+            REMOTE_ADDR="192.0.2.7",
+        ).status_code
+        for n in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]
+    assert Registration.objects.count() == 3
+    other = client.post(
+        url("register", slug=event.slug),
+        {"name": "Autre", "email": "autre@example.org", "places": 1},
+        REMOTE_ADDR="192.0.2.8",
+    )
+    assert other.status_code == 200 and Registration.objects.count() == 4
+
+
 def test_the_page_of_an_event_not_open_says_why_and_has_no_form(client, w):
     event = open_event(w, registration=Event.Registration.EMAIL, registration_contact="a@b.org")
     response = client.get(url("register", slug=event.slug))

@@ -1,6 +1,8 @@
 import pytest
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
 
 from sites.models import Site
 from sites.pagination import BoundedPaginator
@@ -52,3 +54,14 @@ def test_page_rows_annotate_only_the_page_s_rows_in_the_list_s_order(
         labels = [site.label for site in page.object_list]
     assert labels == ["» Lieu public 0003", "» Lieu public 0002", "» Lieu public 0001"]
     assert paginator.count == 7
+
+
+@pytest.mark.django_db
+def test_counting_leaves_out_the_annotations_the_list_sorts_by():
+    bulk_sites(3)
+    rows = Site.objects.annotate(label=Concat(Value("» "), F("name"))).order_by("label")
+    paginator = BoundedPaginator(rows, 2, limit=10)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 3
+    (count,) = queries.captured_queries
+    assert "»" not in count["sql"] and "ORDER BY" not in count["sql"]
