@@ -8,7 +8,8 @@ Two tenants side by side, each with one of every kind of object the URLs take:
   structure B occupies site 2 (occupant_b is its responsable);
 - candidate has a submitted application, with a document, to the open call on site 1;
 - site 1 has a bookable room with a pending booking by structure A, booking rules, opening
-  hours, a closed period and a funding line; an invitation to structure A is pending.
+  hours, a closed period and a funding line; an invitation to structure A is pending;
+- site 1 has a published impact report (with a declared figure) and a draft one.
 
 ``build_world()`` writes it and returns a ``World`` holding the rows, the users by role and the
 secret tokens (private feed, invitation, password reset) that some URLs carry.
@@ -42,6 +43,7 @@ from events.models import (
     OpeningHours,
     Registration,
 )
+from impact import reports as impact_reports
 from occupants import services
 from occupants.models import Occupancy, StructureMember
 from sites.models import Equipment, Space
@@ -198,6 +200,26 @@ def build_world() -> World:
     access_log = AccessLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
     failure_log = AccessFailureLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
 
+    report = impact_reports.report_create(
+        site=site_1,
+        by=admin,
+        title="Rapport d'impact du Lieu Un",
+        period_start=today - timedelta(days=365),
+        period_end=today - timedelta(days=1),
+        intensity_individual=4,
+    )
+    impact_reports.declared_figure_add(
+        report, by=admin, label="Bénévoles", value=12, source="Comptage"
+    )
+    report = impact_reports.report_publish(report=report, by=admin)
+    draft_report = impact_reports.report_create(
+        site=site_1,
+        by=admin,
+        title="Brouillon du Lieu Un",
+        period_start=today,
+        period_end=today + timedelta(days=180),
+    )
+
     users = {
         "visitor": None,
         "candidate": candidate,
@@ -238,6 +260,8 @@ def build_world() -> World:
         "attempt": attempt,
         "access_log": access_log,
         "failure_log": failure_log,
+        "report": report,
+        "draft_report": draft_report,
     }
     tokens = {
         "feed_token": feed.token,
@@ -300,6 +324,10 @@ def route_kwargs(route: Route, target: str | None, world: World) -> dict[str, An
         elif param == "slug":
             kwargs[param] = obj.slug if hasattr(obj, "slug") else obj.structure.slug
         elif param == "site":
+            kwargs[param] = obj.slug
+        elif param == "site_slug":  # a report's site
+            kwargs[param] = obj.site.slug
+        elif param == "report_slug":
             kwargs[param] = obj.slug
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(obj).pk
@@ -412,6 +440,13 @@ TARGETS = {
     "admin:occupants_occupancy_export": "xlsx",
     "admin:app_list": "occupants",
     "choose_language": "en",
+    "impact:list": "report",
+    "impact:report": "report",
+    "impact:portfolio": "operator_1",
+    "impact_reports:edit": "draft_report",
+    "impact_reports:figures": "draft_report",
+    "impact_reports:preview": "draft_report",
+    "impact_reports:publish": "draft_report",
 }
 
 
