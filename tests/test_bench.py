@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from bench import load, run, stats
@@ -240,3 +241,13 @@ def test_the_agenda_rows_measure_the_agenda_and_a_generated_published_event():
     event = Event.objects.get(slug=slug)
     assert slug.startswith("bulk-e") and event.site == site
     assert event in Event.objects.published_public()
+
+
+@pytest.mark.django_db
+def test_the_impact_row_measures_the_busiest_sites_published_report():
+    call_command("seed_bulk", sites=2, structures=10, stdout=StringIO())
+    site = Site.objects.filter(slug__startswith="bulk-").order_by("pk").first()
+    (row,) = run.impact_urls(site)
+    assert row["name"] == "rapport d'impact"
+    assert row["path"] == f"/lieux/{site.slug}/impact/bulk-impact/"
+    assert Client().get(row["path"]).status_code == 200
