@@ -62,7 +62,11 @@ def site_figures(site, start: date, end: date) -> dict:
     )
     labels = dict(Structure.LegalForm.choices)
     by_form = [
-        {"key": row["legal_form"], "label": str(labels.get(row["legal_form"], "")), "count": row["n"]}
+        {
+            "key": row["legal_form"],
+            "label": str(labels.get(row["legal_form"], "")),
+            "count": row["n"],
+        }
         for row in rows
     ]
     result["structures"]["by_legal_form"] = by_form

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.charts import Chart, format_value, make_chart
 from events.models.agenda import Public
@@ -119,7 +120,10 @@ def key_figures(figures: dict) -> list[KeyFigure]:
             _("Occupation des salles partagées"),
             _percent(rooms.get("days_rate")),
             _("%(booked)s jours réservés sur %(open)s jours d'ouverture")
-            % {"booked": _number(rooms.get("booked_days")), "open": _number(rooms.get("open_days"))},
+            % {
+                "booked": _number(rooms.get("booked_days")),
+                "open": _number(rooms.get("open_days")),
+            },
         ),
         KeyFigure(
             _("Événements publics"),
@@ -134,7 +138,13 @@ def key_figures(figures: dict) -> list[KeyFigure]:
         KeyFigure(_("Financements"), f"{_number(funding.get('total'))}\xa0€"),
     ]
     if site.get("duration_months") is not None:
-        rows.append(KeyFigure(_("Durée de l'occupation"), _("%(n)s mois") % {"n": site["duration_months"]}))
+        months = site["duration_months"]
+        rows.append(
+            KeyFigure(
+                _("Durée de l'occupation"),
+                ngettext("%(n)s mois", "%(n)s mois", months) % {"n": months},
+            )
+        )
     return rows
 
 

@@ -46,9 +46,7 @@ def report_list(request: HttpRequest, site_slug: str) -> HttpResponse:
 @require_GET
 @public_page
 def report(request: HttpRequest, site_slug: str, report_slug: str) -> HttpResponse:
-    found = get_object_or_404(
-        visible_reports(request.user), site__slug=site_slug, slug=report_slug
-    )
+    found = get_object_or_404(visible_reports(request.user), site__slug=site_slug, slug=report_slug)
     figures = found.figures if found.is_published else live_figures(found)
     context = report_page_context(found, figures)
     context["preview"] = not found.is_published

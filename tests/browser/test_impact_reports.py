@@ -57,7 +57,7 @@ def test_the_sites_report_list_passes_axe(page):
 
 
 def test_a_manager_writes_previews_and_publishes_a_report(page, live_server):
-    site, manager = managed_site(name="Caserne Nord")
+    _site, manager = managed_site(name="Caserne Nord")
     log_in(page, live_server, manager)
     page.goto("/impact/gestion/rapports/nouveau/")
     assert_no_axe_violations(page)

@@ -179,17 +179,16 @@ def test_the_report_page_makes_as_many_queries_with_1_or_many_observations(
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for index in range(8):
-        observation(site, indicator=["sante", "reseaux", "innovation", "egalite"][index % 4],
-                    effects=[])
+        observation(
+            site, indicator=["sante", "reseaux", "innovation", "egalite"][index % 4], effects=[]
+        )
         DeclaredFigure.objects.create(report=report, label=f"b{index}", value=index, source="s")
     with django_assert_num_queries(len(one)):
         assert client.get(url).status_code == 200
 
 
 @override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
-def test_the_report_page_is_served_from_the_cache_to_visitors(
-    client, django_assert_num_queries
-):
+def test_the_report_page_is_served_from_the_cache_to_visitors(client, django_assert_num_queries):
     site, manager = managed_site()
     report = published(site, manager)
     url = report.get_absolute_url()
@@ -205,8 +204,13 @@ def test_the_report_page_is_served_from_the_cache_to_visitors(
 def test_the_list_shows_only_the_published_reports_to_visitors(client):
     site, manager = managed_site()
     published(site, manager)
-    draft(site, manager, title="Brouillon du second semestre",
-          period_start=date(2026, 7, 1), period_end=date(2026, 12, 31))
+    draft(
+        site,
+        manager,
+        title="Brouillon du second semestre",
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 12, 31),
+    )
     html = client.get(reverse("impact:list", args=[site.slug])).content.decode()
     assert "Rapport du premier semestre" in html
     assert "Brouillon du second semestre" not in html
@@ -232,8 +236,13 @@ def test_the_site_page_links_to_its_reports_once_one_is_published(client):
 def test_the_sitemap_lists_published_reports_only(client):
     site, manager = managed_site()
     report = published(site, manager)
-    other = draft(site, manager, title="Brouillon",
-                  period_start=date(2026, 7, 1), period_end=date(2026, 12, 31))
+    other = draft(
+        site,
+        manager,
+        title="Brouillon",
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 12, 31),
+    )
     xml = client.get(reverse("sitemap")).content.decode()
     assert report.get_absolute_url() in xml
     assert f"/impact/{other.slug}/" not in xml
@@ -244,8 +253,13 @@ def test_the_portfolio_adds_up_the_latest_report_of_each_site(client):
     site_a, manager_a = managed_site(operator=operator)
     site_b, manager_b = managed_site(operator=operator)
     host_structure(site_a)
-    published(site_a, manager_a, title="Ancien", period_start=date(2025, 1, 1),
-              period_end=date(2025, 6, 30))  # no structure then: 0
+    published(
+        site_a,
+        manager_a,
+        title="Ancien",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )  # no structure then: 0
     host_structure(site_a)
     published(site_a, manager_a)  # 2 structures
     host_structure(site_b)
@@ -285,7 +299,7 @@ def test_a_manager_creates_a_report_through_the_form(client):
 
 
 def test_the_form_offers_only_the_sites_one_manages(client):
-    site, manager = managed_site()
+    _site, manager = managed_site()
     other, _ = managed_site()
     client.force_login(manager)
     response = client.post(
@@ -374,8 +388,9 @@ def test_editing_a_published_report_is_refused_with_a_message(client):
     report = published(site, manager)
     client.force_login(manager)
     for name in ("edit", "figures", "publish"):
-        response = client.post(reverse(f"impact_reports:{name}", args=[report.pk]),
-                               {"title": "Changé"}, follow=True)
+        response = client.post(
+            reverse(f"impact_reports:{name}", args=[report.pk]), {"title": "Changé"}, follow=True
+        )
         assert "il ne change plus" in response.content.decode()
     report.refresh_from_db()
     assert report.title == "Rapport du premier semestre"
@@ -408,7 +423,12 @@ def test_the_managers_list_makes_as_many_queries_with_1_or_many_reports(
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for year in range(2015, 2022):
-        draft(site, manager, title=f"Bilan {year}",
-              period_start=date(year, 1, 1), period_end=date(year, 12, 31))
+        draft(
+            site,
+            manager,
+            title=f"Bilan {year}",
+            period_start=date(year, 1, 1),
+            period_end=date(year, 12, 31),
+        )
     with django_assert_num_queries(len(one)):
         client.get(url)

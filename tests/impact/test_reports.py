@@ -27,7 +27,7 @@ def test_a_manager_creates_a_draft_with_a_slug_from_its_title():
 
 def test_someone_who_does_not_manage_the_site_may_not_create_a_report():
     site, _manager = managed_site()
-    other_site, other_manager = managed_site()
+    _other_site, other_manager = managed_site()
     with pytest.raises(PermissionDenied):
         draft(site, other_manager)
     assert not ImpactReport.objects.exists()
