@@ -32,10 +32,7 @@ def visible_reports(user) -> QuerySet[ImpactReport]:
 def report_list(request: HttpRequest, site_slug: str) -> HttpResponse:
     # A site without a report one may see has no such page: 404, whether it exists or not.
     reports = list(
-        ImpactReport.objects.visible_to(request.user)
-        .filter(site__slug=site_slug)
-        .select_related("site", "site__operator")
-        .order_by("-period_end", "pk")
+        visible_reports(request.user).filter(site__slug=site_slug).order_by("-period_end", "pk")
     )
     if not reports:
         raise Http404(_("Page introuvable."))

@@ -432,3 +432,48 @@ def test_the_managers_list_makes_as_many_queries_with_1_or_many_reports(
         )
     with django_assert_num_queries(len(one)):
         client.get(url)
+
+
+def queries_of(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_sites_report_list_makes_as_many_queries_with_1_or_many_reports(client):
+    site, manager = managed_site()
+    published(site, manager)
+    url = reverse("impact:list", args=[site.slug])
+    one = queries_of(client, url)
+    for year in range(2018, 2024):
+        published(
+            site,
+            manager,
+            title=f"Bilan {year}",
+            period_start=date(year, 1, 1),
+            period_end=date(year, 12, 31),
+        )
+    assert queries_of(client, url) == one
+
+
+def test_the_portfolio_makes_as_many_queries_with_1_or_many_sites(client):
+    operator = OrganisationFactory(name="Réseau des Communs")
+    site, manager = managed_site(operator=operator)
+    published(site, manager)
+    url = reverse("impact:portfolio", args=[operator.slug])
+    one = queries_of(client, url)
+    for _n in range(5):
+        other, other_manager = managed_site(operator=operator)
+        published(other, other_manager)
+    assert queries_of(client, url) == one
+    assert client.get(url).content.decode().count('<th scope="row"><a href="/lieux/') == 6
+
+
+def test_the_managers_dashboard_links_to_their_reports(client):
+    _site, manager = managed_site()
+    client.force_login(manager)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("impact_reports:list") in html
