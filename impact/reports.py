@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
@@ -66,8 +67,10 @@ PUBLISHED_IS_FINAL = gettext_lazy(
 
 
 def live_figures(report: ImpactReport) -> dict:
-    """The figures of a draft, computed now for its site and period."""
-    return figures.site_figures(report.site, report.period_start, report.period_end)
+    """The figures of a draft, computed now for its site and period. Their labels are French
+    (the msgids the pages translate), whatever the language of the manager who publishes."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return figures.site_figures(report.site, report.period_start, report.period_end)
 
 
 def _locked_report(report: ImpactReport, by) -> ImpactReport:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from impact import reports
 from impact.models import DeclaredFigure, ImpactReport, Status, Valence
@@ -477,3 +478,17 @@ def test_the_managers_dashboard_links_to_their_reports(client):
     client.force_login(manager)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert reverse("impact_reports:list") in html
+
+
+def test_the_report_page_reads_in_english(client, settings):
+    site, manager = managed_site()
+    host_structure(site)
+    report = published(site, manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        html = client.get(report.get_absolute_url()).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the middleware left English active
+    assert "intensity 4 out of 5" in html
+    assert "Structures hosted by legal form" in html
+    assert "Declared figures" in html and "Method and sources" in html

@@ -136,3 +136,14 @@ def test_another_sites_manager_may_not_touch_its_declared_figures():
     with pytest.raises(PermissionDenied):
         reports.declared_figure_delete(figure, by=outsider)
     assert DeclaredFigure.objects.get().value == 12
+
+
+def test_the_frozen_labels_are_french_whatever_the_publishers_language():
+    from django.utils import translation
+
+    site, manager = managed_site()
+    host_structure(site, legal_form="cooperative")
+    with translation.override("en"):
+        report = reports.report_publish(report=draft(site, manager), by=manager)
+    labels = [row["label"] for row in report.figures["structures"]["by_legal_form"]]
+    assert labels == ["Coopérative (SCIC, SCOP)"]
