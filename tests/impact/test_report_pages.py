@@ -121,7 +121,7 @@ def test_observations_are_grouped_by_level_with_negative_effects_shown(client):
     assert html.count("panel observation-card") == 2  # the draft and the older one are left out
     assert individual < html.index("Rencontres entre publics différents") < territorial
     assert html.index("Nuisances") > territorial
-    assert "Effet Négatif" in html and "observation-negative" in html
+    assert "Effet négatif" in html and "observation-negative" in html
     assert "« On se connaît tous maintenant. »" in html and "— occupante" in html
     assert "<details" in html and "Le bruit des soirées gêne des voisins." in html
     assert "Habitant·e·s du quartier" in html
