@@ -492,3 +492,15 @@ def test_the_report_page_reads_in_english(client, settings):
     assert "intensity 4 out of 5" in html
     assert "Structures hosted by legal form" in html
     assert "Declared figures" in html and "Method and sources" in html
+
+
+def test_a_drafts_preview_makes_as_many_queries_with_1_or_many_structures(client):
+    site, manager = managed_site()
+    host_structure(site)
+    report = draft(site, manager)
+    client.force_login(manager)
+    url = reverse("impact_reports:preview", args=[report.pk])
+    one = queries_of(client, url)
+    for _n in range(6):
+        host_structure(site)
+    assert queries_of(client, url) == one
