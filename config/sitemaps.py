@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from events.models import Event
+from impact.models import ImpactReport
 from occupants.models import Structure
 from sites.models import Site
 
@@ -55,3 +56,21 @@ class EventSitemap(Sitemap):
 
     def lastmod(self, obj: Event):
         return obj.updated_at
+
+
+class ImpactReportSitemap(Sitemap):
+    """The published reports of published sites: they never change once published."""
+
+    changefreq = "yearly"
+    limit = 5000
+
+    def items(self):
+        return (
+            ImpactReport.objects.published()
+            .select_related("site")
+            .only("slug", "published_at", "site__slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, obj: ImpactReport):
+        return obj.published_at

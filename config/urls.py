@@ -6,7 +6,13 @@ from django.views.static import serve
 
 from accounts import urls as accounts_urls
 from config import views
-from config.sitemaps import EventSitemap, SiteSitemap, StaticSitemap, StructureSitemap
+from config.sitemaps import (
+    EventSitemap,
+    ImpactReportSitemap,
+    SiteSitemap,
+    StaticSitemap,
+    StructureSitemap,
+)
 from occupants import dashboard, site_page
 from sites import urls as sites_urls
 from sites.views import home
@@ -16,6 +22,7 @@ sitemaps = {
     "sites": SiteSitemap,
     "structures": StructureSitemap,
     "events": EventSitemap,
+    "impact": ImpactReportSitemap,
 }
 
 # Two pages show what a lower app may not know, so they live in occupants and join the
@@ -44,6 +51,9 @@ urlpatterns = [
     path("agenda/", include("events.agenda.feed_urls")),
     path("agenda/", include("events.agenda.registration_urls")),
     path("agenda/", include("events.agenda.urls")),
+    path("impact/gestion/rapports/", include("impact.report_manager_urls")),
+    # The public impact pages: /lieux/<site_slug>/impact/… and /impact/operateurs/<slug>/.
+    path("", include("impact.urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

@@ -15,6 +15,10 @@ three months ago and six months ahead, most of them public and published. About 
 happen in a bookable room that holds them (not smaller than their capacity): each such date
 holds the room through a Booking linked to it, as events.agenda.services makes them, on a slot
 left free by _bookings() and by the other events (a taken slot leaves that date outdoors).
+
+The first site (the bench's busiest) gets a published impact report for its last twelve months
+(`bulk-impact` slug), its figures computed and frozen as publishing does, with a published
+observation per indicator, for the bench's "rapport d'impact" row.
 """
 
 from __future__ import annotations
@@ -282,7 +286,62 @@ def generate(
             )
             result.counts["events"] = made
             log(f"{made} événements, {dates} dates dont {in_rooms} en salle")
+        if impact_report(site_rows[0], today) is not None:
+            result.counts["impact_reports"] = 1
+            log("1 rapport d'impact publié")
     return result
+
+
+IMPACT_SLUG = PREFIX + "impact"
+
+
+def impact_report(site: Site, today: date):
+    """The site's published report for its last twelve months, with a published observation
+    per indicator; made once (None when the impact app is not installed)."""
+    if not has_models("impact.ImpactReport", "impact.Observation"):
+        return None
+    from django.utils import timezone
+
+    from impact import figures
+    from impact.models import EFFECT_TYPES, INDICATOR_LEVEL, ImpactReport, Observation
+
+    existing = ImpactReport.objects.filter(site=site, slug=IMPACT_SLUG).first()
+    if existing is not None:
+        return existing
+    start, end = today - timedelta(days=365), today - timedelta(days=1)
+    report = ImpactReport.objects.create(
+        site=site,
+        slug=IMPACT_SLUG,
+        title="Rapport d'impact des douze derniers mois (données de test)",
+        summary="Ce que le lieu a changé, et pour qui : rapport généré pour le banc d'essai.",
+        period_start=start,
+        period_end=end,
+        intensity_individual=4,
+        intensity_collective=3,
+        intensity_territorial=3,
+        methods="Données générées pour le banc d'essai.",
+        status=ImpactReport.Status.PUBLISHED,
+        figures=figures.site_figures(site, start, end),
+        published_at=timezone.now(),
+    )
+    Observation.objects.bulk_create(
+        Observation(
+            site=site,
+            indicator=indicator,
+            intensity=1 + n % 5,
+            valence="negatif" if n % 6 == 5 else "positif",
+            publics=["occupants", "habitants"],
+            effects=[EFFECT_TYPES[indicator][0][0]],
+            narrative=f"Effet observé n° {n + 1} (données de test).",
+            quote="Le lieu a changé le quartier.",
+            quote_role="voisine",
+            period_start=start,
+            period_end=end,
+            status="publie",
+        )
+        for n, indicator in enumerate(INDICATOR_LEVEL)
+    )
+    return report
 
 
 ORGANISATION_WORDS = {"operator": "Coopérative", "owner": "Propriétaire", "funder": "Fonds"}

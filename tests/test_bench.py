@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from bench import load, run, stats
@@ -256,3 +257,13 @@ def test_the_figures_row_times_site_figures_for_the_busiest_site_and_counts_its_
     assert bookings > 30  # its past (a tenth of 300) and its share of the recent weeks
     assert f"40 structures, {bookings} réservations" in measure.notes[0]
     assert f"site_figures({site.slug}, " in measure.path
+
+
+@pytest.mark.django_db
+def test_the_impact_row_measures_the_busiest_sites_published_report():
+    call_command("seed_bulk", sites=2, structures=10, stdout=StringIO())
+    site = Site.objects.filter(slug__startswith="bulk-").order_by("pk").first()
+    (row,) = run.impact_urls(site)
+    assert row["name"] == "rapport d'impact"
+    assert row["path"] == f"/lieux/{site.slug}/impact/bulk-impact/"
+    assert Client().get(row["path"]).status_code == 200

@@ -53,6 +53,7 @@ POSTED = {
     "events:my_event_submit",
     "events:my_event_cancel",
     "events:my_event_timing_remove",
+    "impact_reports:publish",
 }
 
 # The query string a URL is tried with.
@@ -168,14 +169,14 @@ EXPECTED = {
     ("admin:auth_group_change", "group"): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
     # A report's downloads: a published report to anyone, a draft to its site's managers only
     # (ImpactReport.objects.visible_to).
-    ("impact_downloads:pdf", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
-    ("impact_downloads:pdf", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
-    ("impact_downloads:csv", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
-    ("impact_downloads:csv", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
-    ("impact_downloads:xlsx", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
-    ("impact_downloads:xlsx", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
-    ("impact_downloads:json", "impact_report"): (200, 200, 200, 200, 200, 200, 200, 200),
-    ("impact_downloads:json", "impact_draft"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:pdf", "report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:pdf", "draft_report"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:csv", "report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:csv", "draft_report"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:xlsx", "report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:xlsx", "draft_report"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_downloads:json", "report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_downloads:json", "draft_report"): (404, 404, 404, 404, 200, 404, 200, 200),
     ("admin/auth/group/<path:object_id>/", "group"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:axes_accessattempt_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
@@ -424,6 +425,22 @@ EXPECTED = {
     ("sitemap", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("robots", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("healthz", None): (200, 200, 200, 200, 200, 200, 200, 200),
+    # Impact reports: a published one is public (its site's list, its page, its operator's
+    # portfolio); a draft's page opens to the site's managers only (their preview).
+    ("impact:list", "report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact:report", "report"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact:report", "draft_report"): (404, 404, 404, 404, 200, 404, 200, 200),
+    ("impact:portfolio", "operator_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    # The managers' report pages: the site's managers and its operator's staff.
+    ("impact_reports:list", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("impact_reports:create", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("impact_reports:edit", "draft_report"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_reports:figures", "draft_report"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_reports:preview", "draft_report"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_reports:publish", "draft_report"):
+        (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    # A published report is never edited: its pages send back to it.
+    ("impact_reports:edit", "report"): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
 }
 # fmt: on
 
@@ -499,6 +516,7 @@ CONFIRMATION_STEPS = {
     ("events:my_event_timing_remove", "proposed_on"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     # Without ?kind= the request is not understood: back to the feeds page.
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("impact_reports:publish", "draft_report"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
 }
 # fmt: on
 

@@ -8,7 +8,8 @@ Two tenants side by side, each with one of every kind of object the URLs take:
   structure B occupies site 2 (occupant_b is its responsable);
 - candidate has a submitted application, with a document, to the open call on site 1;
 - site 1 has a bookable room with a pending booking by structure A, booking rules, opening
-  hours, a closed period and a funding line; an invitation to structure A is pending.
+  hours, a closed period and a funding line; an invitation to structure A is pending;
+- site 1 has a published impact report (with a declared figure) and a draft one.
 
 ``build_world()`` writes it and returns a ``World`` holding the rows, the users by role and the
 secret tokens (private feed, invitation, password reset) that some URLs carry.
@@ -43,8 +44,7 @@ from events.models import (
     OpeningHours,
     Registration,
 )
-from impact.figures import EMPTY
-from impact.models import ImpactReport
+from impact import reports as impact_reports
 from occupants import services
 from occupants.models import Occupancy, StructureMember
 from sites.models import Equipment, Space
@@ -184,24 +184,6 @@ def build_world() -> World:
         place="Dans la cour",
     )
     funding = FundingFactory(site=site_1)
-    # Site 1's impact reports: one published (its figures frozen), one draft.
-    impact_report = ImpactReport.objects.create(
-        site=site_1,
-        slug="rapport-lieu-un",
-        title="Rapport du Lieu Un",
-        period_start=today - timedelta(days=365),
-        period_end=today - timedelta(days=1),
-        status=ImpactReport.Status.PUBLISHED,
-        figures=EMPTY,
-        published_at=timezone.now(),
-    )
-    impact_draft = ImpactReport.objects.create(
-        site=site_1,
-        slug="brouillon-lieu-un",
-        title="Brouillon du Lieu Un",
-        period_start=today,
-        period_end=today + timedelta(days=30),
-    )
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
 
@@ -219,6 +201,26 @@ def build_world() -> World:
     )
     access_log = AccessLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
     failure_log = AccessFailureLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
+
+    report = impact_reports.report_create(
+        site=site_1,
+        by=admin,
+        title="Rapport d'impact du Lieu Un",
+        period_start=today - timedelta(days=365),
+        period_end=today - timedelta(days=1),
+        intensity_individual=4,
+    )
+    impact_reports.declared_figure_add(
+        report, by=admin, label="Bénévoles", value=12, source="Comptage"
+    )
+    report = impact_reports.report_publish(report=report, by=admin)
+    draft_report = impact_reports.report_create(
+        site=site_1,
+        by=admin,
+        title="Brouillon du Lieu Un",
+        period_start=today,
+        period_end=today + timedelta(days=180),
+    )
 
     users = {
         "visitor": None,
@@ -252,8 +254,6 @@ def build_world() -> World:
         "hours": hours,
         "closed": closed,
         "funding": funding,
-        "impact_report": impact_report,
-        "impact_draft": impact_draft,
         "equipment": equipment,
         "call": call,
         "application": application,
@@ -264,6 +264,8 @@ def build_world() -> World:
         "attempt": attempt,
         "access_log": access_log,
         "failure_log": failure_log,
+        "report": report,
+        "draft_report": draft_report,
     }
     tokens = {
         "feed_token": feed.token,
@@ -331,7 +333,7 @@ def route_kwargs(route: Route, target: str | None, world: World) -> dict[str, An
             kwargs[param] = obj.slug if hasattr(obj, "slug") else obj.structure.slug
         elif param == "site":
             kwargs[param] = obj.slug
-        elif param == "site_slug":
+        elif param == "site_slug":  # a report's site
             kwargs[param] = obj.site.slug
         elif param == "report_slug":
             kwargs[param] = obj.slug
@@ -448,10 +450,17 @@ TARGETS = {
     "admin:occupants_occupancy_export": "xlsx",
     "admin:app_list": "occupants",
     "choose_language": "en",
-    "impact_downloads:pdf": "impact_report",
-    "impact_downloads:csv": "impact_report",
-    "impact_downloads:xlsx": "impact_report",
-    "impact_downloads:json": "impact_report",
+    "impact_downloads:pdf": "report",
+    "impact_downloads:csv": "report",
+    "impact_downloads:xlsx": "report",
+    "impact_downloads:json": "report",
+    "impact:list": "report",
+    "impact:report": "report",
+    "impact:portfolio": "operator_1",
+    "impact_reports:edit": "draft_report",
+    "impact_reports:figures": "draft_report",
+    "impact_reports:preview": "draft_report",
+    "impact_reports:publish": "draft_report",
 }
 
 

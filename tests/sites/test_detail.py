@@ -194,7 +194,9 @@ def test_site_page_query_count_is_the_same_with_5_or_50_spaces(client):
     many = detail_queries(client, site)
     assert "Voir les 50 espaces" in client.get(site.get_absolute_url()).text
     assert few == many
-    assert many <= 9  # 8, and the site's next public events (events' {% site_agenda %})
+    # 8, the site's next public events (events' {% site_agenda %}) and its latest published
+    # impact report (impact's {% site_impact_link %})
+    assert many <= 10
 
 
 def test_equipment_is_listed(client, gabriel):
@@ -334,6 +336,8 @@ def test_site_page_query_count_does_not_grow_with_its_rows(client):
 
     assert few_cold == many_cold
     assert few == many
-    assert many <= 9  # 8, and the site's next public events (events' {% site_agenda %})
+    # 8, the site's next public events (events' {% site_agenda %}) and its latest published
+    # impact report (impact's {% site_impact_link %})
+    assert many <= 10
     # The rate: the rooms' bookings, rules, opening hours and closed periods.
     assert many_cold <= many + 4
