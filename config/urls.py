@@ -31,6 +31,7 @@ accounts_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("lieux/", include("impact.questionnaire_urls")),
     path("lieux/", include((sites_patterns, sites_urls.app_name))),
     path("compte/structures/", include("occupants.urls")),
     path("compte/", include((accounts_patterns, accounts_urls.app_name))),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("agenda/", include("events.agenda.feed_urls")),
     path("agenda/", include("events.agenda.registration_urls")),
     path("agenda/", include("events.agenda.urls")),
+    path("impact/gestion/", include("impact.manager_urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(
