@@ -28,6 +28,7 @@ from impact.models import (
     Observation,
     Questionnaire,
     QuestionnaireResponse,
+    Status,
 )
 from sites.scoping import SiteScopedAdminMixin, managed_sites
 
@@ -56,6 +57,12 @@ class ObservationAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
             reverse("impact_manager:observation_evidence", args=[observation.pk]),
             gettext("Télécharger"),
         )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # What was validated stays on record, as in impact.services.observation_delete.
+        if obj is not None and obj.status != Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         # The events and structures are set by save_related (form.save_m2m), scoped choices.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import date_input
@@ -21,6 +22,27 @@ from impact.models import (
 )
 
 ALL_EFFECTS = [(value, label) for choices in EFFECT_TYPES.values() for value, label in choices]
+
+
+class _EvidenceLink:
+    def __init__(self, url: str, label: str) -> None:
+        self.url, self.label = url, label
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+class EvidenceFileInput(forms.ClearableFileInput):
+    """The current evidence file links the view that checks access: a private file has no URL
+    of its own."""
+
+    link: _EvidenceLink | None = None
+
+    def is_initial(self, value) -> bool:
+        return bool(value) and self.link is not None
+
+    def format_value(self, value):
+        return self.link if self.is_initial(value) else None
 
 
 class ObservationForm(forms.ModelForm):
@@ -81,7 +103,7 @@ class ObservationForm(forms.ModelForm):
             "period_end": date_input(),
             "events": forms.CheckboxSelectMultiple,
             "structures": forms.CheckboxSelectMultiple,
-            "evidence_file": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            "evidence_file": EvidenceFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
 
     def __init__(self, *args, site, **kwargs) -> None:
@@ -90,6 +112,11 @@ class ObservationForm(forms.ModelForm):
         self.fields["events"].queryset = services.linkable_events(site.pk)
         self.fields["structures"].queryset = services.linkable_structures(site.pk)
         self.fields["indicator"].choices = indicator_choices(blank=True)
+        if self.instance.pk and self.instance.evidence_file:
+            self.fields["evidence_file"].widget.link = _EvidenceLink(
+                reverse("impact_manager:observation_evidence", args=[self.instance.pk]),
+                _("Fichier de preuve actuel"),
+            )
 
     def effect_groups(self) -> list[dict]:
         """The effect checkboxes by indicator, each group with its own legend."""

@@ -230,6 +230,9 @@ def test_evidence_file_is_stored_privately_and_served_only_to_managers(client, c
     assert download.status_code == 200
     assert download["Cache-Control"] == "private, no-store"
     assert b"".join(download.streaming_content) == PDF_BYTES
+    edit = client.get(reverse("impact_manager:observation_edit", args=[observation.pk]))
+    assert edit.status_code == 200
+    assert edit.text.count(f'href="{evidence}"') == 2  # the facts and the file field
     client.force_login(cast.mike)
     assert client.get(evidence).status_code == 404
 
