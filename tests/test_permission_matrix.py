@@ -394,7 +394,8 @@ EXPECTED = {
     ("impact_manager:observation_create", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("impact_manager:questionnaire", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("impact_manager:observation_edit", "observation"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
-    ("impact_manager:observation_evidence", "observation"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:observation_evidence", "observation"):
+        (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("impact_manager:observation_validate", "observation"):
         (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
     ("impact_manager:observation_publish", "observation"):
@@ -415,7 +416,8 @@ EXPECTED = {
         (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/impact/observation/<path:object_id>/", "observation"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
-    ("admin:impact_questionnaire_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_questionnaire_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:impact_questionnaire_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:impact_questionnaire_history", "questionnaire"):
         (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
@@ -425,7 +427,8 @@ EXPECTED = {
         (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/impact/questionnaire/<path:object_id>/", "questionnaire"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
-    ("admin:impact_impactreport_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_impactreport_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:impact_impactreport_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin:impact_impactreport_history", "impact_report"):
         (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
@@ -530,7 +533,8 @@ CONFIRMATION_STEPS = {
     ("events:my_event_submit", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("events:my_event_cancel", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("events:my_event_timing_remove", "proposed_on"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
-    ("impact_manager:observation_delete", "observation"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:observation_delete", "observation"):
+        (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     # Without ?kind= the request is not understood: back to the feeds page.
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
 }
