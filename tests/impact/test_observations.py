@@ -185,7 +185,7 @@ def test_form_offers_every_indicators_effects_grouped(client, cast):
     response = client.get(reverse("impact_manager:observation_create", args=["site-a"]))
     groups = response.context["form"].effect_groups()
     assert len(groups) == 12
-    assert '<legend>Solidarité</legend>' in text(response)
+    assert "<legend>Solidarité</legend>" in text(response)
 
 
 def test_effects_of_another_indicator_are_refused_in_french(client, cast):
