@@ -24,6 +24,27 @@ from impact.models import (
 ALL_EFFECTS = [(value, label) for choices in EFFECT_TYPES.values() for value, label in choices]
 
 
+class LinkedRadioSelect(forms.RadioSelect):
+    """A group of radios whose error, in the error summary, links its first option: Django
+    gives the group itself no id to link."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class LinkedCheckboxes(forms.CheckboxSelectMultiple):
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class EffectCheckboxes(forms.CheckboxSelectMultiple):
+    """Rendered by hand, grouped by indicator, each box's id made of its value
+    (id_effects_rencontres): the error summary links the first."""
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_{ALL_EFFECTS[0][0]}" if id_ and index is None else ""
+
+
 class _EvidenceLink:
     def __init__(self, url: str, label: str) -> None:
         self.url, self.label = url, label
@@ -54,20 +75,20 @@ class ObservationForm(forms.ModelForm):
         label=_("Types d'effets"),
         choices=ALL_EFFECTS,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=EffectCheckboxes,
         help_text=_("Cochez seulement ceux de l'indicateur choisi."),
     )
     occasions = forms.MultipleChoiceField(
         label=_("Occasions"),
         choices=Occasion.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=LinkedCheckboxes,
     )
     intensity = forms.TypedChoiceField(
         label=_("Intensité"),
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=LinkedRadioSelect,
         help_text=_("De 1 (faible) à 5 (très forte)."),
     )
 
@@ -96,13 +117,13 @@ class ObservationForm(forms.ModelForm):
             "structures",
         ]
         widgets = {
-            "valence": forms.RadioSelect,
+            "valence": LinkedRadioSelect,
             "narrative": forms.Textarea(attrs={"rows": 6}),
             "quote": forms.Textarea(attrs={"rows": 3}),
             "period_start": date_input(),
             "period_end": date_input(),
-            "events": forms.CheckboxSelectMultiple,
-            "structures": forms.CheckboxSelectMultiple,
+            "events": LinkedCheckboxes,
+            "structures": LinkedCheckboxes,
             "evidence_file": EvidenceFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
 
@@ -112,6 +133,7 @@ class ObservationForm(forms.ModelForm):
         self.fields["events"].queryset = services.linkable_events(site.pk)
         self.fields["structures"].queryset = services.linkable_structures(site.pk)
         self.fields["indicator"].choices = indicator_choices(blank=True)
+        self.fields["publics"].widget = LinkedCheckboxes(choices=self.fields["publics"].choices)
         if self.instance.pk and self.instance.evidence_file:
             self.fields["evidence_file"].widget.link = _EvidenceLink(
                 reverse("impact_manager:observation_evidence", args=[self.instance.pk]),
@@ -226,14 +248,14 @@ class QuestionnaireAnswerForm(forms.Form):
                 label=_("Effet observé"),
                 choices=Valence.choices,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=LinkedRadioSelect,
             )
             self.fields[f"{indicator}-intensity"] = forms.TypedChoiceField(
                 label=_("Intensité"),
                 choices=INTENSITY_CHOICES,
                 coerce=int,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=LinkedRadioSelect,
             )
             self.fields[f"{indicator}-text"] = forms.CharField(
                 label=_("Ce que vous avez observé, en quelques mots"),

@@ -194,6 +194,8 @@ def test_effects_of_another_indicator_are_refused_in_french(client, cast):
     response = client.post(url, form_data(effects=["rencontres"]))
     assert response.status_code == 400
     assert "Ces types d'effets ne sont pas ceux de l'indicateur." in text(response)
+    assert 'href="#id_effects_rencontres"' in text(response)
+    assert 'id="id_effects_rencontres"' in text(response)
     assert not Observation.objects.exists()
 
 

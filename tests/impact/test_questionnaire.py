@@ -151,6 +151,13 @@ def test_bad_input_is_refused_in_french_and_nothing_is_created(client, cast, ove
     assert not Observation.objects.exists()
 
 
+def test_the_error_summary_links_the_first_option_of_a_radio_group(client, cast):
+    open_questionnaire(cast.site_a)
+    response = client.post(answer_url(cast.site_a), answers(**{"lien_social-intensity": ""}))
+    assert 'href="#id_lien_social-intensity_0"' in text(response)
+    assert 'id="id_lien_social-intensity_0"' in text(response)
+
+
 def test_an_answer_without_any_indicator_is_refused(client, cast):
     open_questionnaire(cast.site_a)
     response = client.post(answer_url(cast.site_a), {"public": "occupants"})
