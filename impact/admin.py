@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from impact import services
+from impact.forms import ObservationForm
 from impact.models import (
     DeclaredFigure,
     ImpactReport,
@@ -33,8 +35,36 @@ from impact.models import (
 from sites.scoping import SiteScopedAdminMixin, managed_sites
 
 
+class ObservationAdminForm(forms.ModelForm):
+    """The events and structures named must be the observation's site's, as on the managers'
+    page (impact.services.linkable_events and linkable_structures)."""
+
+    effects = ObservationForm.base_fields["effects"]
+    occasions = ObservationForm.base_fields["occasions"]
+
+    class Meta:
+        model = Observation
+        # The evidence file is uploaded on the managers' page (a private file).
+        fields = ["site", *(f for f in ObservationForm.Meta.fields if f != "evidence_file")]
+
+    def clean(self):
+        data = super().clean()
+        site = data.get("site")
+        if site is None:
+            return data
+        events = {event.pk for event in data.get("events") or []}
+        if not events <= set(services.linkable_events(site.pk).values_list("pk", flat=True)):
+            self.add_error("events", _("Ces événements ne sont pas ceux de ce lieu."))
+        structures = {structure.pk for structure in data.get("structures") or []}
+        linkable = set(services.linkable_structures(site.pk).values_list("pk", flat=True))
+        if not structures <= linkable:
+            self.add_error("structures", _("Ces structures n'occupent pas ce lieu."))
+        return data
+
+
 @admin.register(Observation)
 class ObservationAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
+    form = ObservationAdminForm
     scoped_choices = {"site": managed_sites}
     list_display = ("__str__", "site", "valence", "intensity", "status", "source", "period_end")
     list_filter = ("status", "indicator", "valence", "source", "site")

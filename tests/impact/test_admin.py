@@ -115,3 +115,39 @@ def test_questionnaire_answers_are_never_added_or_changed_in_the_admin(client, c
     page = client.get(change)
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
+
+
+def test_an_event_of_another_site_is_refused_in_the_admin(client, cast):
+    from events.models import Event
+    from tests.occupants.factories import StructureFactory
+
+    observation = make_observation(cast.site_a)
+    other = Event.objects.create(
+        site=cast.site_b, structure=StructureFactory(), title="Fête B", slug="fete-b"
+    )
+    client.force_login(cast.olga)  # operator staff of sites A and B: both events are choices
+    url = reverse("admin:impact_observation_change", args=[observation.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("events", "structures")
+    }
+    data |= {
+        "site": cast.site_a.pk,
+        "effects": ["petits_services"],
+        "publics": ["occupants"],
+        "events": [other.pk],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Ces événements ne sont pas ceux de ce lieu." in response.content.decode()
+    assert not observation.events.exists()
+    mine = Event.objects.create(
+        site=cast.site_a, structure=StructureFactory(), title="Fête A", slug="fete-a"
+    )
+    response = client.post(url, data | {"events": [mine.pk], "effects": ["biens"]})
+    assert response.status_code == 302
+    observation.refresh_from_db()
+    assert list(observation.events.all()) == [mine]
+    assert observation.effects == ["biens"]
