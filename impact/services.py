@@ -43,6 +43,11 @@ def linkable_structures(site_id: int):
     )
 
 
+def _all_in(queryset, rows: list) -> bool:
+    ids = {row.pk for row in rows}
+    return not ids or queryset.filter(pk__in=ids).count() == len(ids)
+
+
 def _locked(observation: Observation, by) -> Observation:
     """The observation, locked for the transaction, if `by` manages its site."""
     try:
@@ -76,15 +81,11 @@ def observation_save(
     elif not Site.objects.managed_by(by).filter(pk=observation.site_id).exists():
         raise PermissionDenied
     events, structures = list(events), list(structures)
-    if not {event.pk for event in events} <= set(
-        linkable_events(observation.site_id).values_list("pk", flat=True)
-    ):
+    if not _all_in(linkable_events(observation.site_id), events):
         raise ValidationError({"events": _("Ces événements ne sont pas ceux de ce lieu.")})
-    if not {structure.pk for structure in structures} <= set(
-        linkable_structures(observation.site_id).values_list("pk", flat=True)
-    ):
+    if not _all_in(linkable_structures(observation.site_id), structures):
         raise ValidationError({"structures": _("Ces structures n'occupent pas ce lieu.")})
-    if observation.author_id is None:
+    if observation.pk is None and observation.author_id is None:
         observation.author = by
     observation.full_clean()
     observation.save()

@@ -249,8 +249,8 @@ def test_evidence_file_of_another_type_is_refused(client, cast):
     assert not Observation.objects.exists()
 
 
-def test_editing_keeps_the_observation_on_its_site(client, cast):
-    observation = make_observation(cast.site_a)
+def test_editing_keeps_the_observation_on_its_site_and_its_author(client, cast):
+    observation = make_observation(cast.site_a, author=cast.olga)
     client.force_login(cast.mara)
     url = reverse("impact_manager:observation_edit", args=[observation.pk])
     response = client.post(url, form_data(narrative="Corrigé.", site=cast.site_b.pk))
@@ -258,6 +258,7 @@ def test_editing_keeps_the_observation_on_its_site(client, cast):
     observation.refresh_from_db()
     assert observation.narrative == "Corrigé."
     assert observation.site == cast.site_a
+    assert observation.author == cast.olga
 
 
 # --- The workflow ---------------------------------------------------------------------------
