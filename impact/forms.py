@@ -134,6 +134,11 @@ class ObservationForm(forms.ModelForm):
         self.fields["structures"].queryset = services.linkable_structures(site.pk)
         self.fields["indicator"].choices = indicator_choices(blank=True)
         self.fields["publics"].widget = LinkedCheckboxes(choices=self.fields["publics"].choices)
+        self.fields["publics"].label = _("Publics concernés")
+        # A site without events (or without structures) has nothing to link: no empty group.
+        for name in ("events", "structures"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
         if self.instance.pk and self.instance.evidence_file:
             self.fields["evidence_file"].widget.link = _EvidenceLink(
                 reverse("impact_manager:observation_evidence", args=[self.instance.pk]),

@@ -99,8 +99,8 @@ def _save(request: HttpRequest, form: ObservationForm) -> Observation | None:
         services.observation_save(
             observation=observation,
             by=request.user,
-            events=form.cleaned_data["events"],
-            structures=form.cleaned_data["structures"],
+            events=form.cleaned_data.get("events", []),
+            structures=form.cleaned_data.get("structures", []),
         )
     except ValidationError as exc:
         form.add_error(None, exc)

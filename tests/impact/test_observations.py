@@ -200,6 +200,9 @@ def test_effects_of_another_indicator_are_refused_in_french(client, cast):
 
 
 def test_an_event_of_another_site_is_not_a_choice(client, cast):
+    Event.objects.create(
+        site=cast.site_a, structure=StructureFactory(), title="Fête A", slug="fete-a"
+    )
     other = Event.objects.create(
         site=cast.site_b, structure=StructureFactory(), title="Fête B", slug="fete-b"
     )
