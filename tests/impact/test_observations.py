@@ -6,6 +6,7 @@ import html
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -332,3 +333,27 @@ def test_published_observations_of_an_unpublished_site_stay_private(cast):
     make_observation(hidden, status=Status.PUBLISHED)
     shown = make_observation(cast.site_a, status=Status.PUBLISHED)
     assert list(Observation.objects.published()) == [shown]
+
+
+def test_evidence_file_over_10_mb_is_refused(client, cast):
+    client.force_login(cast.mara)
+    url = reverse("impact_manager:observation_create", args=["site-a"])
+    big = PDF_BYTES + b"0" * (10 * 1024 * 1024)
+    upload = SimpleUploadedFile("gros.pdf", big, content_type="application/pdf")
+    response = client.post(url, form_data(evidence_file=upload))
+    assert response.status_code == 400
+    assert "Le fichier dépasse 10 Mo." in text(response)
+    assert not Observation.objects.exists()
+
+
+def test_deleting_a_draft_removes_its_evidence_file(
+    client, cast, django_capture_on_commit_callbacks
+):
+    observation = make_observation(cast.site_a)
+    observation.evidence_file.save("preuve.pdf", ContentFile(PDF_BYTES))
+    storage, name = observation.evidence_file.storage, observation.evidence_file.name
+    assert storage.exists(name)
+    client.force_login(cast.mara)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("impact_manager:observation_delete", args=[observation.pk]))
+    assert not storage.exists(name)
