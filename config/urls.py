@@ -42,6 +42,7 @@ urlpatterns = [
         "lieux/<slug:site_slug>/impact/<slug:report_slug>/telecharger/",
         include("impact.download_urls"),
     ),
+    path("lieux/", include("impact.questionnaire_urls")),
     path("lieux/", include((sites_patterns, sites_urls.app_name))),
     path("compte/structures/", include("occupants.urls")),
     path("compte/", include((accounts_patterns, accounts_urls.app_name))),
@@ -54,6 +55,7 @@ urlpatterns = [
     path("impact/gestion/rapports/", include("impact.report_manager_urls")),
     # The public impact pages: /lieux/<site_slug>/impact/… and /impact/operateurs/<slug>/.
     path("", include("impact.urls")),
+    path("impact/gestion/", include("impact.manager_urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

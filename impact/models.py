@@ -17,14 +17,19 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models.agenda import Event, Public, PublicsField
-from occupants.models import Structure, private_storage
+from occupants.models import (
+    ATTACHMENT_EXTENSIONS,
+    Structure,
+    private_storage,
+    validate_attachment,
+)
 from sites.models import Site, managed_sites
 
 INTENSITY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -272,7 +277,13 @@ class Observation(models.Model):
         _("preuve"), max_length=15, choices=Evidence.choices, default=Evidence.OBSERVATION
     )
     evidence_file = models.FileField(
-        _("fichier de preuve"), upload_to=evidence_path, storage=private_storage, blank=True
+        _("fichier de preuve"),
+        upload_to=evidence_path,
+        storage=private_storage,
+        blank=True,
+        # The same bounds as a candidate's documents: a PDF, JPEG or PNG by its content.
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+        help_text=_("PDF, JPEG ou PNG, 10 Mo au plus. Visible des seuls gestionnaires du lieu."),
     )
     evidence_url = models.URLField(_("lien de preuve"), blank=True)
     period_start = models.DateField(_("début de la période"))

@@ -347,3 +347,38 @@ def test_junk_in_the_registration_and_attendance_forms_changes_nothing(world, db
                     failures.append(f"POST {url} <{name}> → {status} {error}")
         assert not failures, "\n".join(failures)
         transaction.set_rollback(True)
+
+
+def test_junk_in_the_questionnaire_and_the_observation_form_changes_nothing(world, db):
+    """Every field of the public questionnaire (the twelve indicators') and of the managers'
+    observation form, junk at once: the form again with its French errors (each request is
+    rolled back after, as in the other form tests)."""
+    from impact.models import Indicator
+
+    questionnaire_fields = ["public"] + [
+        f"{indicator}-{part}"
+        for indicator in Indicator
+        for part in ("valence", "intensity", "text", "quote")
+    ]
+    observation_fields = [
+        "indicator", "valence", "intensity", "effects", "publics", "occasions", "frequency",
+        "narrative", "keywords", "quote", "quote_role", "period_start", "period_end",
+        "people_count", "actions_count", "evidence", "evidence_url", "events", "structures",
+    ]  # fmt: skip
+    forms = [
+        ("visitor", f"/lieux/{world.site_1.slug}/questionnaire/", questionnaire_fields),
+        (
+            "manager_1",
+            f"/impact/gestion/lieux/{world.site_1.slug}/observations/nouvelle/",
+            observation_fields,
+        ),
+    ]
+    failures = []
+    for role, url, names in forms:
+        client = client_for(world, role)
+        for name, payload in FORM_PAYLOADS.items():
+            body = "&".join(f"{field}={payload}" for field in names)
+            response, status, error = request(client, "post", url, body)
+            if status != 400 or "error-summary" not in response.text:
+                failures.append(f"{role} POST {url} <{name}> → {status} {error}")
+    assert not failures, "\n".join(failures)

@@ -54,6 +54,10 @@ POSTED = {
     "events:my_event_cancel",
     "events:my_event_timing_remove",
     "impact_reports:publish",
+    "impact_manager:observation_validate",
+    "impact_manager:observation_publish",
+    "impact_manager:observation_unpublish",
+    "impact_manager:observation_delete",
 }
 
 # The query string a URL is tried with.
@@ -416,6 +420,70 @@ EXPECTED = {
         (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/events/attendance/<path:object_id>/", "attendance"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    # Impact: the managers' pages of site 1 (operator staff of operator 1 too); the public
+    # questionnaire of site 1 is open to everyone. The world's observation is a draft.
+    ("impact_manager:index", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("impact_manager:observations", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:observation_create", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:questionnaire", "site_1"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:observation_edit", "observation"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:observation_evidence", "observation"):
+        (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("impact_manager:observation_validate", "observation"):
+        (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("impact_manager:observation_publish", "observation"):
+        (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("impact_manager:observation_unpublish", "observation"):
+        (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("impact_manager:observation_delete", "observation"):
+        (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("impact_questionnaire:answer", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("impact_questionnaire:thanks", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("admin:impact_observation_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_observation_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_observation_history", "observation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_observation_delete", "observation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_observation_change", "observation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/impact/observation/<path:object_id>/", "observation"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:impact_questionnaire_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_questionnaire_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_questionnaire_history", "questionnaire"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_questionnaire_delete", "questionnaire"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_questionnaire_change", "questionnaire"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/impact/questionnaire/<path:object_id>/", "questionnaire"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:impact_impactreport_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_impactreport_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_impactreport_history", "draft_report"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_impactreport_delete", "draft_report"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_impactreport_change", "draft_report"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/impact/impactreport/<path:object_id>/", "draft_report"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    # Questionnaire answers: read and deleted, never added nor changed in the admin.
+    ("admin:impact_questionnaireresponse_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:impact_questionnaireresponse_add", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:impact_questionnaireresponse_history", "questionnaire_response"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_questionnaireresponse_delete", "questionnaire_response"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:impact_questionnaireresponse_change", "questionnaire_response"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/impact/questionnaireresponse/<path:object_id>/", "questionnaire_response"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:app_list", "occupants"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin/(?P<url>.*)$", "nowhere/"): (ADMIN, ADMIN, ADMIN, ADMIN, 404, 404, 404, 404),
     ("choose_language", "en"): (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
@@ -514,6 +582,8 @@ CONFIRMATION_STEPS = {
     ("events:my_event_submit", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("events:my_event_cancel", "proposed"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("events:my_event_timing_remove", "proposed_on"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    ("impact_manager:observation_delete", "observation"):
+        (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     # Without ?kind= the request is not understood: back to the feeds page.
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("impact_reports:publish", "draft_report"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),

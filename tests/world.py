@@ -45,6 +45,7 @@ from events.models import (
     Registration,
 )
 from impact import reports as impact_reports
+from impact.models import Observation, Questionnaire, QuestionnaireResponse
 from occupants import services
 from occupants.models import Occupancy, StructureMember
 from sites.models import Equipment, Space
@@ -187,6 +188,22 @@ def build_world() -> World:
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
 
+    # Impact: a draft observation with its evidence file, an open questionnaire with one
+    # answer (the reports are made below, through their services).
+    observation = Observation.objects.create(
+        site=site_1,
+        indicator="solidarite",
+        intensity=3,
+        narrative="Des outils prêtés entre ateliers.",
+        period_start=today - timedelta(days=90),
+        period_end=today,
+    )
+    observation.evidence_file.save("preuve.pdf", ContentFile(PDF_BYTES))
+    questionnaire = Questionnaire.objects.create(site=site_1, is_open=True)
+    questionnaire_response = QuestionnaireResponse.objects.create(
+        questionnaire=questionnaire, respondent_public="habitants"
+    )
+
     call = make_call(site_1, title="Ateliers du Lieu Un", slug="ateliers-lieu-un")
     application = submitted(call, candidate)
     document = attach(application)
@@ -254,6 +271,9 @@ def build_world() -> World:
         "hours": hours,
         "closed": closed,
         "funding": funding,
+        "observation": observation,
+        "questionnaire": questionnaire,
+        "questionnaire_response": questionnaire_response,
         "equipment": equipment,
         "call": call,
         "application": application,
@@ -387,6 +407,10 @@ ADMIN_TARGETS = {
     "events_event": "event",
     "events_registration": "registration",
     "events_attendance": "attendance",
+    "impact_observation": "observation",
+    "impact_questionnaire": "questionnaire",
+    "impact_questionnaireresponse": "questionnaire_response",
+    "impact_impactreport": "draft_report",
 }
 
 # The target of the other URLs that take a parameter.
@@ -449,6 +473,17 @@ TARGETS = {
     "admin:occupants_structure_export": "csv",
     "admin:occupants_occupancy_export": "xlsx",
     "admin:app_list": "occupants",
+    "impact_manager:observations": "site_1",
+    "impact_manager:observation_create": "site_1",
+    "impact_manager:questionnaire": "site_1",
+    "impact_manager:observation_edit": "observation",
+    "impact_manager:observation_evidence": "observation",
+    "impact_manager:observation_validate": "observation",
+    "impact_manager:observation_publish": "observation",
+    "impact_manager:observation_unpublish": "observation",
+    "impact_manager:observation_delete": "observation",
+    "impact_questionnaire:answer": "site_1",
+    "impact_questionnaire:thanks": "site_1",
     "choose_language": "en",
     "impact_downloads:pdf": "report",
     "impact_downloads:csv": "report",

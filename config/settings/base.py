@@ -148,6 +148,10 @@ LOGIN_IP_FAILURE_LIMIT = 30
 EMAIL_THROTTLE_PER_ADDRESS = 5
 EMAIL_THROTTLE_PER_IP = 20
 EMAIL_THROTTLE_WINDOW_SECONDS = 3600
+# A site's public questionnaire (impact): at most this many answers sent per client IP in the
+# window; past that the page says to come back later and nothing is recorded.
+QUESTIONNAIRE_THROTTLE_PER_IP = 10
+QUESTIONNAIRE_THROTTLE_WINDOW_SECONDS = 3600
 # How long the link that verifies a new account's address stays valid.
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
 
