@@ -32,6 +32,7 @@ accounts_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("lieux/", include((sites_patterns, sites_urls.app_name))),
+    path("inventaire/", include("sites.inventory.urls")),
     path("compte/structures/", include("occupants.urls")),
     path("compte/", include((accounts_patterns, accounts_urls.app_name))),
     path("structures/", include("occupants.public_urls")),

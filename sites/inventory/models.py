@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,18 @@ from sites.models import DEPARTEMENT_VALIDATOR, POSTAL_CODE_VALIDATOR, Site
 OWNER_KINDS = (Organisation.Kind.OWNER, Organisation.Kind.PUBLIC_BODY)
 
 
+def inventory_organisations(user) -> tuple[QuerySet, QuerySet]:
+    """The organisations through which a (non-superuser) user reaches the inventory: those
+    they are staff of, and the operators of the sites they manage."""
+    memberships = Organisation.staff.through.objects.filter(user_id=user.pk).values(
+        "organisation_id"
+    )
+    managed_operators = Site.managers.through.objects.filter(user_id=user.pk).values(
+        "site__operator_id"
+    )
+    return memberships, managed_operators
+
+
 def inventory_access(user) -> Q:
     """The vacant buildings a user may see and change: all for a superuser; for anyone else
     those whose owner or operator counts them among its staff, and those of the operators of
@@ -36,17 +48,37 @@ def inventory_access(user) -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q(pk__isnull=False)
-    memberships = Organisation.staff.through.objects.filter(user_id=user.pk).values(
-        "organisation_id"
-    )
-    managed_operators = Site.managers.through.objects.filter(user_id=user.pk).values(
-        "site__operator_id"
-    )
+    memberships, managed_operators = inventory_organisations(user)
     return (
         Q(owner_id__in=memberships)
         | Q(operator_id__in=memberships)
         | Q(operator_id__in=managed_operators)
     )
+
+
+def uses_inventory(user) -> bool:
+    """Whether the inventory's pages open for this user at all: superusers, staff of an owner,
+    a public body or an operator, site managers. Anyone else gets a 404."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    kinds = (*OWNER_KINDS, Organisation.Kind.OPERATOR)
+    return (
+        Organisation.objects.filter(staff=user.pk, kind__in=kinds).exists()
+        or Site.managers.through.objects.filter(user_id=user.pk).exists()
+    )
+
+
+def may_record_for(user, *, owner_id: int | None, operator_id: int | None) -> bool:
+    """Whether a building of this owner and operator would be one the user may manage: the
+    same rule as inventory_access, for a building not saved yet."""
+    if user.is_superuser:
+        return True
+    memberships, managed_operators = inventory_organisations(user)
+    ids = {row["organisation_id"] for row in memberships}
+    operators = {row["site__operator_id"] for row in managed_operators}
+    return owner_id in ids or (operator_id is not None and operator_id in ids | operators)
 
 
 class VacantBuildingQuerySet(models.QuerySet["VacantBuilding"]):
