@@ -14,3 +14,7 @@ class SitesConfig(AppConfig):
         # sites.models: registered from here rather than from the end of sites.models, which
         # would make the two modules import each other.
         import_module("sites.inventory.models")
+
+    def ready(self) -> None:
+        # The admin's autodiscovery imports sites.admin only.
+        import_module("sites.inventory.admin")
