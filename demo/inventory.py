@@ -3,19 +3,19 @@ fictional contacts (phone numbers in the range reserved for fiction, demo e-mail
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from demo.data import demo_email
-from demo.seed import add_months
 from sites.inventory import services
 from sites.inventory.models import Condition, Scenario, VacantBuilding
 
 C = Condition
 
-# owner, operator (or None), name, address, postal code, commune, département, latitude,
-# longitude, surface, floors, former use, scenarios, months from the anchor to the start and
-# the end of the availability, water, heating, electricity, accessibility, safety notes,
-# contact (name, key of the demo e-mail, phone).
+# Each row: owner, operator (or None), name, address, position, surface, floors, former use,
+# scenarios, the availability window in months from the anchor (30-day months: demo.seed's
+# add_months would make the modules import each other), water, heating, electricity and
+# accessibility, safety notes, contact (name, key of the demo e-mail, phone).
 BUILDINGS = [
     dict(
         owner="habitat-seine-ouest",
@@ -137,8 +137,8 @@ def seed(ctx) -> None:
             "electricity": electricity,
             "accessibility": accessibility,
             "safety_notes": row["safety_notes"],
-            "available_from": add_months(ctx.anchor, start),
-            "available_until": add_months(ctx.anchor, end),
+            "available_from": ctx.anchor + timedelta(days=30 * start),
+            "available_until": ctx.anchor + timedelta(days=30 * end),
             "contact_name": contact_name,
             "contact_email": demo_email(contact_key),
             "contact_phone": phone,

@@ -20,6 +20,7 @@ from sites.inventory.models import (
     inventory_access,
     uses_inventory,
 )
+from sites.scoping import admin_roles
 
 
 class ChangeInline(admin.TabularInline):
@@ -90,6 +91,13 @@ class VacantBuildingAdmin(ScopedAdminBase, admin.ModelAdmin):
     )
 
     def has_scope(self, request: HttpRequest) -> bool:
+        # The admin's roles are read once per request already: operator staff and site managers
+        # need no more; staff of other organisations (owners) one query, kept on the request.
+        roles = admin_roles(request)
+        if roles.operator_staff or roles.manages_site:
+            return True
+        if not roles.organisation_staff:
+            return False
         cached = getattr(request, "_ix_uses_inventory", None)
         if cached is None:
             cached = request._ix_uses_inventory = uses_inventory(request.user)

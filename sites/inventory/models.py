@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from core.files import ATTACHMENT_EXTENSIONS, private_storage, validate_attachment
 from core.images import SafeImageField, sync_thumbnail
 from core.validators import PHONE_VALIDATOR
@@ -64,10 +64,12 @@ def uses_inventory(user) -> bool:
     if user.is_superuser:
         return True
     kinds = (*OWNER_KINDS, Organisation.Kind.OPERATOR)
-    return (
-        Organisation.objects.filter(staff=user.pk, kind__in=kinds).exists()
-        or Site.managers.through.objects.filter(user_id=user.pk).exists()
+    member = Organisation.staff.through.objects.filter(
+        user_id=user.pk, organisation__kind__in=kinds
     )
+    manager = Site.managers.through.objects.filter(user_id=user.pk)
+    # One query, on the user's own row.
+    return User.objects.filter(Q(pk=user.pk) & (Exists(member) | Exists(manager))).exists()
 
 
 def may_record_for(user, *, owner_id: int | None, operator_id: int | None) -> bool:
