@@ -81,7 +81,6 @@ def building_list(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
-        "filtered": any(request.GET.get(name) for name in filterset.filters),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "sites/inventory/list.html#results" if partial else "sites/inventory/list.html"

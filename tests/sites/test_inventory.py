@@ -397,7 +397,13 @@ def _add_buildings(cast, count: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", [reverse("inventory:list"), reverse("inventory:export", args=["csv"])]
+    "url",
+    [
+        reverse("inventory:list"),
+        reverse("inventory:geojson"),
+        reverse("inventory:export", args=["csv"]),
+        reverse("inventory:export", args=["xlsx"]),
+    ],
 )
 def test_query_count_does_not_grow_with_the_rows(cast, url):
     client = client_for(cast.bob)
