@@ -514,3 +514,15 @@ def test_admin_lists_only_the_buildings_one_may_see(cast):
     assert "École Jaurès" not in page
     url = reverse("admin:sites_vacantbuilding_change", args=[cast.foreign.pk])
     assert client.get(url).status_code == 302
+
+
+def test_internal_contact_must_be_on_the_owners_team(cast):
+    # dave works for another owner: offered to a platform admin, refused for this owner.
+    data = form_data(cast, contact_user=cast.dave.pk)
+    response = client_for(cast.root).post(reverse("inventory:create"), data)
+    assert response.status_code == 200
+    assert "Choisissez une personne de l" in html.unescape(response.content.decode())
+    assert not VacantBuilding.objects.filter(name="Ancienne poste").exists()
+    data = form_data(cast, contact_user=cast.alice.pk)
+    assert client_for(cast.root).post(reverse("inventory:create"), data).status_code == 302
+    assert VacantBuilding.objects.get(name="Ancienne poste").contact_user == cast.alice
