@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("lieux/", include("impact.questionnaire_urls")),
     path("lieux/", include((sites_patterns, sites_urls.app_name))),
+    path("inventaire/", include("sites.inventory.urls")),
     path("compte/structures/", include("occupants.urls")),
     path("compte/", include((accounts_patterns, accounts_urls.app_name))),
     path("structures/", include("occupants.public_urls")),

@@ -8,6 +8,10 @@ from demo.installed import has_models
 
 
 def run_all(ctx) -> None:
+    if has_models("sites.VacantBuilding"):
+        from demo import inventory
+
+        inventory.seed(ctx)
     # Imported lazily: these modules import models that may not exist yet.
     if importlib.util.find_spec("demo.occupants") and has_models(
         "occupants.Structure", "occupants.Occupancy", "occupants.StructureMember"

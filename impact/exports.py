@@ -16,10 +16,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from core.exports import neutralise, xlsx_number
+from core.exports import XLSX_TYPE, csv_response, neutralise, xlsx_number
 from events.models.agenda import Public
 from impact.models import ImpactReport, Observation, Occasion, Status
-from occupants.exports import XLSX_TYPE, csv_response
 
 Table = tuple[list[str], Iterable[list]]
 

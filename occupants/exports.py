@@ -6,21 +6,13 @@ A fixed number of queries whatever the number of rows (prefetches, no per-row lo
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import csv_number, xlsx_number
+from core.exports import csv_response, export_filename, xlsx_response  # noqa: F401
 from occupants.models import Occupancy, Sector, Space, Structure
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sectors(structure: Structure) -> str:
@@ -141,72 +133,3 @@ def structure_table(queryset: QuerySet[Structure]) -> tuple[list[str], Iterator[
             ]
 
     return header, generate()
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal | float) and not isinstance(value, bool):
-        return csv_number(value)
-    text = str(value)
-    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, int):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def stream() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)  # BOM: Excel reads the accents right
-        for row in rows:
-            yield writer.writerow([_csv_cell(value) for value in row])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def _xlsx_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return xlsx_number(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def xlsx_response(header: list[str], rows: Iterable[list], filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
-
-
-def export_filename(prefix: str) -> str:
-    return f"{prefix}-{timezone.localdate():%Y%m%d}"

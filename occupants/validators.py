@@ -1,12 +1,9 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-PDF_MAX_BYTES = 10 * 1024 * 1024
+from core.validators import PHONE_VALIDATOR  # noqa: F401  (its home before the inventory)
 
-PHONE_VALIDATOR = RegexValidator(
-    r"^\+?[0-9 .()-]{6,20}$", _("Indiquez un numéro de téléphone (chiffres, espaces, +).")
-)
+PDF_MAX_BYTES = 10 * 1024 * 1024
 
 
 def luhn_ok(digits: str) -> bool:

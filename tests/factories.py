@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation, User
+from sites.inventory.models import VacantBuilding
 from sites.models import Funding, Site, SitePhoto, Space
 
 
@@ -84,3 +85,23 @@ class SitePhotoFactory(factory.django.DjangoModelFactory):
     image = factory.django.ImageField(filename="photo.jpg", width=64, height=48, format="JPEG")
     alt_text = factory.Sequence(lambda n: f"Vue de l'atelier n° {n}")
     position = factory.Sequence(lambda n: n)
+
+
+class VacantBuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VacantBuilding
+
+    owner = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.OWNER)
+    operator = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.OPERATOR)
+    name = factory.Sequence(lambda n: f"Bâtiment vacant {n}")
+    address = "3 rue du Dépôt"
+    postal_code = "59200"
+    commune = "Tourcoing"
+    departement = "59"
+    latitude = Decimal("50.723000")
+    longitude = Decimal("3.161000")
+    surface = Decimal("800")
+    floors = 2
+    former_use = "Bureaux"
+    available_from = date(2026, 1, 1)
+    available_until = date(2027, 12, 31)

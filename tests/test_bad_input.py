@@ -382,3 +382,40 @@ def test_junk_in_the_questionnaire_and_the_observation_form_changes_nothing(worl
             if status != 400 or "error-summary" not in response.text:
                 failures.append(f"{role} POST {url} <{name}> → {status} {error}")
     assert not failures, "\n".join(failures)
+
+
+def test_junk_in_the_inventory_forms_changes_nothing(world, db):
+    """Every field of the inventory's forms filled with junk, as operator staff (the fuzz of
+    every page posts as the platform admin): the form again with its French errors, no row."""
+    from django.urls import reverse
+
+    from sites.inventory.forms import DocumentForm, PhotoForm, VacantBuildingForm
+    from sites.inventory.models import VacantBuilding, VacantBuildingDocument, VacantBuildingPhoto
+
+    building = world.objects["vacant_building"]
+    user = world.users["operator_staff"]
+    forms = [
+        (reverse("inventory:create"), list(VacantBuildingForm(user=user).fields)),
+        (reverse("inventory:edit", args=[building.pk]), list(VacantBuildingForm(user=user).fields)),
+        (reverse("inventory:photo_add", args=[building.pk]), list(PhotoForm().fields)),
+        (reverse("inventory:document_add", args=[building.pk]), list(DocumentForm().fields)),
+    ]
+    counts = (
+        VacantBuilding.objects.count(),
+        VacantBuildingPhoto.objects.count(),
+        VacantBuildingDocument.objects.count(),
+    )
+    client = client_for(world, "operator_staff")
+    failures = []
+    for url, names in forms:
+        for name, payload in FORM_PAYLOADS.items():
+            body = "&".join(f"{field}={payload}" for field in names)
+            response, status, error = request(client, "post", url, body)
+            if status != 200 or "error-summary" not in response.text:
+                failures.append(f"POST {url} <{name}> → {status} {error}")
+    assert not failures, "\n".join(failures)
+    assert counts == (
+        VacantBuilding.objects.count(),
+        VacantBuildingPhoto.objects.count(),
+        VacantBuildingDocument.objects.count(),
+    )

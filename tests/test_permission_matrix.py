@@ -58,6 +58,7 @@ POSTED = {
     "impact_manager:observation_publish",
     "impact_manager:observation_unpublish",
     "impact_manager:observation_delete",
+    "inventory:convert",
 }
 
 # The query string a URL is tried with.
@@ -71,6 +72,21 @@ EXPECTED = {
     ("sites:directory", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("sites:geojson", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("sites:detail", "site_1"): (200, 200, 200, 200, 200, 200, 200, 200),
+    # The vacant-space inventory: the people of the building's owner and operator and the
+    # managers of the operator's sites (owner staff: tests/sites/test_inventory.py); 404 to
+    # anyone else, even for its list.
+    ("inventory:list", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("inventory:geojson", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("inventory:export", "csv"): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("inventory:create", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("inventory:detail", "vacant_building"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:edit", "vacant_building"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:photo_add", "vacant_building"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:document_add", "vacant_building"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:convert", "vacant_building"): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("inventory:photo", "vacant_photo"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:photo_thumbnail", "vacant_photo"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:document", "vacant_document"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("occupants:detail", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("occupants:edit", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("occupants:members", "structure_a"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
@@ -251,6 +267,17 @@ EXPECTED = {
     ("admin:sites_funding_delete", "funding"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin:sites_funding_change", "funding"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/sites/funding/<path:object_id>/", "funding"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_vacantbuilding_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_vacantbuilding_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_vacantbuilding_history", "vacant_building"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_vacantbuilding_delete", "vacant_building"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_vacantbuilding_change", "vacant_building"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/vacantbuilding/<path:object_id>/", "vacant_building"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:sites_equipment_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
     ("admin:sites_equipment_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
@@ -584,6 +611,7 @@ CONFIRMATION_STEPS = {
     ("events:my_event_timing_remove", "proposed_on"): (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     ("impact_manager:observation_delete", "observation"):
         (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("inventory:convert", "vacant_building"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     # Without ?kind= the request is not understood: back to the feeds page.
     ("events:feed_reset", None): (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("impact_reports:publish", "draft_report"): (LOGIN, 404, 404, 404, 200, 404, 200, 200),

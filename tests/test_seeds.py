@@ -524,3 +524,20 @@ def test_seed_demo_has_a_full_event_with_a_waiting_list_and_the_attendance_of_pa
     seed("--no-photos")  # a second run registers nobody twice
     assert Registration.objects.count() == len(emails)
     assert Attendance.objects.count() == len(attended)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_an_inventory_with_one_building_per_scenario():
+    from sites.inventory.models import Scenario, VacantBuilding, VacantBuildingScenario
+
+    seed("--no-photos")
+    assert VacantBuilding.objects.count() >= len(Scenario.values)
+    assert set(VacantBuildingScenario.objects.values_list("scenario", flat=True)) == set(
+        Scenario.values
+    )
+    assert all(b.changes.exists() for b in VacantBuilding.objects.all())
+    # Nobody real: every contact is on the demo domain.
+    assert all(
+        email.endswith("@demo.interstices.fr")
+        for email in VacantBuilding.objects.values_list("contact_email", flat=True)
+    )

@@ -48,6 +48,7 @@ from impact import reports as impact_reports
 from impact.models import Observation, Questionnaire, QuestionnaireResponse
 from occupants import services
 from occupants.models import Occupancy, StructureMember
+from sites.inventory.models import VacantBuildingDocument, VacantBuildingPhoto
 from sites.models import Equipment, Space
 from tests.events.factories import BookingFactory, RoomFactory
 from tests.factories import (
@@ -56,9 +57,16 @@ from tests.factories import (
     SiteFactory,
     SpaceFactory,
     UserFactory,
+    VacantBuildingFactory,
 )
 from tests.occupants.calls_support import PDF_BYTES, attach, make_call, submitted
 from tests.occupants.factories import SectorFactory, StructureFactory
+
+# The smallest valid PNG (1 × 1 pixel): the inventory's photo of the world.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 
 # The roles, in the order of the matrix's columns.
 ROLES = (
@@ -203,6 +211,18 @@ def build_world() -> World:
     questionnaire_response = QuestionnaireResponse.objects.create(
         questionnaire=questionnaire, respondent_public="habitants"
     )
+    # The vacant-space inventory: a building of site 1's owner, run by operator 1, with a
+    # private photo and document; operator 2 has one too.
+    vacant_building = VacantBuildingFactory(
+        name="Bâtiment vacant Un", owner=site_1.owner, operator=operator_1
+    )
+    VacantBuildingFactory(name="Bâtiment vacant Deux", owner=site_2.owner, operator=operator_2)
+    vacant_photo = VacantBuildingPhoto(building=vacant_building, alt_text="La façade")
+    vacant_photo.image.save("facade.png", ContentFile(PNG_BYTES))
+    vacant_document = VacantBuildingDocument(
+        building=vacant_building, title="Plans", original_name="plans.pdf", size=len(PDF_BYTES)
+    )
+    vacant_document.file.save("plans.pdf", ContentFile(PDF_BYTES))
 
     call = make_call(site_1, title="Ateliers du Lieu Un", slug="ateliers-lieu-un")
     application = submitted(call, candidate)
@@ -276,6 +296,9 @@ def build_world() -> World:
         "questionnaire_response": questionnaire_response,
         "equipment": equipment,
         "call": call,
+        "vacant_building": vacant_building,
+        "vacant_photo": vacant_photo,
+        "vacant_document": vacant_document,
         "application": application,
         "document": document,
         "document_type": document.document_type,
@@ -392,6 +415,7 @@ ADMIN_TARGETS = {
     "sites_space": "room_1",
     "sites_funding": "funding",
     "sites_equipment": "equipment",
+    "sites_vacantbuilding": "vacant_building",
     "occupants_documenttype": "document_type",
     "occupants_call": "call",
     "occupants_application": "application",
@@ -416,6 +440,15 @@ ADMIN_TARGETS = {
 # The target of the other URLs that take a parameter.
 TARGETS = {
     "sites:detail": "site_1",
+    "inventory:export": "csv",
+    "inventory:detail": "vacant_building",
+    "inventory:edit": "vacant_building",
+    "inventory:photo_add": "vacant_building",
+    "inventory:document_add": "vacant_building",
+    "inventory:convert": "vacant_building",
+    "inventory:photo": "vacant_photo",
+    "inventory:photo_thumbnail": "vacant_photo",
+    "inventory:document": "vacant_document",
     "occupants:detail": "structure_a",
     "occupants:edit": "structure_a",
     "occupants:members": "structure_a",
