@@ -4,15 +4,21 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.db import DateRange, PostgresExclusionConstraint
+
+# Re-exported: the migrations and the calls name them here.
+from core.files import (  # noqa: F401
+    ATTACHMENT_MAX_BYTES,
+    PrivateStorage,
+    private_storage,
+    validate_attachment,
+)
 from core.images import SafeImageField, sync_thumbnail
 from core.text import localized
 from occupants.validators import PHONE_VALIDATOR, validate_pdf, validate_siret
@@ -212,29 +218,6 @@ class StructureMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.structure}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files that are never published: stored outside MEDIA_ROOT (which the web server may serve)
-    under random names, and read only through views that check who asks. They have no URL, so
-    that no template or admin widget can link one by mistake."""
-
-    @cached_property
-    def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
-
-    def _clear_cached_properties(self, setting, **kwargs) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "PRIVATE_MEDIA_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-
-    def url(self, name):
-        raise ValueError("A private file has no public URL: link the view that serves it.")
-
-
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
 
 
 def agreement_path(instance, filename: str) -> str:
@@ -458,7 +441,6 @@ class Invitation(models.Model):
 # == Calls for applications (appels à candidatures) — owned by the calls work of issue 3 ==
 # =============================================================================================
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
 
@@ -467,29 +449,6 @@ def application_document_path(instance, filename: str) -> str:
 
     suffix = PurePath(filename).suffix.lower()[:6] or ".bin"
     return f"candidatures/{instance.application.call_id}/{uuid.uuid4().hex}{suffix}"
-
-
-def validate_attachment(upload) -> None:
-    """A PDF, JPEG or PNG by its content, within ATTACHMENT_MAX_BYTES."""
-    from django.core.exceptions import ValidationError
-
-    if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("Le fichier dépasse %(max)s Mo."),
-            code="too_big",
-            params={"max": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(position)
-    if head.startswith(b"%PDF-") or head.startswith(b"\xff\xd8\xff"):
-        return
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return
-    raise ValidationError(
-        _("Format refusé : envoyez un PDF, un JPEG ou un PNG."), code="attachment_format"
-    )
 
 
 class DocumentType(models.Model):

@@ -166,7 +166,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Candidates' documents and signed occupancy agreements: outside MEDIA_ROOT, which the web server
-# publishes, and read only through views that check who asks (occupants.models.private_storage).
+# publishes, and read only through views that check who asks (core.files.private_storage).
 PRIVATE_MEDIA_ROOT = Path(
     env.str("PRIVATE_MEDIA_ROOT", default=str(MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-private"))
 )
