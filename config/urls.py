@@ -40,6 +40,7 @@ urlpatterns = [
     path("agenda/", include("events.agenda.feed_urls")),
     path("agenda/", include("events.agenda.registration_urls")),
     path("agenda/", include("events.agenda.urls")),
+    path("parcours/", include("sites.path.urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -232,6 +232,13 @@ class Step(RequiredFor):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        if self.done_date and self.done_date > timezone.localdate():
+            raise ValidationError(
+                {"done_date": _("Une étape ne peut pas être faite à une date future.")}
+            )
+
     def is_late(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.done_date is None and self.due_date is not None and self.due_date < today
@@ -298,9 +305,7 @@ class PathChange(models.Model):
 class PathDigest(models.Model):
     """The daily digest sent to a person on a day: the command sends it once a day at most."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
 
@@ -310,3 +315,6 @@ class PathDigest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "day"], name="path_digest_once_a_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"
