@@ -122,7 +122,10 @@ def test_a_step_added_by_hand_can_be_required_too(cast):
     )
     stage = Stage.objects.get(path__site=site, title="Ouverture")
     services.step_create(
-        stage=stage, by=cast.mara, title="Visite de la commission de sécurité", required_for="ouvert"
+        stage=stage,
+        by=cast.mara,
+        title="Visite de la commission de sécurité",
+        required_for="ouvert",
     )
     with pytest.raises(ValidationError, match="commission de sécurité"):
         services.site_change_status(site=site, status=Site.Status.OPEN, by=cast.mara)

@@ -45,9 +45,7 @@ def test_each_person_gets_one_email_with_their_late_and_coming_steps(steps):
         "olga@example.org",
     ]
     to_mara = next(m for m in mail.outbox if m.to == ["mara@example.org"])
-    assert to_mara.subject == (
-        "Parcours des lieux : 1 étape en retard, 1 à faire cette semaine"
-    )
+    assert to_mara.subject == ("Parcours des lieux : 1 étape en retard, 1 à faire cette semaine")
     body = to_mara.body
     late, soon = body.index("Étapes en retard"), body.index("Étapes à faire dans les 7")
     assert late < body.index("Souscrire l'assurance") < soon
