@@ -44,7 +44,16 @@ from events.models import (
 )
 from occupants import services
 from occupants.models import Occupancy, StructureMember
-from sites.models import Equipment, Space
+from sites.models import (
+    Equipment,
+    PathChange,
+    PathTemplate,
+    Space,
+    Step,
+    TemplateStage,
+    TemplateStep,
+)
+from sites.path import services as path_services
 from tests.events.factories import BookingFactory, RoomFactory
 from tests.factories import (
     FundingFactory,
@@ -198,6 +207,19 @@ def build_world() -> World:
     access_log = AccessLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
     failure_log = AccessFailureLog.objects.create(username="x@example.org", ip_address="192.0.2.1")
 
+    # Site 1's project path, from a template of operator 1, with a private document.
+    path_template = PathTemplate.objects.create(operator=operator_1, name="Modèle Un")
+    template_stage = TemplateStage.objects.create(template=path_template, title="Diagnostics")
+    TemplateStep.objects.create(
+        stage=template_stage, title="Diagnostic de sécurité", required_for="ouvert"
+    )
+    path_services.path_apply_template(site=site_1, template=path_template, by=admin)
+    path_step = Step.objects.get(stage__path__site=site_1)
+    path_step.document.save("diagnostic.pdf", ContentFile(PDF_BYTES), save=False)
+    path_step.document_name = "diagnostic.pdf"
+    path_step.save()
+    path_change = PathChange.objects.get(path__site=site_1)
+
     users = {
         "visitor": None,
         "candidate": candidate,
@@ -238,6 +260,11 @@ def build_world() -> World:
         "attempt": attempt,
         "access_log": access_log,
         "failure_log": failure_log,
+        "path_template": path_template,
+        "template_stage": template_stage,
+        "path_stage": path_step.stage,
+        "path_step": path_step,
+        "path_change": path_change,
     }
     tokens = {
         "feed_token": feed.token,
@@ -349,6 +376,10 @@ ADMIN_TARGETS = {
     "events_closedperiod": "closed",
     "events_booking": "booking",
     "events_event": "event",
+    "sites_pathtemplate": "path_template",
+    "sites_templatestage": "template_stage",
+    "sites_step": "path_step",
+    "sites_pathchange": "path_change",
 }
 
 # The target of the other URLs that take a parameter.
@@ -412,6 +443,19 @@ TARGETS = {
     "admin:occupants_occupancy_export": "xlsx",
     "admin:app_list": "occupants",
     "choose_language": "en",
+    "path:timeline": "site_1",
+    "path:history": "site_1",
+    "path:status": "site_1",
+    "path:apply_template": "site_1",
+    "path:stage_add": "site_1",
+    "path:stage_edit": "path_stage",
+    "path:stage_delete": "path_stage",
+    "path:stage_move": "path_stage",
+    "path:step_add": "path_stage",
+    "path:step_edit": "path_step",
+    "path:step_delete": "path_step",
+    "path:step_move": "path_step",
+    "path:step_document": "path_step",
 }
 
 

@@ -33,9 +33,13 @@ class TemplateScopedMixin(ScopedAdminMixin):
         prefix = f"{self.template_path}__" if self.template_path else ""
         return queryset.filter(**{f"{prefix}pk__in": visible_templates(request).values("pk")})
 
-    def _template(self, obj):
-        for part in filter(None, self.template_path.split("__")):
-            obj = getattr(obj, part)
+    @staticmethod
+    def _template(obj) -> PathTemplate:
+        # A row of this admin, or for an inline the row of its parent page.
+        if isinstance(obj, TemplateStep):
+            return obj.stage.template
+        if isinstance(obj, TemplateStage):
+            return obj.template
         return obj
 
     def _may_write(self, request, obj) -> bool:
