@@ -8,6 +8,9 @@ from demo.installed import has_models
 
 
 def run_all(ctx) -> None:
+    from demo import path
+
+    path.seed(ctx)
     # Imported lazily: these modules import models that may not exist yet.
     if importlib.util.find_spec("demo.occupants") and has_models(
         "occupants.Structure", "occupants.Occupancy", "occupants.StructureMember"

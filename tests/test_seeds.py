@@ -474,3 +474,23 @@ def test_seed_demo_has_a_full_event_with_a_waiting_list_and_the_attendance_of_pa
     seed("--no-photos")  # a second run registers nobody twice
     assert Registration.objects.count() == len(emails)
     assert Attendance.objects.count() == len(attended)
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_each_site_on_its_path_and_tourcoing_mid_path_with_a_late_step():
+    from sites.models import PathTemplate, Step
+    from sites.path.services import missing_steps
+
+    seed("--no-photos")
+    today = timezone.localdate()
+    for site in Site.objects.all():
+        assert site.path.stages.exists(), site.slug
+        # Each site has the steps its status requires done.
+        assert missing_steps(site, site.status) == [], site.slug
+    tourcoing = Site.objects.get(slug="poste-de-regulation-tourcoing")
+    assert tourcoing.path.template.kind == PathTemplate.Kind.PUBLIC_SERVICE
+    steps = Step.objects.filter(stage__path__site=tourcoing)
+    assert steps.filter(done_date__isnull=False).exists()
+    assert steps.filter(done_date__isnull=True, due_date__gt=today).exists()
+    assert [s.title for s in steps.late(today)] == ["Diagnostic d'accessibilité"]
+    assert tourcoing.reception_capacity == 60
