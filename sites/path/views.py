@@ -134,7 +134,8 @@ def _timeline(path: SitePath | None, today) -> list[tuple[Stage, list[StepRow]]]
                 state = "next"
             else:
                 state = "todo"
-            if state in ("late", "next"):
+            # The late steps are shown as such; "next" is the first one still on time.
+            if state == "next":
                 next_found = True
             stage_rows.append(StepRow(step, state))
         rows.append((stage, stage_rows))
