@@ -373,3 +373,55 @@ def test_the_portfolio_counts_late_steps_and_names_the_current_stage(client, cas
 def test_the_portfolio_is_404_for_someone_who_manages_no_site(client, cast):
     client.force_login(cast.uma)
     assert client.get(reverse("path:portfolio")).status_code == 404
+
+
+# --- Bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("responsible", "oscar", "Sélectionnez un choix valide"),
+        ("responsible", "99999999999999999999", "Sélectionnez un choix valide"),
+        ("done_date", "tomorrow", "Une étape ne peut pas être faite à une date future."),
+        ("due_date", "31/02/2026", "Saisissez une date valide."),
+        ("required_for", "ouvre-toi", "Sélectionnez un choix valide"),
+    ],
+)
+def test_a_tampered_step_form_is_refused_in_french_and_changes_nothing(
+    client, cast, field, value, error
+):
+    site = preparing(cast)
+    step = step_named(site, "Souscrire l'assurance")
+    if value == "oscar":
+        value = cast.oscar.pk
+    elif value == "tomorrow":
+        value = (timezone.localdate() + timedelta(days=1)).isoformat()
+    client.force_login(cast.mara)
+    data = {"title": "Changé", "required_for": "ouvert", field: value}
+    response = client.post(reverse("path:step_edit", args=[step.pk]), data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    step.refresh_from_db()
+    assert step.title == "Souscrire l'assurance"
+    assert not site.path.changes.filter(action=PathChange.Action.STEP_CHANGED).exists()
+
+
+def test_a_template_of_another_operator_cannot_be_applied(client, cast):
+    other = PathTemplate.objects.create(operator=cast.coop_b, name="Modèle de Coop B")
+    client.force_login(cast.mara)
+    response = client.post(
+        reverse("path:apply_template", args=[cast.site_a.slug]), {"template": other.pk}
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Stage.objects.filter(path__site=cast.site_a).exists()
+
+
+def test_a_status_outside_the_list_is_refused(client, cast):
+    site = preparing(cast)
+    client.force_login(cast.mara)
+    response = client.post(reverse("path:status", args=[site.slug]), {"status": "ouvert!"})
+    assert response.status_code == 200
+    site.refresh_from_db()
+    assert site.status == Site.Status.PREPARATION
