@@ -9,7 +9,12 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from sites.models import PathChange, PathTemplate, Site, Step, TemplateStage, TemplateStep
-from sites.scoping import ScopedAdminMixin, SiteScopedAdminMixin, operator_organisations
+from sites.scoping import (
+    ScopedAdminMixin,
+    SiteScopedAdminMixin,
+    is_operator_staff,
+    operator_organisations,
+)
 
 
 def visible_templates(request: HttpRequest) -> QuerySet[PathTemplate]:
@@ -46,7 +51,7 @@ class TemplateScopedMixin(ScopedAdminMixin):
         if request.user.is_superuser:
             return True
         if obj is None:
-            return operator_organisations(request).exists()
+            return is_operator_staff(request)  # read once per request (the admin's sidebar)
         template = self._template(obj)
         return (
             template.operator_id is not None
