@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,8 +90,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             done_count=_count(steps.filter(done_date__isnull=False)),
             late_count=_count(steps.filter(done_date__isnull=True, due_date__lt=today)),
             current_stage=Subquery(
+                # The first stage with a step still to do (a stage without steps is none).
                 Stage.objects.filter(path__site=OuterRef("pk"))
-                .filter(Q(steps__done_date__isnull=True))
+                .filter(Exists(Step.objects.undone().filter(stage=OuterRef("pk"))))
                 .order_by("position", "pk")
                 .values("title")[:1]
             ),
