@@ -494,3 +494,13 @@ def test_seed_demo_puts_each_site_on_its_path_and_tourcoing_mid_path_with_a_late
     assert steps.filter(done_date__isnull=True, due_date__gt=today).exists()
     assert [s.title for s in steps.late(today)] == ["Diagnostic d'accessibilité"]
     assert tourcoing.reception_capacity == 60
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_the_shared_path_templates_again_on_a_flushed_database():
+    from sites.models import PathTemplate
+
+    PathTemplate.objects.all().delete()
+    seed("--no-photos")
+    assert PathTemplate.objects.filter(operator__isnull=True).count() == 2
+    assert Site.objects.get(slug="filature-roubaix").path.stages.count() == 9
