@@ -425,3 +425,27 @@ def test_a_status_outside_the_list_is_refused(client, cast):
     assert response.status_code == 200
     site.refresh_from_db()
     assert site.status == Site.Status.PREPARATION
+
+
+def test_a_step_with_a_document_keeps_it_when_edited_and_loses_it_when_asked(client, cast):
+    site = preparing(cast)
+    step = step_named(site, "Souscrire l'assurance")
+    services.step_update(
+        step=step,
+        by=cast.mara,
+        document=SimpleUploadedFile("attestation.pdf", PDF, "application/pdf"),
+    )
+    stored = step.document.name
+    client.force_login(cast.mara)
+    url = reverse("path:step_edit", args=[step.pk])
+    response = client.post(url, {"title": step.title, "required_for": "ouvert", "notes": "Vu."})
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.notes, step.document.name) == ("Vu.", stored)
+    response = client.post(
+        url,
+        {"title": step.title, "required_for": "ouvert", "notes": "Vu.", "remove_document": "on"},
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert not step.document and step.document_name == ""
