@@ -42,6 +42,10 @@ def private_storage() -> PrivateStorage:
 
 def validate_attachment(upload) -> None:
     """A PDF, JPEG or PNG by its content, within ATTACHMENT_MAX_BYTES."""
+    if getattr(upload, "_committed", False):
+        # A file already stored, checked when it came in: a model's full_clean() does not read
+        # it again (nor fail when it is gone).
+        return
     if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("Le fichier dépasse %(max)s Mo."),

@@ -449,3 +449,21 @@ def test_a_step_with_a_document_keeps_it_when_edited_and_loses_it_when_asked(cli
     assert response.status_code == 302
     step.refresh_from_db()
     assert not step.document and step.document_name == ""
+
+
+def test_a_step_whose_stored_document_is_gone_can_still_be_edited(client, cast):
+    site = preparing(cast)
+    step = step_named(site, "Souscrire l'assurance")
+    services.step_update(
+        step=step,
+        by=cast.mara,
+        document=SimpleUploadedFile("attestation.pdf", PDF, "application/pdf"),
+    )
+    step.document.storage.delete(step.document.name)
+    client.force_login(cast.mara)
+    response = client.post(
+        reverse("path:step_edit", args=[step.pk]),
+        {"title": step.title, "required_for": "ouvert", "notes": "Refaite."},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("path:step_document", args=[step.pk])).status_code == 404
