@@ -57,6 +57,7 @@ urlpatterns = [
     # The public impact pages: /lieux/<site_slug>/impact/… and /impact/operateurs/<slug>/.
     path("", include("impact.urls")),
     path("impact/gestion/", include("impact.manager_urls")),
+    path("parcours/", include("sites.path.urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

@@ -1,5 +1,6 @@
 """Private files: stored outside MEDIA_ROOT, checked by content, served only by a view that
-checked who asks (a candidate's document, a signed agreement, an inventory's documents)."""
+checked who asks (a candidate's document, a signed agreement, an inventory's documents, a
+site's path documents)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def private_storage() -> PrivateStorage:
 
 def validate_attachment(upload) -> None:
     """A PDF, JPEG or PNG by its content, within ATTACHMENT_MAX_BYTES."""
+    if getattr(upload, "_committed", False):
+        # A file already stored, checked when it came in: a model's full_clean() does not read
+        # it again (nor fail when it is gone).
+        return
     if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             gettext_lazy("Le fichier dépasse %(max)s Mo."),

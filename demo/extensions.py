@@ -12,6 +12,9 @@ def run_all(ctx) -> None:
         from demo import inventory
 
         inventory.seed(ctx)
+    from demo import path
+
+    path.seed(ctx)
     # Imported lazily: these modules import models that may not exist yet.
     if importlib.util.find_spec("demo.occupants") and has_models(
         "occupants.Structure", "occupants.Occupancy", "occupants.StructureMember"

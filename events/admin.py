@@ -434,7 +434,8 @@ class EventAdminForm(forms.ModelForm):
         if self.instance.pk and cleaned.get("capacity"):
             rooms = Space.objects.filter(event_timings__event=self.instance).distinct()
             try:
-                agenda.check_capacity(cleaned["capacity"], rooms)
+                site = agenda.public_site(self.instance, cleaned.get("visibility"))
+                agenda.check_capacity(cleaned["capacity"], rooms, site=site)
             except ValidationError as exc:
                 self.add_error("capacity", exc.messages[0])
         return cleaned

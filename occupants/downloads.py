@@ -1,4 +1,5 @@
-"""Serving a private file (a candidate's document, a signed agreement) to a checked reader."""
+"""Serving a private file (a candidate's document, a signed agreement) to a checked reader:
+core.files.private_file_response, named here for the views of this app."""
 
 from core.files import private_file_response
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.db import DateRange, PostgresExclusionConstraint
 
-# Private files live in core (the inventory of sites keeps some too); the names stay importable
-# from here, where the migrations find them.
+# Private files live in core (the inventory and the path of sites keep some too); the names
+# stay importable from here, where the migrations find them.
 from core.files import (  # noqa: F401
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,

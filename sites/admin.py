@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -24,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from sites.models import Equipment, Funding, Site, SitePhoto, Space
+from sites.path import admin as path_admin  # noqa: F401  (registers the path's admin pages)
+from sites.path.services import check_status, site_change_status
 from sites.scoping import (
     ScopedAdminMixin,
     SiteScopedAdminMixin,
@@ -100,8 +103,23 @@ class SitePhotoInline(SiteScopedAdminMixin, admin.StackedInline):
     fields = ("image", "alt_text", "caption", "position")
 
 
+class SiteAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        # The status moves through sites.path.services.site_change_status (save_model): the
+        # same check here, so that a refusal is a form error listing what is missing.
+        if self.instance.pk and status and "status" in self.changed_data:
+            try:
+                check_status(self.instance, status)
+            except ValidationError as exc:
+                self.add_error("status", exc.message_dict["status"])
+        return cleaned
+
+
 @admin.register(Site)
 class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = SiteAdminForm
     list_display = (
         "name",
         "commune",
@@ -169,6 +187,10 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Accueil du public"),
+            {"fields": ("reception_category", "reception_type", "reception_capacity")},
+        ),
         (_("Image et liens"), {"fields": ("cover_photo", "cover_photo_alt", "website")}),
     )
     scoped_choices = {
@@ -233,6 +255,14 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return super().has_add_permission(request)
         return super().has_add_permission(request) and is_operator_staff(request)
+
+    def save_model(self, request, obj, form, change):
+        if not (change and "status" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        status = obj.status
+        obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        obj.status = site_change_status(site=obj, status=status, by=request.user).status
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "spaces_link"]

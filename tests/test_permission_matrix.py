@@ -59,6 +59,8 @@ POSTED = {
     "impact_manager:observation_unpublish",
     "impact_manager:observation_delete",
     "inventory:convert",
+    "path:stage_move",
+    "path:step_move",
 }
 
 # The query string a URL is tried with.
@@ -510,6 +512,61 @@ EXPECTED = {
     ("admin:impact_questionnaireresponse_change", "questionnaire_response"):
         (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
     ("admin/impact/questionnaireresponse/<path:object_id>/", "questionnaire_response"):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    # The project path: managers and operator staff of the site; another site is a 404.
+    ("path:portfolio", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
+    ("path:timeline", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:history", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:status", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:apply_template", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:stage_add", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:stage_edit", 'path_stage'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:stage_delete", 'path_stage'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:step_add", 'path_stage'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:stage_move", 'path_stage'): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    ("path:step_edit", 'path_step'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:step_delete", 'path_step'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:step_document", 'path_step'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
+    ("path:step_move", 'path_step'): (LOGIN, 404, 404, 404, MOVED, 404, MOVED, MOVED),
+    # Path templates: read by the managers of the operator's sites, written by its staff.
+    ("admin:sites_pathtemplate_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_pathtemplate_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin:sites_pathtemplate_history", 'path_template'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_pathtemplate_delete", 'path_template'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin:sites_pathtemplate_change", 'path_template'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/pathtemplate/<path:object_id>/", 'path_template'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_templatestage_changelist", None):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_templatestage_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin:sites_templatestage_history", 'template_stage'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_templatestage_delete", 'template_stage'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 200, 200),
+    ("admin:sites_templatestage_change", 'template_stage'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/templatestage/<path:object_id>/", 'template_stage'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    # A path's steps and history: read here, written on the path pages (which log).
+    ("admin:sites_step_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_step_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:sites_step_history", 'path_step'): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_step_delete", 'path_step'): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_step_change", 'path_step'): (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/step/<path:object_id>/", 'path_step'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
+    ("admin:sites_pathchange_changelist", None): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
+    ("admin:sites_pathchange_add", None): (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 403),
+    ("admin:sites_pathchange_history", 'path_change'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin:sites_pathchange_delete", 'path_change'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 403, 403, 403, 200),
+    ("admin:sites_pathchange_change", 'path_change'):
+        (ADMIN, ADMIN, ADMIN, ADMIN, 200, GONE, 200, 200),
+    ("admin/sites/pathchange/<path:object_id>/", 'path_change'):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     ("admin:app_list", "occupants"): (ADMIN, ADMIN, ADMIN, ADMIN, 200, 200, 200, 200),
     ("admin/(?P<url>.*)$", "nowhere/"): (ADMIN, ADMIN, ADMIN, ADMIN, 404, 404, 404, 404),

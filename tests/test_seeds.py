@@ -541,3 +541,33 @@ def test_seed_demo_has_an_inventory_with_one_building_per_scenario():
         email.endswith("@demo.interstices.fr")
         for email in VacantBuilding.objects.values_list("contact_email", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_each_site_on_its_path_and_tourcoing_mid_path_with_a_late_step():
+    from sites.models import PathTemplate, Step
+    from sites.path.services import missing_steps
+
+    seed("--no-photos")
+    today = timezone.localdate()
+    for site in Site.objects.all():
+        assert site.path.stages.exists(), site.slug
+        # Each site has the steps its status requires done.
+        assert missing_steps(site, site.status) == [], site.slug
+    tourcoing = Site.objects.get(slug="poste-de-regulation-tourcoing")
+    assert tourcoing.path.template.kind == PathTemplate.Kind.PUBLIC_SERVICE
+    steps = Step.objects.filter(stage__path__site=tourcoing)
+    assert steps.filter(done_date__isnull=False).exists()
+    assert steps.filter(done_date__isnull=True, due_date__gt=today).exists()
+    assert [s.title for s in steps.late(today)] == ["Diagnostic d'accessibilité"]
+    assert tourcoing.reception_capacity == 60
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_the_shared_path_templates_again_on_a_flushed_database():
+    from sites.models import PathTemplate
+
+    PathTemplate.objects.all().delete()
+    seed("--no-photos")
+    assert PathTemplate.objects.filter(operator__isnull=True).count() == 2
+    assert Site.objects.get(slug="filature-roubaix").path.stages.count() == 9

@@ -49,7 +49,16 @@ from impact.models import Observation, Questionnaire, QuestionnaireResponse
 from occupants import services
 from occupants.models import Occupancy, StructureMember
 from sites.inventory.models import VacantBuildingDocument, VacantBuildingPhoto
-from sites.models import Equipment, Space
+from sites.models import (
+    Equipment,
+    PathChange,
+    PathTemplate,
+    Space,
+    Step,
+    TemplateStage,
+    TemplateStep,
+)
+from sites.path import services as path_services
 from tests.events.factories import BookingFactory, RoomFactory
 from tests.factories import (
     FundingFactory,
@@ -258,6 +267,18 @@ def build_world() -> World:
         period_start=today,
         period_end=today + timedelta(days=180),
     )
+    # Site 1's project path, from a template of operator 1, with a private document.
+    path_template = PathTemplate.objects.create(operator=operator_1, name="Modèle Un")
+    template_stage = TemplateStage.objects.create(template=path_template, title="Diagnostics")
+    TemplateStep.objects.create(
+        stage=template_stage, title="Diagnostic de sécurité", required_for="ouvert"
+    )
+    path_services.path_apply_template(site=site_1, template=path_template, by=admin)
+    path_step = Step.objects.get(stage__path__site=site_1)
+    path_step.document.save("diagnostic.pdf", ContentFile(PDF_BYTES), save=False)
+    path_step.document_name = "diagnostic.pdf"
+    path_step.save()
+    path_change = PathChange.objects.get(path__site=site_1)
 
     users = {
         "visitor": None,
@@ -309,6 +330,11 @@ def build_world() -> World:
         "failure_log": failure_log,
         "report": report,
         "draft_report": draft_report,
+        "path_template": path_template,
+        "template_stage": template_stage,
+        "path_stage": path_step.stage,
+        "path_step": path_step,
+        "path_change": path_change,
     }
     tokens = {
         "feed_token": feed.token,
@@ -435,6 +461,10 @@ ADMIN_TARGETS = {
     "impact_questionnaire": "questionnaire",
     "impact_questionnaireresponse": "questionnaire_response",
     "impact_impactreport": "draft_report",
+    "sites_pathtemplate": "path_template",
+    "sites_templatestage": "template_stage",
+    "sites_step": "path_step",
+    "sites_pathchange": "path_change",
 }
 
 # The target of the other URLs that take a parameter.
@@ -529,6 +559,19 @@ TARGETS = {
     "impact_reports:figures": "draft_report",
     "impact_reports:preview": "draft_report",
     "impact_reports:publish": "draft_report",
+    "path:timeline": "site_1",
+    "path:history": "site_1",
+    "path:status": "site_1",
+    "path:apply_template": "site_1",
+    "path:stage_add": "site_1",
+    "path:stage_edit": "path_stage",
+    "path:stage_delete": "path_stage",
+    "path:stage_move": "path_stage",
+    "path:step_add": "path_stage",
+    "path:step_edit": "path_step",
+    "path:step_delete": "path_step",
+    "path:step_move": "path_step",
+    "path:step_document": "path_step",
 }
 
 

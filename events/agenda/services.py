@@ -39,6 +39,7 @@ __all__ = [
     "check_capacity",
     "create_event",
     "move_timing",
+    "public_site",
     "publish",
     "refuse",
     "remove_timing",
@@ -113,8 +114,10 @@ def _set_fields(event: Event, fields: dict) -> None:
         event.price_amount = Decimal(str(event.price_amount))
 
 
-def check_capacity(capacity: int | None, rooms) -> None:
-    """An event's capacity fits in each room it happens in."""
+def check_capacity(capacity: int | None, rooms, *, site: Site | None = None) -> None:
+    """An event's capacity fits in each room it happens in; a public event's (site given) also
+    in the number of people the site and those rooms may admit (their "effectif admissible",
+    sites.models.ReceptionFields)."""
     if capacity is None:
         return
     for room in rooms:
@@ -131,6 +134,28 @@ def check_capacity(capacity: int | None, rooms) -> None:
                     % {"room": room.name, "n": room.capacity}
                 }
             )
+    if site is None:
+        return
+    for place in [site, *rooms]:
+        if place.reception_capacity is not None and capacity > place.reception_capacity:
+            raise ValidationError(
+                {
+                    "capacity": ngettext(
+                        "« %(place)s » peut recevoir au plus %(n)d personne du public (effectif "
+                        "admissible) : réduisez la jauge de l'événement.",
+                        "« %(place)s » peut recevoir au plus %(n)d personnes du public (effectif "
+                        "admissible) : réduisez la jauge de l'événement.",
+                        place.reception_capacity,
+                    )
+                    % {"place": place.name, "n": place.reception_capacity}
+                }
+            )
+
+
+def public_site(event: Event, visibility: str | None = None) -> Site | None:
+    """The site whose reception capacity bounds the event's: only for a public event."""
+    visibility = visibility or event.visibility
+    return event.site if visibility == Event.Visibility.PUBLIC else None
 
 
 def _unique_slug(title: str) -> str:
@@ -194,6 +219,7 @@ def create_event(
     _set_fields(event, fields)
     event.slug = _unique_slug(event.title or "")
     event.full_clean()
+    check_capacity(event.capacity, [], site=public_site(event))
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -218,7 +244,7 @@ def update_event(event: Event, *, by, **fields) -> Event:
         _set_fields(event, fields)
         event.full_clean()
         rooms = Space.objects.filter(event_timings__event=event).distinct()
-        check_capacity(event.capacity, rooms)
+        check_capacity(event.capacity, rooms, site=public_site(event))
         if event.capacity != before:
             _check_confirmed_places(event)
         event.save()
@@ -272,7 +298,7 @@ def _check_room(event: Event, room: Space | None) -> None:
         return
     if not isinstance(room, Space) or not room.pk or room.site_id != event.site_id:
         raise ValidationError({"room": _("Cette salle n'appartient pas au lieu.")})
-    check_capacity(event.capacity, [room])
+    check_capacity(event.capacity, [room], site=public_site(event))
 
 
 def _hold(event: Event, room: Space, start: datetime, end: datetime, by) -> Booking:

@@ -112,6 +112,63 @@ def bookable_sites(user, site: str = "") -> Q:
     return Q(InSubquery(F(f"{site}pk"), occupied)) | managed_sites(user, site)
 
 
+class ReceptionCategory(models.IntegerChoices):
+    """The building's public-reception category (catégorie d'ERP), by the public it admits."""
+
+    FIRST = 1, _("1re catégorie (plus de 1 500 personnes)")
+    SECOND = 2, _("2e catégorie (701 à 1 500 personnes)")
+    THIRD = 3, _("3e catégorie (301 à 700 personnes)")
+    FOURTH = 4, _("4e catégorie (jusqu'à 300 personnes)")
+    FIFTH = 5, _("5e catégorie (sous le seuil du type)")
+
+
+class ReceptionType(models.TextChoices):
+    """The type of public-reception building (type d'ERP), by its activity."""
+
+    J = "J", _("J : structures d'accueil pour personnes âgées ou handicapées")
+    L = "L", _("L : salles de réunion, de spectacle ou à usages multiples")
+    M = "M", _("M : magasins, centres commerciaux")
+    N = "N", _("N : restaurants, débits de boissons")
+    O = "O", _("O : hôtels, pensions de famille")  # noqa: E741
+    P = "P", _("P : salles de danse, salles de jeux")
+    R = "R", _("R : établissements d'enseignement, de formation")
+    S = "S", _("S : bibliothèques, centres de documentation")
+    T = "T", _("T : salles d'exposition")
+    U = "U", _("U : établissements de soins")
+    V = "V", _("V : établissements de culte")
+    W = "W", _("W : administrations, banques, bureaux")
+    X = "X", _("X : établissements sportifs couverts")
+    Y = "Y", _("Y : musées")
+    PA = "PA", _("PA : établissements de plein air")
+    CTS = "CTS", _("CTS : chapiteaux, tentes et structures")
+
+
+class ReceptionFields(models.Model):
+    """What the safety diagnostic says of a building or a room open to the public: its
+    category, its type and the number of people it may admit, which bounds the capacity of the
+    public events held there (events.agenda.services.check_capacity)."""
+
+    reception_category = models.PositiveSmallIntegerField(
+        _("catégorie ERP"), choices=ReceptionCategory.choices, null=True, blank=True
+    )
+    reception_type = models.CharField(
+        _("type ERP"), max_length=3, choices=ReceptionType.choices, blank=True
+    )
+    reception_capacity = models.PositiveIntegerField(
+        _("effectif admissible"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Le nombre de personnes que le public peut compter au plus, selon le diagnostic de "
+            "sécurité ; la jauge des événements publics ne peut pas le dépasser."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class SiteQuerySet(models.QuerySet["Site"]):
     def published(self) -> SiteQuerySet:
         return self.filter(published=True)
@@ -125,7 +182,7 @@ class SiteQuerySet(models.QuerySet["Site"]):
         return self.filter(bookable_sites(user))
 
 
-class Site(models.Model):
+class Site(ReceptionFields, models.Model):
     class Status(models.TextChoices):
         SCOUTING = "reperage", _("Repérage")
         PREPARATION = "preparation", _("En préparation")
@@ -398,7 +455,7 @@ class SpaceQuerySet(models.QuerySet["Space"]):
         )
 
 
-class Space(models.Model):
+class Space(ReceptionFields, models.Model):
     class Kind(models.TextChoices):
         OFFICE = "bureau", _("Bureau")
         WORKSHOP = "atelier", _("Atelier")
@@ -559,3 +616,16 @@ class Funding(models.Model):
         if not self.project_cost:
             return None
         return (self.amount * 100 / self.project_cost).quantize(Decimal("0.1"))
+
+
+# The project path of a site (sites.path), in its own module of this package.
+from sites.models.path import (  # noqa: E402, F401
+    PathChange,
+    PathDigest,
+    PathTemplate,
+    SitePath,
+    Stage,
+    Step,
+    TemplateStage,
+    TemplateStep,
+)
