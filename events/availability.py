@@ -128,9 +128,39 @@ class Grid:
     times: list[time]
     columns: list[Column]
 
-    @property
+    @cached_property
     def rows(self) -> list[tuple[time, list[Slot | None]]]:
         return [(t, [column.slots.get(t) for column in self.columns]) for t in self.times]
+
+    @cached_property
+    def shown(self) -> str:
+        """Every value the rows show (templates/events/_slot_rows.html), as one string: the
+        template caches their HTML under it, so that the same grid seen again (the same
+        bookings, the same free slots, the same viewer's rights) is not rendered again. A
+        change to what a cell shows must change this too."""
+        return repr([(f"{t:%H:%M}", [_shown(slot) for slot in slots]) for t, slots in self.rows])
+
+
+def _shown(slot: Slot | None) -> tuple:
+    """What the rows' template writes for a slot (the translated labels follow the language,
+    which is part of the cache key)."""
+    if slot is None:
+        return ()
+    if slot.selectable:
+        return (slot.book_url, slot.end_param, slot.book_label)
+    if slot.state != BOOKED:
+        return (slot.state,)
+    if not slot.first:
+        return (BOOKED,)  # under the rowspan of the booking's first slot
+    booking = slot.booking
+    return (
+        slot.rows,
+        slot.hours,
+        booking.mine,
+        booking.holder_name,
+        booking.visible_purpose,
+        booking.status,
+    )
 
 
 def _local(dt: datetime) -> datetime:

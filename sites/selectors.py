@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -146,17 +147,44 @@ class SpaceGroup:
     surface: Decimal
 
 
-@dataclass(frozen=True)
 class SpaceSummary:
-    """A site's spaces counted and summed by kind and by floor, from the prefetched rows."""
+    """A site's spaces counted and summed by kind and by floor, from the prefetched rows. The
+    groups are made when the page shows them, not when it reads the section from the cache."""
 
-    count: int
-    by_kind: list[SpaceGroup]
-    by_level: list[SpaceGroup]
+    def __init__(self, spaces: list[Space]) -> None:
+        self.spaces = spaces
+
+    @property
+    def count(self) -> int:
+        return len(self.spaces)
 
     @property
     def folded(self) -> bool:
         return self.count >= SPACE_LIST_FOLD_FROM
+
+    @cached_property
+    def by_kind(self) -> list[SpaceGroup]:
+        kind_order = {kind: n for n, kind in enumerate(Space.Kind.values)}
+        return _groups(
+            self.spaces,
+            lambda s: (kind_order.get(s.kind, len(kind_order)), s.kind),
+            Space.get_kind_display,
+        )
+
+    @cached_property
+    def by_level(self) -> list[SpaceGroup]:
+        return _groups(self.spaces, lambda s: s.level, lambda s: s.level_label)
+
+    @cached_property
+    def shown(self) -> str:
+        """What the site page's spaces section shows (their list, totals and groups all come
+        from these fields): the template caches the section's HTML under it."""
+        return repr(
+            [
+                (s.name, s.kind, s.level, s.surface, s.capacity, s.is_bookable, s.is_accessible)
+                for s in self.spaces
+            ]
+        )
 
 
 def _groups(spaces: list[Space], key, label) -> list[SpaceGroup]:
@@ -170,17 +198,7 @@ def _groups(spaces: list[Space], key, label) -> list[SpaceGroup]:
 
 
 def space_summary(site: Site) -> SpaceSummary:
-    spaces = list(site.spaces.all())
-    kind_order = {kind: n for n, kind in enumerate(Space.Kind.values)}
-    return SpaceSummary(
-        count=len(spaces),
-        by_kind=_groups(
-            spaces,
-            lambda s: (kind_order.get(s.kind, len(kind_order)), s.kind),
-            Space.get_kind_display,
-        ),
-        by_level=_groups(spaces, lambda s: s.level, lambda s: s.level_label),
-    )
+    return SpaceSummary(list(site.spaces.all()))
 
 
 def absolute_media_url(url: str) -> str:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from occupants.selectors import site_occupant_picture
+from occupants.selectors import picture_from_cache, site_occupant_picture
 from sites.models import Site
 
 register = template.Library()
@@ -21,9 +21,8 @@ def site_occupants(context: template.Context, site: Site) -> SafeString:
     Anonymous visitors get it from Django's cache for SITE_OCCUPANTS_CACHE_SECONDS, under the
     site, its last change, the day and the language (no invalidation: a new occupant shows once
     the entry expires, as with the page cache); logged-in users always get it fresh."""
-    seconds = settings.SITE_OCCUPANTS_CACHE_SECONDS
     request = context.get("request")
-    if not seconds or request is None or request.user.is_authenticated:
+    if request is None or not picture_from_cache(request.user):
         return _render(site)
     key = (
         f"occupants:site-picture:{site.pk}:{site.updated_at:%Y%m%d%H%M%S%f}"
@@ -32,7 +31,7 @@ def site_occupants(context: template.Context, site: Site) -> SafeString:
     html = cache.get(key)
     if html is None:
         html = _render(site)
-        cache.set(key, str(html), seconds)
+        cache.set(key, str(html), settings.SITE_OCCUPANTS_CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, stored as rendered
 
 

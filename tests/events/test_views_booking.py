@@ -129,6 +129,49 @@ def test_member_sees_own_structure_purpose_in_week_view(client, booking_world):
     assert "Secret" in response.content.decode()
 
 
+def test_week_rows_seen_again_show_what_changed_in_between(client, booking_world):
+    """The rows' HTML is cached under what they show: the same week seen again after a
+    booking, a renamed holder or a cancellation shows the change at once."""
+    w = booking_world
+    start, end = local_slot(1, 10)
+    url = reverse("events:space_week", args=[w.salle_jaune.pk])
+    week = {"du": start.date().isoformat()}
+    client.force_login(w.bob)
+    assert "Collectif Vert" not in client.get(url, week).content.decode()
+    booking = BookingFactory(space=w.salle_jaune, structure=w.vert, start=start, end=end)
+    assert "Collectif Vert" in client.get(url, week).content.decode()
+    w.vert.name = "Collectif Vert Pomme"
+    w.vert.save()
+    assert "Collectif Vert Pomme" in client.get(url, week).content.decode()
+    booking.status = Booking.Status.CANCELLED
+    booking.save()
+    assert "Collectif Vert" not in client.get(url, week).content.decode()
+
+
+def test_week_rows_seen_by_a_member_keep_the_purpose_from_another_occupant(client, booking_world):
+    w = booking_world
+    start, end = local_slot(1, 10)
+    BookingFactory(space=w.salle_jaune, structure=w.bleu, start=start, end=end, purpose="Secret")
+    url = reverse("events:space_week", args=[w.salle_jaune.pk])
+    week = {"du": start.date().isoformat()}
+    client.force_login(w.bea)
+    mine = client.get(url, week).content.decode()
+    assert "Secret" in mine and "Vous" in mine
+    client.force_login(w.carl)
+    theirs = client.get(url, week).content.decode()
+    assert "Atelier Bleu" in theirs
+    assert "Secret" not in theirs and "Vous" not in theirs
+
+
+def test_week_rows_follow_the_language(client, booking_world):
+    w = booking_world
+    url = reverse("events:space_week", args=[w.salle_jaune.pk])
+    client.force_login(w.bob)
+    assert "Libre — réserver Salle Jaune" in client.get(url).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Libre — réserver" not in english and "Salle Jaune" in english
+
+
 @pytest.mark.parametrize(("who", "sees_purpose"), [("bob", False), ("carl", True), ("mara", True)])
 def test_day_view_names_the_holder_to_all_and_the_purpose_to_its_structure(
     client, booking_world, who, sees_purpose

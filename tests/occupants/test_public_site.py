@@ -103,6 +103,20 @@ def test_figures_are_derived_from_current_occupancies(gabriel):
     assert picture.same_departement_share == Decimal("67")
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_site_page_shows_the_occupied_surface_whether_the_picture_is_cached_or_not(
+    client, gabriel, settings, cached
+):
+    """With the occupants section cached, an anonymous visitor's page reads the site without
+    the occupied surface; the picture, when it is made, reads it in a query of its own."""
+    settings.SITE_OCCUPANTS_CACHE_SECONDS = 60 if cached else 0
+    cache.clear()
+    assert f"300{NBSP}m²" in page(client, gabriel)
+    assert f"300{NBSP}m²" in page(client, gabriel)
+    client.force_login(UserFactory())
+    assert f"300{NBSP}m²" in page(client, gabriel)
+
+
 def test_sectors_count_every_current_occupant_and_list_only_public_ones(gabriel):
     groups = {g.slug: g for g in site_occupant_picture(gabriel).groups}
     assert list(groups) == ["textile", "design", "joaillerie"]  # by count, then name

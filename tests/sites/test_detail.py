@@ -124,6 +124,24 @@ def test_spaces_table_has_a_caption_labels_and_french_numbers(client, gabriel):
     assert f"2{NBSP}400{NBSP}m²" in html.replace("&nbsp;", NBSP)  # total surface of the site
 
 
+def test_spaces_section_seen_again_shows_a_changed_space(client, gabriel):
+    """The section's HTML is cached under what it shows: a space changed since the last
+    visit shows at once, in its row and in the totals."""
+    client.get(gabriel.get_absolute_url())
+    workshop = gabriel.spaces.get(name="Atelier du sous-sol")
+    workshop.name = "Atelier du rez-de-chaussée"
+    workshop.level = 0
+    workshop.surface = Decimal("1300.5")
+    workshop.is_bookable = True
+    workshop.save()
+    html = client.get(gabriel.get_absolute_url()).text
+    assert '<th scope="row">Atelier du rez-de-chaussée</th>' in html
+    assert "Rez-de-chaussée" in html and "Sous-sol 1" not in html
+    assert f"1{NBSP}340,5" in html  # the new total surface of the spaces
+    english = client.get(gabriel.get_absolute_url(), headers={"accept-language": "en"}).text
+    assert "Sous-sol" not in english and "Rez-de-chaussée" not in english
+
+
 def add_spaces(site: Site, plan: list[tuple[str, int, str, int]]) -> None:
     """(kind, level, surface, how many) → that many spaces."""
     Space.objects.bulk_create(
