@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from impact import reports as impact_reports
 from impact.models import (
     DeclaredFigure,
     Evidence,
@@ -20,6 +21,7 @@ from impact.models import (
     Observation,
     Occasion,
     Questionnaire,
+    QuestionnaireResponse,
     Status,
     Valence,
 )
@@ -403,5 +405,33 @@ def seed(ctx) -> list[ImpactReport]:
                 label=label,
                 defaults={"value": value, "unit": unit, "source": source, "position": position},
             )
-        reports.append(report)
+        # Published as a manager would: the figures computed now are frozen into it.
+        reports.append(impact_reports.report_publish(report=report, by=ctx.users["admin"]))
+    seed_answer(ctx)
     return reports
+
+
+def seed_answer(ctx) -> None:
+    """A visitor's anonymous answer to the tiers-lieu's questionnaire, waiting in its managers'
+    queue as a draft observation."""
+    site = ctx.sites.get("usine-commune-vaugneray")
+    if site is None or Observation.objects.filter(site=site, source="questionnaire").exists():
+        return
+    _start, end = report_period(site, ctx.today)
+    response = QuestionnaireResponse.objects.create(
+        questionnaire=site.questionnaire, respondent_public="visiteurs"
+    )
+    Observation.objects.create(
+        site=site,
+        indicator=Indicator.HEALTH,
+        valence=Valence.POSITIVE,
+        intensity=3,
+        narrative="Je viens au café du jeudi depuis l'hiver : je sors de chez moi et je parle à "
+        "des gens que je ne connaissais pas.",
+        evidence=Evidence.QUESTIONNAIRE,
+        source=Observation.Source.QUESTIONNAIRE,
+        response=response,
+        period_start=end,
+        period_end=end,
+        status=Status.DRAFT,
+    )

@@ -50,7 +50,7 @@ def csv_file(request: HttpRequest, site_slug: str, report_slug: str) -> HttpResp
             content_type="text/plain; charset=utf-8",
         )
     if form.cleaned_data["tableau"] == "observations":
-        table = exports.observations_table(exports.report_observations(report))
+        table = exports.observations_table(report.shown_observations())
         return exports.csv_download(table, exports.report_filename(report, "csv", "observations"))
     table = exports.figures_table(report_figures(report), report)
     return exports.csv_download(table, exports.report_filename(report, "csv", "chiffres"))
@@ -62,7 +62,7 @@ def xlsx_file(request: HttpRequest, site_slug: str, report_slug: str) -> HttpRes
     figures = report_figures(report)
     sheets = [
         (_("Chiffres"), exports.figures_table(figures, report)),
-        (_("Observations"), exports.observations_table(exports.report_observations(report))),
+        (_("Observations"), exports.observations_table(report.shown_observations())),
         (_("Secteurs"), exports.sectors_table(figures)),
         (_("Occupation"), exports.occupancy_table(figures)),
         (_("Financements"), exports.funding_table(figures)),
@@ -73,7 +73,7 @@ def xlsx_file(request: HttpRequest, site_slug: str, report_slug: str) -> HttpRes
 @require_safe
 def json_file(request: HttpRequest, site_slug: str, report_slug: str) -> HttpResponse:
     report = _report(request, site_slug, report_slug)
-    record = place_record(report, report_figures(report), list(exports.report_observations(report)))
+    record = place_record(report, report_figures(report), list(report.shown_observations()))
     response = HttpResponse(record_json(record), content_type="application/json; charset=utf-8")
     filename = exports.report_filename(report, "json", "commune-mesure")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -81,7 +81,7 @@ def json_file(request: HttpRequest, site_slug: str, report_slug: str) -> HttpRes
 
 
 def pdf_context(report: ImpactReport, figures: dict) -> dict:
-    observations = list(exports.report_observations(report))
+    observations = list(report.shown_observations())
     for observation in observations:
         observation.public_labels = exports.public_labels(observation.publics)
     by_level = [

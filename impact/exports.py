@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,25 +17,9 @@ from openpyxl.styles import Font
 
 from core.exports import XLSX_TYPE, csv_response, neutralise, xlsx_number
 from events.models.agenda import Public
-from impact.models import ImpactReport, Observation, Occasion, Status
+from impact.models import ImpactReport, Observation, Occasion
 
 Table = tuple[list[str], Iterable[list]]
-
-
-def report_observations(report: ImpactReport) -> QuerySet[Observation]:
-    """The observations a report shows: its site's, over its period; once published only the
-    published ones, in a draft also the validated ones (what publishing would show)."""
-    statuses = [Status.PUBLISHED] if report.is_published else [Status.PUBLISHED, Status.VALIDATED]
-    return (
-        Observation.objects.filter(
-            site=report.site_id,
-            status__in=statuses,
-            period_start__lte=report.period_end,
-            period_end__gte=report.period_start,
-        )
-        .select_related(None)
-        .order_by("indicator", "-intensity", "period_start", "pk")
-    )
 
 
 # The computed figures, as (section, label, path in the figures, unit), labels in French.

@@ -551,6 +551,18 @@ class ImpactReport(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def shown_observations(self) -> ObservationQuerySet:
+        """The observations the report shows (its page, its downloads and its PDF): its site's
+        over its period; once published only the published ones, in a draft also the validated
+        ones (what publishing would show). The one place for this rule."""
+        statuses = [Status.PUBLISHED] if self.is_published else [Status.PUBLISHED, Status.VALIDATED]
+        return Observation.objects.filter(
+            site_id=self.site_id,
+            status__in=statuses,
+            period_start__lte=self.period_end,
+            period_end__gte=self.period_start,
+        ).order_by("indicator", "-intensity", "period_start", "pk")
+
     def level_intensities(self) -> list[tuple[str, str, int | None]]:
         """(level, label, intensity) for the three levels, in the framework's order."""
         return [

@@ -56,19 +56,6 @@ class KeyFigure:
     detail: str = ""
 
 
-def published_observations(report: ImpactReport):
-    """The site's published observations that overlap the report's period."""
-    return (
-        Observation.objects.published()
-        .filter(
-            site_id=report.site_id,
-            period_start__lte=report.period_end,
-            period_end__gte=report.period_start,
-        )
-        .order_by("indicator", "-intensity", "pk")
-    )
-
-
 def _public_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Public.choices}
 
@@ -204,7 +191,7 @@ def charts(figures: dict) -> list[Chart]:
 
 
 def report_page_context(report: ImpactReport, figures: dict) -> dict:
-    observations = list(published_observations(report))
+    observations = list(report.shown_observations())
     return {
         "report": report,
         "site": report.site,

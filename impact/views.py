@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
-from impact.models import ImpactReport
+from impact.models import ImpactReport, Questionnaire
 from impact.portfolio import portfolio_totals
 from impact.presentation import report_page_context
 from impact.reports import live_figures
@@ -25,6 +25,11 @@ from sites.page_cache import public_page
 
 def visible_reports(user) -> QuerySet[ImpactReport]:
     return ImpactReport.objects.visible_to(user).select_related("site", "site__operator")
+
+
+def questionnaire_open(site) -> bool:
+    """Whether the site's questionnaire takes answers (the pages invite their readers)."""
+    return Questionnaire.objects.filter(site=site, is_open=True).exists()
 
 
 @require_GET
@@ -37,7 +42,11 @@ def report_list(request: HttpRequest, site_slug: str) -> HttpResponse:
     if not reports:
         raise Http404(_("Page introuvable."))
     site = reports[0].site
-    return render(request, "impact/report_list.html", {"site": site, "reports": reports})
+    return render(
+        request,
+        "impact/report_list.html",
+        {"site": site, "reports": reports, "questionnaire_open": questionnaire_open(site)},
+    )
 
 
 @require_GET
@@ -47,6 +56,7 @@ def report(request: HttpRequest, site_slug: str, report_slug: str) -> HttpRespon
     figures = found.figures if found.is_published else live_figures(found)
     context = report_page_context(found, figures)
     context["preview"] = not found.is_published
+    context["questionnaire_open"] = questionnaire_open(found.site)
     return render(request, "impact/report.html", context)
 
 

@@ -504,3 +504,21 @@ def test_a_drafts_preview_makes_as_many_queries_with_1_or_many_structures(client
     for _n in range(6):
         host_structure(site)
     assert queries_of(client, url) == one
+
+
+def test_the_report_page_links_its_downloads_and_invites_to_the_open_questionnaire(client):
+    from impact.models import Questionnaire
+
+    site, manager = managed_site()
+    report = published(site, manager)
+    html = client.get(report.get_absolute_url()).content.decode()
+    for name in ("pdf", "csv", "xlsx", "json"):
+        assert reverse(f"impact_downloads:{name}", args=[site.slug, report.slug]) in html
+    questionnaire_url = reverse("impact_questionnaire:answer", args=[site.slug])
+    assert questionnaire_url not in html  # no questionnaire yet
+
+    Questionnaire.objects.create(site=site, is_open=True)
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        assert questionnaire_url in client.get(report.get_absolute_url()).content.decode()
+        list_html = client.get(reverse("impact:list", args=[site.slug])).content.decode()
+    assert questionnaire_url in list_html
