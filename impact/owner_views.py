@@ -64,8 +64,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _period(site: Site, today: date) -> tuple[date, date]:
-    """The current year up to today, within the site's occupancy period when it has one."""
+    """The period of the occupancy figures: the current year up to today, within the site's
+    occupancy period; for an occupancy over before this year, the whole of it."""
     start, end = date(today.year, 1, 1), today
+    if site.occupancy_end and site.occupancy_end < start:
+        return site.occupancy_start or date(site.occupancy_end.year, 1, 1), site.occupancy_end
     if site.occupancy_start and site.occupancy_start > start:
         start = min(site.occupancy_start, end)
     if site.occupancy_end and site.occupancy_end < end:

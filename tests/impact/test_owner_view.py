@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from impact import reports
+from impact.owner_views import _period
 from sites.models import Site, SitePath, Stage, Step
 from tests.events.factories import EventFactory, EventTimingFactory
 from tests.factories import FundingFactory, OrganisationFactory, SiteFactory, UserFactory
@@ -223,3 +224,49 @@ def test_mon_espace_links_to_the_view_only_for_those_who_follow_sites(client):
     assert reverse("owner:index") in client.get(reverse("accounts:dashboard")).content.decode()
     client.force_login(UserFactory())
     assert reverse("owner:index") not in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("occupancy", "period"),
+    [
+        ((None, None), (date(2026, 1, 1), date(2026, 12, 7))),
+        ((date(2025, 10, 1), date(2027, 3, 31)), (date(2026, 1, 1), date(2026, 12, 7))),
+        ((date(2026, 3, 1), date(2026, 9, 30)), (date(2026, 3, 1), date(2026, 9, 30))),
+        ((date(2027, 1, 1), None), (date(2026, 12, 7), date(2026, 12, 7))),
+        ((date(2023, 5, 1), date(2025, 4, 30)), (date(2023, 5, 1), date(2025, 4, 30))),
+    ],
+)
+def test_the_figures_cover_this_year_within_the_occupancy_or_a_past_occupancy_whole(
+    occupancy, period
+):
+    site = Site(occupancy_start=occupancy[0], occupancy_end=occupancy[1])
+    assert _period(site, date(2026, 12, 7)) == period
+
+
+def test_the_site_page_reads_its_reports_and_events_in_constant_queries(client):
+    metropolis = owner()
+    site, manager = managed_site(owner=metropolis)
+    client.force_login(staff_of(metropolis))
+    url = reverse("owner:site", args=[site.slug])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def add(n: int) -> None:
+        report = draft(
+            site,
+            manager,
+            title=f"Rapport {n}",
+            period_start=date(2020 + n, 1, 1),
+            period_end=date(2020 + n, 12, 31),
+        )
+        reports.report_publish(report=report, by=manager)
+        EventTimingFactory(event=EventFactory(site=site), days_ahead=n + 1)
+
+    add(1)
+    one = count()
+    for n in range(2, 6):
+        add(n)
+    assert count() == one
