@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("impact.urls")),
     path("impact/gestion/", include("impact.manager_urls")),
     path("parcours/", include("sites.path.urls")),
+    path("proprietaire/", include("impact.owner_urls")),
     path("admin/", admin.site.urls),
     path("langue/<str:code>/", views.choose_language, name="choose_language"),
     path(

@@ -455,7 +455,19 @@ ACCOUNTS = [
     ("responsable", "Responsable de site (démo)", True, False),
     ("structure", "Responsable de structure (démo)", False, False),
     ("candidat", "Candidate (démo)", False, False),
+    ("metropole", "Service patrimoine de la métropole (démo)", False, False),
+    ("universite", "Service immobilier de l'université (démo)", False, False),
+    ("financeur", "Chargée de mission du GAL (démo)", False, False),
 ]
+
+# The organisation whose staff each demo account joins: the operator's team manages its sites;
+# the owners' and the funder's staff follow theirs, read-only (/proprietaire/).
+STAFF_OF = {
+    "equipe": "cooperative-interstices",
+    "metropole": "metropole-lys-deule",
+    "universite": "universite-rive-gauche",
+    "financeur": "gal-monts-vallons",
+}
 
 
 def demo_email(key: str) -> str:

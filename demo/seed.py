@@ -153,7 +153,8 @@ def seed_accounts(ctx: DemoContext) -> None:
             user.email_verified_at = user.date_joined
             user.save(update_fields=["email_verified_at"])
         ctx.users[key] = user
-    ctx.organisations["cooperative-interstices"].staff.add(ctx.users["equipe"])
+    for key, organisation in data.STAFF_OF.items():
+        ctx.organisations[organisation].staff.add(ctx.users[key])
     ctx.sites["la-boussole-asnieres"].managers.add(ctx.users["responsable"])
 
 

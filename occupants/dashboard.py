@@ -1,6 +1,7 @@
-"""Mon espace (accounts:dashboard): the sites I manage, my structures with their sites, my
-applications. It lives here, above accounts and sites, since it shows what occupants holds;
-config/urls.py keeps its URL name in the accounts namespace."""
+"""Mon espace (accounts:dashboard): the sites I manage, a link to those I follow as owner or
+funder, my structures with their sites, my applications. It lives here, above accounts and
+sites, since it shows what occupants holds; config/urls.py keeps its URL name in the accounts
+namespace."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -45,6 +46,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "accounts/dashboard.html",
         {
             "managed_sites": managed,
+            # The owners' and funders' view (impact.owner_views), for its link: one EXISTS.
+            "follows_sites": Site.objects.owned_by(request.user).exists(),
             "structures": structures,
             "applications": _my_applications(request.user),
         },

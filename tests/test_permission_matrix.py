@@ -514,6 +514,10 @@ EXPECTED = {
     ("admin/impact/questionnaireresponse/<path:object_id>/", "questionnaire_response"):
         (ADMIN, ADMIN, ADMIN, ADMIN, MOVED, MOVED, MOVED, MOVED),
     # The project path: managers and operator staff of the site; another site is a 404.
+    # The owners' and funders' view: their staff only (FOLLOWERS below); managers manage
+    # through their own pages, no one else follows a site here.
+    ("owner:index", None): (LOGIN, 404, 404, 404, 404, 404, 404, 200),
+    ("owner:site", "site_1"): (LOGIN, 404, 404, 404, 404, 404, 404, 200),
     ("path:portfolio", None): (LOGIN, 404, 404, 404, 200, 200, 200, 200),
     ("path:timeline", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
     ("path:history", 'site_1'): (LOGIN, 404, 404, 404, 200, 404, 200, 200),
@@ -692,6 +696,41 @@ def test_each_role_gets_the_confirmation_step_the_table_says(
     client = Client()
     if world.users[role] is not None:
         client.force_login(world.users[role])
+    assert outcome(client.get(url)) == expected, f"{role} GET {url}"
+
+
+# The staff of site 1's owner and of site 1's funder (tests/world.py), outside the columns of
+# EXPECTED: what they get on the owners' view and, to show the view gives them nothing more, on
+# site 1's managers' pages.
+# fmt: off
+FOLLOWERS = {
+    ("owner:index", None): (200, 200),
+    ("owner:site", "site_1"): (200, 200),
+    ("owner:site", "site_2"): (404, 404),
+    ("path:portfolio", None): (404, 404),
+    ("path:timeline", "site_1"): (404, 404),
+    ("path:step_document", "path_step"): (404, 404),
+    ("events:manager_index", None): (404, 404),
+    ("impact_reports:list", None): (404, 404),
+    ("impact_reports:edit", "draft_report"): (404, 404),
+    ("occupants:agreement", "occupancy_a"): (404, 404),
+    ("occupants:detail", "structure_a"): (404, 404),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "role", "expected"),
+    [
+        pytest.param(key, target, role, expected, id=f"{key}-{target}-{role}")
+        for (key, target), answers in FOLLOWERS.items()
+        for role, expected in zip(("owner_staff", "funder_staff"), answers, strict=True)
+    ],
+)
+def test_owner_and_funder_staff_follow_only_their_sites(world, db, key, target, role, expected):
+    client = Client()
+    client.force_login(world.users[role])
+    url = route_url(ROUTES[key], target, world)
     assert outcome(client.get(url)) == expected, f"{role} GET {url}"
 
 

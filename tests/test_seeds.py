@@ -128,7 +128,7 @@ def test_a_former_use_picks_the_drawing_of_that_kind_of_building(former_use, kin
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", ["admin", "equipe", "responsable", "structure", "candidat"])
+@pytest.mark.parametrize("key", [key for key, *_rest in data.ACCOUNTS])
 def test_demo_accounts_can_log_in(client, key):
     seed("--no-photos")
     response = client.post(
@@ -154,6 +154,30 @@ def test_demo_roles_are_scoped():
     operated = Site.objects.filter(operator__slug="cooperative-interstices")
     assert set(Site.objects.managed_by(equipe)) == set(operated)
     assert not Site.objects.managed_by(User.objects.get(email=data.demo_email("candidat")))
+
+
+@pytest.mark.django_db
+def test_demo_owners_and_funder_follow_their_sites():
+    seed("--no-photos")
+
+    def followed(key: str) -> set[str]:
+        user = User.objects.get(email=data.demo_email(key))
+        assert not Site.objects.managed_by(user)  # they follow; they do not manage
+        return set(Site.objects.owned_by(user).values_list("slug", flat=True))
+
+    assert "poste-de-regulation-tourcoing" in followed("metropole")
+    assert followed("metropole") == {
+        site["slug"] for site in data.SITES if site["owner"] == "metropole-lys-deule"
+    }
+    assert followed("universite") == {
+        site["slug"] for site in data.SITES if site["owner"] == "universite-rive-gauche"
+    }
+    funded = {
+        site["slug"]
+        for site in data.SITES
+        if any(funding[0] == "gal-monts-vallons" for funding in site["fundings"])
+    }
+    assert funded and followed("financeur") == funded
 
 
 @pytest.mark.django_db

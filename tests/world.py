@@ -202,6 +202,11 @@ def build_world() -> World:
         place="Dans la cour",
     )
     funding = FundingFactory(site=site_1)
+    # The owners' view: the staff of site 1's owner, and of the funder of site 1.
+    owner_staff = UserFactory(email="proprietaire@example.org", full_name="Équipe Propriétaire")
+    site_1.owner.staff.add(owner_staff)
+    funder_staff = UserFactory(email="financeur@example.org", full_name="Équipe Financeur")
+    funding.funder.staff.add(funder_staff)
     equipment = Equipment.objects.create(name="Four à céramique", slug="four-a-ceramique-test")
     site_1.equipment.add(equipment)
 
@@ -289,6 +294,10 @@ def build_world() -> World:
         "manager_2": manager_2,
         "operator_staff": operator_staff,
         "admin": admin,
+        # Not columns of the matrix (ROLES): the owners' view has its own table
+        # (tests/test_permission_matrix.py, FOLLOWERS).
+        "owner_staff": owner_staff,
+        "funder_staff": funder_staff,
     }
     objects = {
         "operator_1": operator_1,
@@ -560,6 +569,7 @@ TARGETS = {
     "impact_reports:preview": "draft_report",
     "impact_reports:publish": "draft_report",
     "path:timeline": "site_1",
+    "owner:site": "site_1",
     "path:history": "site_1",
     "path:status": "site_1",
     "path:apply_template": "site_1",

@@ -112,6 +112,25 @@ def bookable_sites(user, site: str = "") -> Q:
     return Q(InSubquery(F(f"{site}pk"), occupied)) | managed_sites(user, site)
 
 
+def owned_sites(user, site: str = "") -> Q:
+    """The sites a user may follow, read-only, as their owner or funder: all for a superuser;
+    for the staff of an owner organisation (owner or public body), the sites it owns; for the
+    staff of a funder, the sites its funding lines name; none for anyone else. The one place
+    for this rule, as a condition like managed_sites's (Site.objects.owned_by filters with it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _nobody(site)
+    if user.is_superuser:
+        return Q(**{f"{site}pk__isnull": False})
+    staff = Organisation.staff.through.objects.filter(user_id=user.pk)
+    owners = staff.filter(
+        organisation__kind__in=(Organisation.Kind.OWNER, Organisation.Kind.PUBLIC_BODY)
+    ).values("organisation_id")
+    funders = staff.filter(organisation__kind=Organisation.Kind.FUNDER).values("organisation_id")
+    owned = Site.objects.filter(owner_id__in=owners).values("pk")
+    funded = Funding.objects.filter(funder_id__in=funders).values("site_id")
+    return Q(InSubquery(F(f"{site}pk"), owned)) | Q(InSubquery(F(f"{site}pk"), funded))
+
+
 class ReceptionCategory(models.IntegerChoices):
     """The building's public-reception category (catégorie d'ERP), by the public it admits."""
 
@@ -180,6 +199,10 @@ class SiteQuerySet(models.QuerySet["Site"]):
     def bookable_by(self, user) -> SiteQuerySet:
         """The sites whose rooms a user may book (bookable_sites)."""
         return self.filter(bookable_sites(user))
+
+    def owned_by(self, user) -> SiteQuerySet:
+        """The sites a user follows as their owner or funder (owned_sites)."""
+        return self.filter(owned_sites(user))
 
 
 class Site(ReceptionFields, models.Model):

@@ -9,12 +9,10 @@ through sites.path.services, which checks the right again.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +25,8 @@ from sites.models import PathChange, Site, SitePath, Stage, Step
 from sites.models.path import STATUS_ORDER, status_rank
 from sites.path import services
 from sites.path.forms import MoveForm, StageForm, StatusForm, StepForm, TemplateForm
+from sites.path.selectors import timeline as timeline_rows
+from sites.path.selectors import with_progress
 
 HISTORY_LIMIT = 200
 
@@ -69,35 +69,14 @@ def _form_errors(form, exc: ValidationError) -> None:
 # --- Portfolio ------------------------------------------------------------------------------
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    return Subquery(
-        queryset.order_by().values("stage__path__site").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
-    )
-
-
 @require_GET
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    steps = Step.objects.filter(stage__path__site=OuterRef("pk"))
     sites = list(
-        Site.objects.managed_by(request.user)
-        .select_related("operator")
-        .annotate(
-            # Subqueries: Counts over one join each would multiply each other.
-            step_count=_count(steps),
-            done_count=_count(steps.filter(done_date__isnull=False)),
-            late_count=_count(steps.filter(done_date__isnull=True, due_date__lt=today)),
-            current_stage=Subquery(
-                # The first stage with a step still to do (a stage without steps is none).
-                Stage.objects.filter(path__site=OuterRef("pk"))
-                .filter(Exists(Step.objects.undone().filter(stage=OuterRef("pk"))))
-                .order_by("position", "pk")
-                .values("title")[:1]
-            ),
-        )
-        .order_by("operator__name", "name")
+        with_progress(
+            Site.objects.managed_by(request.user).select_related("operator"), today
+        ).order_by("operator__name", "name")
     )
     if not sites:
         raise Http404(_("Page introuvable."))
@@ -109,38 +88,6 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 # --- Timeline -------------------------------------------------------------------------------
-
-
-@dataclass
-class StepRow:
-    step: Step
-    state: str  # done, late, next, todo
-
-
-def _timeline(path: SitePath | None, today) -> list[tuple[Stage, list[StepRow]]]:
-    if path is None:
-        return []
-    stages = path.stages.prefetch_related(
-        Prefetch("steps", queryset=Step.objects.select_related("responsible"))
-    )
-    rows, next_found = [], False
-    for stage in stages:
-        stage_rows = []
-        for step in stage.steps.all():
-            if step.done_date:
-                state = "done"
-            elif step.is_late(today):
-                state = "late"
-            elif not next_found:
-                state = "next"
-            else:
-                state = "todo"
-            # The late steps are shown as such; "next" is the first one still on time.
-            if state == "next":
-                next_found = True
-            stage_rows.append(StepRow(step, state))
-        rows.append((stage, stage_rows))
-    return rows
 
 
 @require_GET
@@ -158,7 +105,7 @@ def timeline(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "site": site,
             "path": path,
-            "stages": _timeline(path, today),
+            "stages": timeline_rows(path, today),
             "next_status": next_status,
             "next_status_label": dict(Site.Status.choices).get(next_status, ""),
             "missing": missing,

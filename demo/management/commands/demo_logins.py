@@ -10,6 +10,9 @@ ROLES = {
     "responsable": "responsable du lieu La Boussole",
     "structure": "responsable de la structure Atelier Fil de Soie (La Boussole)",
     "candidat": "candidate à l'appel des Anciennes Messageries",
+    "metropole": "propriétaire : la métropole, dont L'Ancien Poste de Régulation (lecture seule)",
+    "universite": "propriétaire : l'université et son ancien bâtiment (lecture seule)",
+    "financeur": "financeur : le GAL Monts et Vallons et les lieux qu'il finance (lecture seule)",
 }
 
 
