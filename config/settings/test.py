@@ -7,8 +7,11 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
-PRIVATE_MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media-private"  # noqa: F405
+# One folder per test process (pytest-xdist's workers run side by side): each removes its own
+# when it ends.
+_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = BASE_DIR / ".pytest_cache" / f"media-{_PROCESS}"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".pytest_cache" / f"media-private-{_PROCESS}"  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so that live-server, browser and concurrency tests share it; one per
