@@ -28,6 +28,12 @@ def _weasyprint():
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango's shared library not found
         raise PdfUnavailable(str(error)) from error
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let the
+    # upload checks (core.images) accept a truncated image in every later request of this
+    # process. The report's PDF holds only our own files: Pillow's strict default suits it.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return weasyprint
 
 

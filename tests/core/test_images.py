@@ -282,3 +282,17 @@ def test_site_cover_photo_gets_a_list_thumbnail_that_follows_the_photo(cast):
     site.save()
     site.refresh_from_db()
     assert not site.cover_thumbnail
+
+
+def test_a_truncated_image_is_still_refused_once_the_pdf_library_is_loaded():
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on when imported: rendering a report's
+    PDF must not loosen the upload checks of the same process."""
+    from impact.pdf import PdfUnavailable, _weasyprint
+
+    try:
+        _weasyprint()
+    except PdfUnavailable:
+        pytest.skip("WeasyPrint or Pango is missing: nothing loosens the checks")
+    data = picture("PNG", size=(300, 300))
+    message = error_of(data[: len(data) // 2], "coupe.png")
+    assert "incomplète ou endommagée" in message or "n'est pas une image lisible" in message
