@@ -30,21 +30,24 @@ WHEN_CHOICES = [(UPCOMING, _("À venir")), (PAST, _("Passés"))]
 # The site filter lists the published sites that have public events, read from Django's cache:
 # a site's first event shows in the list at most this much later.
 SITE_CHOICES_SECONDS = 300
-SITE_CHOICES_KEY = "agenda:site-choices"
+SITE_CHOICES_KEY = "agenda:site-choices:v2"
+# Above this many sites, the list shows a département's only (chosen first): a thousand options
+# are unusable in a select, and weighed 100 kB on every agenda page.
+SITE_LIST_MAX = 60
 
 
-def agenda_site_choices() -> list[tuple[str, str]]:
-    """(slug, "Name (commune)") of the published sites with a published public event, by name,
-    in one query at most once per SITE_CHOICES_SECONDS."""
+def agenda_site_choices() -> list[tuple[str, str, str]]:
+    """(slug, "Name (commune)", département) of the published sites with a published public
+    event, by name, in one query at most once per SITE_CHOICES_SECONDS."""
 
-    def read() -> list[tuple[str, str]]:
+    def read() -> list[tuple[str, str, str]]:
         sites = (
             Site.objects.published()
             .filter(Exists(Event.objects.published_public().filter(site=OuterRef("pk"))))
             .order_by("name", "pk")
-            .values_list("slug", "name", "commune")
+            .values_list("slug", "name", "commune", "departement")
         )
-        return [(slug, f"{name} ({commune})") for slug, name, commune in sites]
+        return [(slug, f"{name} ({commune})", dept) for slug, name, commune, dept in sites]
 
     return cache.get_or_set(SITE_CHOICES_KEY, read, SITE_CHOICES_SECONDS)
 
@@ -141,25 +144,43 @@ class EventFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.now = now or timezone.now()
         self._site_choices: list[tuple[str, str]] | None = None
-        # A callable: read (from the cache) only when a page shows the list or a value needs it.
+        self.all_sites = agenda_site_choices()
+        departement = str(self.data.get("departement", "")) if self.data else ""
+        self.departement = departement if departement in dict(DEPARTEMENTS) else ""
+        # Many sites and no département yet: the list waits for one (and says so).
+        self.sites_wait = len(self.all_sites) > SITE_LIST_MAX and not self.departement
+        if self.sites_wait:
+            self.filters["lieu"].extra["empty_label"] = _(
+                "Tous les lieux (choisissez un département pour en choisir un)"
+            )
         self.filters["lieu"].extra["choices"] = self.site_choices
 
     def site_choices(self) -> list[tuple[str, str]]:
-        """The sites with public events; the selected one stays in the list when it is a
-        published site without any (yet), so that a site page's link shows an empty agenda
-        rather than an error."""
+        """The sites with public events (of the chosen département when there are many); the
+        selected one stays in the list, even when it is a published site without any (yet),
+        so that a site page's link shows an empty agenda rather than an error."""
         if self._site_choices is None:
-            choices = agenda_site_choices()
+            few = len(self.all_sites) <= SITE_LIST_MAX
+            choices = [
+                (slug, label)
+                for slug, label, departement in self.all_sites
+                if few or departement == self.departement
+            ]
             selected = str(self.data.get("lieu", "")) if self.data else ""
             if selected and selected not in {slug for slug, _label in choices}:
+                listed = {slug: label for slug, label, _departement in self.all_sites}
                 site = (
-                    Site.objects.published()
+                    (selected, listed[selected])
+                    if selected in listed
+                    else Site.objects.published()
                     .filter(slug=selected)
                     .values_list("slug", "name", "commune")
                     .first()
                 )
+                if site and len(site) == 3:
+                    site = (site[0], f"{site[1]} ({site[2]})")
                 if site:
-                    choices = [*choices, (site[0], f"{site[1]} ({site[2]})")]
+                    choices = [*choices, site]
             self._site_choices = choices
         return self._site_choices
 

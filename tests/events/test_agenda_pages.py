@@ -198,6 +198,48 @@ def test_an_htmx_request_gets_the_results_only(client, booking_world):
     assert "HX-Request" in response["Vary"]
 
 
+def site_options(response) -> list[str]:
+    select = re.search(r'<select name="lieu".*?</select>', response.text, re.S)
+    assert select, "no site list"
+    return re.findall(r'<option value="([^"]*)"', select[0])
+
+
+def test_with_many_sites_the_site_list_waits_for_a_departement(client, booking_world, monkeypatch):
+    """A thousand sites in a select are unusable (and weigh 100 kB): above SITE_LIST_MAX the
+    list shows the chosen département's sites; a site page's link keeps its site."""
+    from events.agenda import filters
+
+    w = booking_world
+    paris = SiteFactory(name="Lieu de Paris", departement="75", postal_code="75011")
+    dated(3, site=paris, title="Paris")
+    dated(3, site=w.site_b, title="Sud")
+    monkeypatch.setattr(filters, "SITE_LIST_MAX", 1)
+
+    assert site_options(client.get("/agenda/")) == [""]
+    assert "choisissez un département" in client.get("/agenda/").text
+    assert site_options(client.get("/agenda/?departement=75")) == ["", paris.slug]
+    assert site_options(client.get(f"/agenda/?lieu={w.site_b.slug}")) == ["", w.site_b.slug]
+    assert titles(client.get(f"/agenda/?lieu={w.site_b.slug}")) == ["Sud"]
+
+    monkeypatch.setattr(filters, "SITE_LIST_MAX", 60)
+    assert set(site_options(client.get("/agenda/"))) == {"", paris.slug, w.site_b.slug}
+
+
+def test_an_htmx_request_brings_the_departements_site_list_with_the_results(
+    client, booking_world, monkeypatch
+):
+    from events.agenda import filters
+
+    paris = SiteFactory(name="Lieu de Paris", departement="75", postal_code="75011")
+    dated(3, site=paris, title="Paris")
+    dated(3, site=booking_world.site_b, title="Sud")
+    monkeypatch.setattr(filters, "SITE_LIST_MAX", 1)
+    response = client.get("/agenda/?departement=75", headers={"HX-Request": "true"})
+    assert 'id="id_lieu-field" hx-swap-oob="true"' in response.text
+    assert site_options(response) == ["", paris.slug]
+    assert titles(response) == ["Paris"]
+
+
 def test_the_agenda_works_without_javascript_as_a_get_form(client, booking_world):
     response = client.get("/agenda/")
     assert '<form method="get" action="/agenda/"' in response.text
