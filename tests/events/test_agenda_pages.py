@@ -240,6 +240,18 @@ def test_an_htmx_request_brings_the_departements_site_list_with_the_results(
     assert titles(response) == ["Paris"]
 
 
+def test_a_cards_change_shows_at_once_though_cards_are_cached(client, booking_world):
+    """Each card is cached under every value it shows: a title, a state, a site's name changed
+    behind its back (QuerySet.update, no signal) show on the next page."""
+    event = dated(3, site=booking_world.site_a, title="Concert")
+    assert titles(client.get("/agenda/")) == ["Concert"]
+    Event.objects.filter(pk=event.pk).update(title="Concert de Noël", state=Event.State.RESCHEDULED)
+    type(booking_world.site_a).objects.filter(pk=booking_world.site_a.pk).update(name="La Forge")
+    response = client.get("/agenda/")
+    assert titles(response) == ["Concert de Noël"]
+    assert "badge-state-reporte" in response.text and "La Forge" in response.text
+
+
 def test_the_agenda_works_without_javascript_as_a_get_form(client, booking_world):
     response = client.get("/agenda/")
     assert '<form method="get" action="/agenda/"' in response.text
