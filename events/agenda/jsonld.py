@@ -13,7 +13,6 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
 from events.models import Event, EventTiming
@@ -118,9 +117,14 @@ def event_items(
     ]
 
 
+# <, > and & as JSON \u escapes, which Django's json_script applies too: no "</script>" or
+# "<!--" in a value can end or bend the script element.
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
 def ld_json(items: list[dict]) -> SafeString:
     """The items as the text of a <script type="application/ld+json">, escaped like Django's
     json_script (<, > and & as \\u escapes: no "</script>" can end it early)."""
     data = items[0] if len(items) == 1 else items
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return mark_safe(text.translate(_json_script_escapes))
+    return mark_safe(text.translate(SCRIPT_ESCAPES))
