@@ -215,3 +215,30 @@ def sync_thumbnail(instance: models.Model, source_field: str, thumb_field: str) 
         source.close()
     thumb.save(expected, ContentFile(out.getvalue()), save=False)
     manager.filter(pk=instance.pk).update(**{thumb_field: thumb.name})
+
+
+class Photo(models.Model):
+    """A described photo in an ordered gallery (a site's, a vacant building's): the concrete
+    model adds its owner and its `image` (a SafeImageField) and `thumbnail` fields, kept in
+    step on save."""
+
+    alt_text = models.CharField(
+        _("description de l'image"),
+        max_length=200,
+        help_text=_("Ce que montre la photo, pour les personnes qui ne la voient pas."),
+    )
+    caption = models.CharField(_("légende"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        sync_thumbnail(self, "image", "thumbnail")

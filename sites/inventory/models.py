@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from core.files import ATTACHMENT_EXTENSIONS, private_storage, validate_attachment
-from core.images import SafeImageField, sync_thumbnail
+from core.images import Photo, SafeImageField
 from core.validators import PHONE_VALIDATOR
 from sites.models import DEPARTEMENT_VALIDATOR, POSTAL_CODE_VALIDATOR, Site
 
@@ -314,7 +314,7 @@ def document_path(instance, filename: str) -> str:
     return _private_name("documents", filename)
 
 
-class VacantBuildingPhoto(models.Model):
+class VacantBuildingPhoto(Photo):
     """A photo of a vacant building: checked and re-encoded like every image (core.images),
     kept in the private storage and shown only through an access-checked view."""
 
@@ -328,25 +328,6 @@ class VacantBuildingPhoto(models.Model):
     thumbnail = models.ImageField(
         upload_to="inventory/thumbs/", storage=private_storage, blank=True, editable=False
     )
-    alt_text = models.CharField(
-        _("description de l'image"),
-        max_length=200,
-        help_text=_("Ce que montre la photo, pour les personnes qui ne la voient pas."),
-    )
-    caption = models.CharField(_("légende"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
-
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.alt_text
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        sync_thumbnail(self, "image", "thumbnail")
 
 
 class VacantBuildingDocument(models.Model):

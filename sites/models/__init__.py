@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from core.db import InSubquery
-from core.images import SafeImageField, sync_thumbnail
+from core.images import Photo, SafeImageField, sync_thumbnail
 from core.text import localized
 
 DEPARTEMENT_VALIDATOR = RegexValidator(
@@ -429,31 +429,12 @@ class Site(ReceptionFields, models.Model):
         return sum((f.amount for f in self.fundings.all()), Decimal(0))
 
 
-class SitePhoto(models.Model):
+class SitePhoto(Photo):
     site = models.ForeignKey(
         Site, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="photos"
     )
     image = SafeImageField(_("image"), upload_to="sites/photos/")
     thumbnail = models.ImageField(upload_to="sites/thumbs/", blank=True, editable=False)
-    alt_text = models.CharField(
-        _("description de l'image"),
-        max_length=200,
-        help_text=_("Ce que montre la photo, pour les personnes qui ne la voient pas."),
-    )
-    caption = models.CharField(_("légende"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
-
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.alt_text
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        sync_thumbnail(self, "image", "thumbnail")
 
 
 class SpaceQuerySet(models.QuerySet["Space"]):
