@@ -3,8 +3,6 @@
 Only structures with a public profile are shown; their contact person never is.
 """
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from occupants import selectors
 from occupants.filters import StructureFilter
+from sites.filters import digest, fields_key
 from sites.page_cache import public_page
 from sites.pagination import BoundedPaginator
 
@@ -34,10 +33,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "form": form,
-        # What the filter fields read (the template caches their HTML under it): their values
-        # and the sectors offered.
-        "filters_key": urlencode([(name, form.data.get(name, "")) for name in form.fields]),
-        "sector_choices": filterset.filters["sector"].extra["choices"],
+        # What the filter fields read (their values and the sectors offered): the template
+        # caches their HTML under it.
+        "filters_key": fields_key(
+            form, sectors=digest(filterset.filters["sector"].extra["choices"])
+        ),
         "page": page,
         "filtered": filtered,
     }

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -44,14 +42,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "form": form,
-        # What the filter fields read (the template caches their HTML under it): their values
-        # and the département list, whose counts change.
-        "filters_key": urlencode(
-            [
-                *((name, form.data.get(name, "")) for name in form.fields),
-                ("departements", filterset.departement_choices_key()),
-            ]
-        ),
+        # What the filter fields read: the template caches their HTML under it.
+        "filters_key": filterset.fields_key(),
         "page": page,
         "filtered": filtered,
     }

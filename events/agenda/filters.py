@@ -20,7 +20,7 @@ from core.widgets import ListSelect
 from events.models import Event, EventTiming, Public
 from events.rules import local_tz
 from sites.departements import DEPARTEMENTS
-from sites.filters import INVALID_CHOICE, FlagFilter
+from sites.filters import INVALID_CHOICE, FlagFilter, digest, fields_key
 from sites.models import Site
 
 CHILDREN_MAX_AGE = 12
@@ -185,6 +185,11 @@ class EventFilter(django_filters.FilterSet):
                     choices = [*choices, site]
             self._site_choices = choices
         return self._site_choices
+
+    def fields_key(self) -> str:
+        """The cache key of the fields' HTML: their values and the site list (which follows the
+        sites with events and the chosen département)."""
+        return fields_key(self.form, sites=digest((self.sites_wait, self.site_choices())))
 
     @property
     def past(self) -> bool:

@@ -68,6 +68,8 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "form": filterset.form,
+        # What the filter fields read: the template caches their HTML under it.
+        "filters_key": filterset.fields_key(),
         "page": page,
         "past": filterset.past,
         "filtered": filtered,

@@ -225,6 +225,29 @@ def test_with_many_sites_the_site_list_waits_for_a_departement(client, booking_w
     assert set(site_options(client.get("/agenda/"))) == {"", paris.slug, w.site_b.slug}
 
 
+def test_the_cached_filter_fields_show_each_request_its_own_values(client, booking_world):
+    """The fields' HTML is cached under their values and the site list: each request sees
+    its own choice selected, in its own language, and a site whose first event comes later."""
+    dated(3, site=booking_world.site_a, title="Concert", kind=Event.Kind.CONCERT)
+    concert = client.get("/agenda/?type=concert").text
+    market = client.get("/agenda/?type=marche").text
+    assert '<option value="concert" selected>' in concert
+    assert '<option value="marche" selected>' in market
+    assert '<option value="concert" selected>' not in market
+    client.cookies["django_language"] = "en"
+    assert "All types" in client.get("/agenda/?type=marche").text
+    del client.cookies["django_language"]
+
+    from django.core.cache import cache
+
+    from events.agenda.filters import SITE_CHOICES_KEY
+
+    later = SiteFactory(name="Lieu arrivé ensuite")
+    dated(3, site=later, title="Nouveau")
+    cache.delete(SITE_CHOICES_KEY)  # as when it expires
+    assert later.slug in site_options(client.get("/agenda/?type=concert"))
+
+
 def test_an_htmx_request_brings_the_departements_site_list_with_the_results(
     client, booking_world, monkeypatch
 ):
