@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events import availability, ics, services
@@ -391,27 +391,54 @@ def _free_rooms(data: dict) -> list[Space]:
     )
 
 
+# A member's bookings in three lists, one shown at a time (`?liste=`): its URL value, its name.
+BOOKING_LISTS = (
+    ("a-venir", gettext_lazy("À venir")),
+    ("passees", gettext_lazy("Passées")),
+    ("annulees", gettext_lazy("Annulées")),
+)
+
+
 def _booking_lists(request: HttpRequest, queryset) -> dict:
-    """Upcoming, past and cancelled bookings, a page of each (a count and, when not empty,
-    the page's rows with their room, site and holder)."""
+    """A member's bookings as tabs: upcoming, past and cancelled (those to come), each with its
+    count (one query for the three), and a page of the one asked for (upcoming by default)
+    with its rooms, sites and holders. One list a page: a structure booking every week has
+    hundreds of past bookings, and three tables of 25 rows made a heavy page."""
     now = timezone.now()
     cancelled = Q(status=Booking.Status.CANCELLED)
-    lists = {
-        "upcoming": (Q(end__gte=now) & ~cancelled, ("start", "pk"), "page"),
-        "past": (Q(end__lt=now), ("-start", "-pk"), "passees"),
-        "cancelled": (Q(end__gte=now) & cancelled, ("start", "pk"), "annulees"),
+    conditions = {
+        "a-venir": (Q(end__gte=now) & ~cancelled, ("start", "pk")),
+        "passees": (Q(end__lt=now), ("-start", "-pk")),
+        "annulees": (Q(end__gte=now) & cancelled, ("start", "pk")),
     }
+    asked = request.GET.get("liste")
+    shown = asked if asked in conditions else "a-venir"
+    counts = queryset.aggregate(
+        **{
+            f"n{index}": Count("pk", filter=conditions[value][0])
+            for index, (value, _label) in enumerate(BOOKING_LISTS)
+        }
+    )
+    lists = [
+        {"value": value, "label": label, "count": counts[f"n{index}"], "shown": value == shown}
+        for index, (value, label) in enumerate(BOOKING_LISTS)
+    ]
+    condition, order = conditions[shown]
     # The rooms (with their site) in a query of their own, by primary key: joined to the rows,
     # PostgreSQL expected many more rows than a page holds and hashed the whole rooms and
-    # sites tables for each list (a cost that grows with them). A booking's site is its room's.
-    rows = queryset.select_related("structure", "organisation").prefetch_related(
-        Prefetch("space", queryset=Space.objects.select_related("site"))
+    # sites tables (a cost that grows with them). A booking's site is its room's.
+    rows = (
+        queryset.filter(condition)
+        .select_related("structure", "organisation")
+        .prefetch_related(Prefetch("space", queryset=Space.objects.select_related("site")))
+        .order_by(*order)
     )
     return {
-        name: Paginator(rows.filter(condition).order_by(*order), PAGE_SIZE).get_page(
-            request.GET.get(param)
-        )
-        for name, (condition, order, param) in lists.items()
+        "lists": lists,
+        "shown": shown,
+        # A `liste` that names no list: said on the page, which shows the upcoming ones.
+        "unknown_list": bool(asked) and asked not in conditions,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
     }
 
 

@@ -87,13 +87,15 @@ def test_my_bookings_pages_keep_order_and_holders(client, booking_world):
         start=local_slot(8, 10)[0],
     )
     response = client.get(reverse("events:mine"))
-    assert list(response.context["upcoming"].object_list) == [sooner, later, outside]
-    assert list(response.context["past"].object_list) == [older, oldest]
+    assert list(response.context["page"].object_list) == [sooner, later, outside]
     html = response.content.decode()
+    past = client.get(reverse("events:mine"), {"liste": "passees"})
+    assert list(past.context["page"].object_list) == [older, oldest]
     assert "Salle Verte" in html and "Atelier Bleu" in html
     assert "<td>Voisins &amp; Cie</td>" in html and f"({w.site_a.name})" in html
     assert html.index(sooner.reference) < html.index(later.reference)
     # Each row links to its booking and its .ics.
+    html += past.content.decode()
     for booking in (sooner, later, older, oldest, outside):
         assert (
             f'<a href="{reverse("events:detail", args=[booking.pk])}">{booking.reference}' in html

@@ -653,10 +653,55 @@ def test_my_bookings_lists_upcoming_and_past(client, booking_world):
         purpose="Autre",
     )
     client.force_login(w.bob)
-    html = client.get(reverse("events:mine")).content.decode()
-    assert "À venir" in html and "Passée" in html and "Autre" not in html
-    html = client.get(reverse("events:structure_bookings", args=[w.bleu.slug])).content.decode()
-    assert "À venir" in html and "Passée" in html
+    mine = reverse("events:mine")
+    html = client.get(mine).content.decode()
+    # One list at a time, each tab with its count.
+    assert "<td>À venir</td>" in html and "<td>Passée</td>" not in html and "Autre" not in html
+    assert 'aria-current="page">À venir (1)</a>' in html and "Passées (1)</a>" in html
+    assert "Annulées (0)</a>" in html
+    html = client.get(mine, {"liste": "passees"}).content.decode()
+    assert "<td>Passée</td>" in html and "<td>À venir</td>" not in html
+    assert 'aria-current="page">Passées (1)</a>' in html
+    bookings = reverse("events:structure_bookings", args=[w.bleu.slug])
+    assert "<td>À venir</td>" in client.get(bookings).content.decode()
+    assert "<td>Passée</td>" in client.get(bookings, {"liste": "passees"}).content.decode()
+
+
+def test_my_bookings_list_cancelled_ones_apart_and_page_each_list(client, booking_world):
+    w = booking_world
+    coming = BookingFactory(space=w.salle_jaune, structure=w.bleu, start=local_slot(2, 10)[0])
+    cancelled = BookingFactory(
+        space=w.salle_jaune,
+        structure=w.bleu,
+        start=local_slot(3, 10)[0],
+        status=Booking.Status.CANCELLED,
+    )
+    for day in range(1, 28):
+        BookingFactory(space=w.salle_verte, structure=w.bleu, start=local_slot(-day, 10)[0])
+    client.force_login(w.bob)
+    mine = reverse("events:mine")
+    response = client.get(mine, {"liste": "annulees"})
+    assert list(response.context["page"].object_list) == [cancelled]
+    assert list(client.get(mine).context["page"].object_list) == [coming]
+    response = client.get(mine, {"liste": "passees"})
+    assert response.context["page"].paginator.count == 27
+    html = response.content.decode()
+    # The next page keeps the list.
+    assert 'href="?liste=passees&amp;page=2"' in html
+    response = client.get(mine, {"liste": "passees", "page": "2"})
+    assert len(response.context["page"].object_list) == 2
+
+
+def test_my_bookings_say_so_when_asked_for_a_list_that_does_not_exist(client, booking_world):
+    w = booking_world
+    coming = BookingFactory(space=w.salle_jaune, structure=w.bleu, start=local_slot(2, 10)[0])
+    client.force_login(w.bob)
+    response = client.get(reverse("events:mine"), {"liste": "<script>"})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [coming]
+    html = response.content.decode()
+    assert "Liste de réservations inconnue : voici celles à venir." in html
+    assert "<script>" not in html
 
 
 def test_my_bookings_write_the_date_the_way_each_language_does(client, booking_world):
@@ -681,7 +726,7 @@ def test_a_site_manager_may_cancel_an_occupants_booking_they_do_not_list(client,
     )
     client.force_login(w.mara)  # manages site A, member of no structure
     response = client.get(reverse("events:mine"))
-    assert response.context["upcoming"].paginator.count == 0
+    assert response.context["page"].paginator.count == 0
     assert theirs.reference not in response.content.decode()
     response = client.get(reverse("events:detail", args=[theirs.pk]))
     assert response.status_code == 200 and response.context["can_cancel"]
