@@ -34,6 +34,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -50,6 +51,8 @@ BASE_SIZES = {"sites": 1000, "structures": 20000, "bookings": 200000, "events": 
 HOST = "127.0.0.1"
 CEILING = "plafond (/healthz)"
 PAGE_P95_MS = 150.0
+# Issue 11: the public pages rendered for every request (--no-page-cache), at 10 clients.
+RENDERED_P95_MS = 100.0
 BOOKING_P95_MS = 200.0
 CEILING_SHARE = 0.40
 BENCH_USER = "banc-essai@example.org"
@@ -93,6 +96,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="ne mesure que les pages dont le nom contient l'un de ces textes (virgules)",
     )
     parser.add_argument("--strict", action="store_true", help="code 1 si un objectif est manqué")
+    parser.add_argument(
+        "--baseline",
+        help="les résultats d'une autre mesure (p. ex. bench/last.json à l'échelle 1) : chaque "
+        f"ligne comparée à la sienne, au plus {stats.GROWTH_LIMIT:g} fois son coût",
+    )
     parser.add_argument(
         "--no-page-cache",
         action="store_true",
@@ -378,8 +386,8 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
     if site is None:
         sys.exit("Aucun lieu publié dans les données générées.")
     anonymous = Client()
-    share = {"target_p95": PAGE_P95_MS, "target_ratio": CEILING_SHARE}
-    page = {"target_p95": PAGE_P95_MS}
+    share = {"target_p95": PAGE_P95_MS, "target_ratio": CEILING_SHARE, "public": True}
+    page = {"target_p95": PAGE_P95_MS, "public": True}
     urls = [
         {"name": CEILING, "path": "/healthz", "client": anonymous},
         {"name": "accueil", "path": reverse("home"), "client": anonymous, **page},
@@ -438,7 +446,7 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
                 path = reverse(view, kwargs=kwargs) + query
             except NoReverseMatch:
                 continue
-            urls.append({"name": name, "path": path, "client": member, **page})
+            urls.append({"name": name, "path": path, "client": member, "target_p95": PAGE_P95_MS})
         with contextlib.suppress(NoReverseMatch):
             bodies, headers = booking_bodies(member, structure, room)
             urls.append(
@@ -454,6 +462,12 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
                     "targets_at": max(args.clients),
                 }
             )
+    # Issue 11: rendered for every request (--no-page-cache), a public page answers within
+    # RENDERED_P95_MS at 10 clients; the share of the ceiling is for the pages from the cache.
+    for url in urls:
+        if url.pop("public", False) and args.no_page_cache:
+            url["target_p95"] = RENDERED_P95_MS
+            url.pop("target_ratio", None)
     return urls, site
 
 
@@ -476,7 +490,7 @@ def agenda_urls(site) -> list[dict]:
     from demo import bulk
 
     anonymous = Client()
-    page = {"target_p95": PAGE_P95_MS}
+    page = {"target_p95": PAGE_P95_MS, "public": True}
     urls = [{"name": "agenda", "path": AGENDA_PATH, "client": anonymous, **page}]
     event = (
         Event.objects.filter(slug__startswith=bulk.PREFIX + "e", site=site)
@@ -555,6 +569,7 @@ def impact_urls(site) -> list[dict]:
             "path": report.get_absolute_url(),
             "client": Client(),
             "target_p95": PAGE_P95_MS,
+            "public": True,
         }
     ]
 
@@ -784,6 +799,15 @@ def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
     if load_before[0] > (os.cpu_count() or 1):
         print("Attention : la machine était déjà chargée, les mesures en pâtissent.")
     failed = [m for m in measures if m.passed is False]
+    grown: list[stats.Growth] = []
+    if args.baseline:
+        base = json.loads(Path(args.baseline).read_text())
+        grown = stats.growth(measures, base["measures"], skip=CEILING)
+        label = f"× {base.get('scale', '?')}"
+        print(f"\nComparé à {args.baseline} ({base.get('date', '?')}, échelle {label[2:]}) :\n")
+        print(stats.format_growth(grown, label))
+        print()
+        failed += [g for g in grown if not g.passed]
     print(
         "Objectifs : "
         + (
@@ -810,6 +834,11 @@ def run_bench(args: argparse.Namespace, database: str, cache_dir: str) -> int:
         "load_average_after": _load(),
         "measures": [m.as_dict() for m in measures],
         "table": table,
+        "baseline": args.baseline,
+        "growth": [
+            {**asdict(g), "p95_ratio": g.p95_ratio, "cost_ratio": g.cost_ratio, "passed": g.passed}
+            for g in grown
+        ],
     }
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"Résultats écrits dans {args.output}")

@@ -109,3 +109,60 @@ def format_table(measures: list[Measure]) -> str:
 
 def _separator(header: str) -> str:
     return "|" + "---|" * (header.count("|") - 1)
+
+
+# Issue 11: with ten times the data, each page's cost stays within this many times its cost at 1×.
+GROWTH_LIMIT = 1.5
+
+
+@dataclass
+class Growth:
+    """One row measured on two data sets: the p95 and requests/s of the larger one against
+    the baseline's (a run of the same row at the same concurrency, e.g. at scale 1)."""
+
+    name: str
+    clients: int
+    base_p95: float
+    p95: float
+    base_rps: float
+    rps: float
+
+    @property
+    def p95_ratio(self) -> float:
+        return self.p95 / self.base_p95 if self.base_p95 > 0 else math.inf
+
+    @property
+    def cost_ratio(self) -> float:
+        """Time a request costs, from the throughput: base req/s over these req/s."""
+        return self.base_rps / self.rps if self.rps > 0 else math.inf
+
+    @property
+    def passed(self) -> bool:
+        return self.p95_ratio <= GROWTH_LIMIT and self.cost_ratio <= GROWTH_LIMIT
+
+
+def growth(measures: list[Measure], baseline: list[dict], skip: str = "") -> list[Growth]:
+    """The rows of `measures` also in `baseline` (Measure.as_dict() rows of an earlier run),
+    matched on name and concurrency; `skip` names a row left out (the ceiling, the same code)."""
+    base = {(row["name"], row["clients"]): row for row in baseline}
+    rows = []
+    for m in measures:
+        old = base.get((m.name, m.clients))
+        if old is None or m.name == skip or m.seconds <= 0:
+            continue
+        rows.append(Growth(m.name, m.clients, old["p95"], m.p95, old["rps"], m.rps))
+    return rows
+
+
+def format_growth(rows: list[Growth], base_label: str) -> str:
+    header = (
+        f"| page | clients | p95 ms ({base_label}) | p95 ms | × p95 | req/s ({base_label}) "
+        f"| req/s | × coût | ≤ {GROWTH_LIMIT:g}× |"
+    )
+    lines = [header, _separator(header)]
+    for g in rows:
+        lines.append(
+            f"| {g.name} | {g.clients} | {g.base_p95:.1f} | {g.p95:.1f} | {g.p95_ratio:.2f} "
+            f"| {g.base_rps:.1f} | {g.rps:.1f} | {g.cost_ratio:.2f} | {_mark(g.passed)} |"
+        )
+    return "\n".join(lines)

@@ -68,6 +68,26 @@ def test_table_is_markdown_with_one_row_per_measure():
     assert json.dumps(page.as_dict())  # serialisable for bench/last.json
 
 
+def test_a_row_on_ten_times_the_data_is_compared_with_its_baseline_run():
+    base = [
+        stats.from_latencies("plafond", "/healthz", 10, [1.0] * 1000, 10.0, 0).as_dict(),
+        stats.from_latencies("annuaire", "/lieux/", 10, [60.0] * 1000, 10.0, 0).as_dict(),
+        stats.from_latencies("agenda", "/agenda/", 10, [50.0] * 1000, 10.0, 0).as_dict(),
+    ]
+    now = [
+        stats.from_latencies("plafond", "/healthz", 10, [1.0] * 1000, 10.0, 0),
+        # p95 1.4× but half the throughput: the cost doubled.
+        stats.from_latencies("annuaire", "/lieux/", 10, [84.0] * 500, 10.0, 0),
+        stats.from_latencies("agenda", "/agenda/", 10, [70.0] * 800, 10.0, 0),
+        stats.from_latencies("nouvelle page", "/x/", 10, [1.0] * 10, 10.0, 0),
+    ]
+    rows = stats.growth(now, base, skip="plafond")
+    assert [(g.name, g.passed) for g in rows] == [("annuaire", False), ("agenda", True)]
+    assert rows[0].p95_ratio == pytest.approx(1.4) and rows[0].cost_ratio == pytest.approx(2)
+    lines = stats.format_growth(rows, "× 1").splitlines()
+    assert len(lines) == 4 and lines[2].endswith("| 2.00 | ❌ |")
+
+
 def test_arguments_and_production_environment(tmp_path):
     args = run.parse_args(["--clients", "50,10,10", "--duration", "3"])
     assert args.clients == [10, 50] and args.duration == 3
