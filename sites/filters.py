@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 import django_filters
@@ -86,6 +87,11 @@ def departement_choices(counts: dict[str, int], selected: str = "") -> list[tupl
         for code, name in DEPARTEMENTS
         if code in counts or code == selected
     ]
+
+
+def published_departement_choices(selected: str = "") -> list[tuple[str, str]]:
+    """departement_choices() of the published sites' counts (from the cache)."""
+    return departement_choices(published_departement_counts(), selected)
 
 
 TRUE_VALUES = {"1", "on", "true"}
@@ -180,15 +186,18 @@ class SiteFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self._departement_choices: list[tuple[str, str]] | None = None
-        # A callable: read (from the cache) only when a page shows the list or a value needs it.
-        self.filters["departement"].extra["choices"] = self.departement_choices
+        # A callable: read (from the cache) only when a page shows the list or a value needs
+        # it. A function and its argument, not a bound method: the form deep-copies its fields'
+        # choices on every request, and a method would drag this filter set along, its
+        # queryset and its data.
+        self.filters["departement"].extra["choices"] = partial(
+            published_departement_choices, str(self.data.get("departement", ""))
+        )
 
     def departement_choices(self) -> list[tuple[str, str]]:
         if self._departement_choices is None:
             selected = str(self.data.get("departement", ""))
-            self._departement_choices = departement_choices(
-                published_departement_counts(), selected
-            )
+            self._departement_choices = published_departement_choices(selected)
         return self._departement_choices
 
     def fields_key(self) -> str:

@@ -52,6 +52,12 @@ def agenda_site_choices() -> list[tuple[str, str, str]]:
     return cache.get_or_set(SITE_CHOICES_KEY, read, SITE_CHOICES_SECONDS)
 
 
+def departement_options() -> list[tuple[str, str]]:
+    """ "Nord (59)" for every département: a function, so that a form's copy of its fields (on
+    every request) does not copy the hundred choices."""
+    return [(code, f"{name} ({code})") for code, name in DEPARTEMENTS]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -97,7 +103,7 @@ class EventFilter(django_filters.FilterSet):
     departement = django_filters.ChoiceFilter(
         widget=ListSelect,
         label=_("Département"),
-        choices=[(code, f"{name} ({code})") for code, name in DEPARTEMENTS],
+        choices=departement_options,
         empty_label=_("Tous les départements"),
         field_name="site__departement",
         error_messages={"invalid_choice": INVALID_CHOICE},
