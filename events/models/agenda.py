@@ -603,7 +603,11 @@ class EventTiming(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["start"], name="eventtiming_start"),
+            # The agenda reads timings in (start, event) order, its own order (next start, then
+            # the event's key): with the event in the index, the first page is the index's first
+            # rows instead of a sort of every timing at the same hour (183 of them on the bench's
+            # ten times the data: 4.5 → 1.3 ms). `end` is read from the index for the filter.
+            models.Index(fields=["start", "event", "end"], name="eventtiming_start"),
             models.Index(fields=["end"], name="eventtiming_end"),
             models.Index(fields=["event", "start"], name="eventtiming_event_start"),
         ]
