@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,26 +30,45 @@ WHEN_CHOICES = [(UPCOMING, _("À venir")), (PAST, _("Passés"))]
 # The site filter lists the published sites that have public events, read from Django's cache:
 # a site's first event shows in the list at most this much later.
 SITE_CHOICES_SECONDS = 300
-SITE_CHOICES_KEY = "agenda:site-choices:v2"
+SITE_COUNTS_KEY = "agenda:site-counts:v1"
+SITE_CHOICES_KEY = "agenda:site-choices:v3:{departement}"
 # Above this many sites, the list shows a département's only (chosen first): a thousand options
 # are unusable in a select, and weighed 100 kB on every agenda page.
 SITE_LIST_MAX = 60
 
 
-def agenda_site_choices() -> list[tuple[str, str, str]]:
-    """(slug, "Name (commune)", département) of the published sites with a published public
-    event, by name, in one query at most once per SITE_CHOICES_SECONDS."""
+def agenda_sites() -> QuerySet[Site]:
+    """The published sites with a published public event."""
+    return Site.objects.published().filter(
+        Exists(Event.objects.published_public().filter(site=OuterRef("pk")))
+    )
 
-    def read() -> list[tuple[str, str, str]]:
-        sites = (
-            Site.objects.published()
-            .filter(Exists(Event.objects.published_public().filter(site=OuterRef("pk"))))
-            .order_by("name", "pk")
-            .values_list("slug", "name", "commune", "departement")
-        )
-        return [(slug, f"{name} ({commune})", dept) for slug, name, commune, dept in sites]
 
-    return cache.get_or_set(SITE_CHOICES_KEY, read, SITE_CHOICES_SECONDS)
+def agenda_site_counts() -> dict[str, int]:
+    """How many of those sites each département has, in one aggregate query at most once per
+    SITE_CHOICES_SECONDS: whether the list waits for a département, without reading every
+    site (ten thousand of them weighed 4 ms to unpickle on every agenda page)."""
+
+    def count() -> dict[str, int]:
+        rows = agenda_sites().order_by().values("departement").annotate(n=Count("pk"))
+        return dict(rows.values_list("departement", "n"))
+
+    return cache.get_or_set(SITE_COUNTS_KEY, count, SITE_CHOICES_SECONDS)
+
+
+def agenda_site_choices(departement: str = "") -> list[tuple[str, str]]:
+    """(slug, "Name (commune)") of those sites, by name: a département's, or every one (""),
+    in one query at most once per SITE_CHOICES_SECONDS for each."""
+
+    def read() -> list[tuple[str, str]]:
+        sites = agenda_sites()
+        if departement:
+            sites = sites.filter(departement=departement)
+        rows = sites.order_by("name", "pk").values_list("slug", "name", "commune")
+        return [(slug, f"{name} ({commune})") for slug, name, commune in rows]
+
+    key = SITE_CHOICES_KEY.format(departement=departement)
+    return cache.get_or_set(key, read, SITE_CHOICES_SECONDS)
 
 
 def departement_options() -> list[tuple[str, str]]:
@@ -150,17 +169,17 @@ class EventFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.now = now or timezone.now()
         self._site_choices: list[tuple[str, str]] | None = None
-        self.all_sites = agenda_site_choices()
         departement = str(self.data.get("departement", "")) if self.data else ""
         self.departement = departement if departement in dict(DEPARTEMENTS) else ""
+        self.few_sites = sum(agenda_site_counts().values()) <= SITE_LIST_MAX
         # Many sites and no département yet: the list waits for one (and says so).
-        self.sites_wait = len(self.all_sites) > SITE_LIST_MAX and not self.departement
+        self.sites_wait = not self.few_sites and not self.departement
         if self.sites_wait:
             self.filters["lieu"].extra["empty_label"] = _(
                 "Tous les lieux (choisissez un département pour en choisir un)"
             )
         # A list, not the method: a form field deep-copies its choices, and a bound method would
-        # drag this filter set and every site along (10 ms on an agenda of 10,000 sites).
+        # drag this filter set and its data along.
         self.filters["lieu"].extra["choices"] = self.site_choices()
 
     def site_choices(self) -> list[tuple[str, str]]:
@@ -168,27 +187,22 @@ class EventFilter(django_filters.FilterSet):
         selected one stays in the list, even when it is a published site without any (yet),
         so that a site page's link shows an empty agenda rather than an error."""
         if self._site_choices is None:
-            few = len(self.all_sites) <= SITE_LIST_MAX
-            choices = [
-                (slug, label)
-                for slug, label, departement in self.all_sites
-                if few or departement == self.departement
-            ]
+            if self.few_sites:
+                choices = agenda_site_choices()
+            elif self.departement:
+                choices = agenda_site_choices(self.departement)
+            else:
+                choices = []
             selected = str(self.data.get("lieu", "")) if self.data else ""
             if selected and selected not in {slug for slug, _label in choices}:
-                listed = {slug: label for slug, label, _departement in self.all_sites}
                 site = (
-                    (selected, listed[selected])
-                    if selected in listed
-                    else Site.objects.published()
+                    Site.objects.published()
                     .filter(slug=selected)
                     .values_list("slug", "name", "commune")
                     .first()
                 )
-                if site and len(site) == 3:
-                    site = (site[0], f"{site[1]} ({site[2]})")
                 if site:
-                    choices = [*choices, site]
+                    choices = [*choices, (site[0], f"{site[1]} ({site[2]})")]
             self._site_choices = choices
         return self._site_choices
 
