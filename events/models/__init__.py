@@ -430,8 +430,15 @@ class Booking(models.Model):
 
     ACTIVE_STATUSES = (Status.PENDING.value, Status.CONFIRMED.value)
 
+    # The space, site, structure and author are indexed with the start (Meta.indexes), which
+    # serves their lookups too: an index of their own would be redundant, and PostgreSQL used
+    # the space's alone for a week of a room, reading its three years of bookings.
     space = models.ForeignKey(
-        Space, verbose_name=_("espace"), on_delete=models.PROTECT, related_name="bookings"
+        Space,
+        verbose_name=_("espace"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        db_index=False,
     )
     # Copied from space.site so that scoping ("bookings of my sites") needs no join.
     site = models.ForeignKey(
@@ -440,6 +447,7 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="bookings",
         editable=False,
+        db_index=False,
     )
     structure = models.ForeignKey(
         Structure,
@@ -448,6 +456,7 @@ class Booking(models.Model):
         related_name="bookings",
         null=True,
         blank=True,
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -472,6 +481,7 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="bookings",
+        db_index=False,
     )
     start = models.DateTimeField(_("début"))
     end = models.DateTimeField(_("fin"))
