@@ -84,12 +84,10 @@ def _database_options(extra_env: dict[str, str]) -> dict:
     return json.loads(result.stdout)
 
 
-def test_postgres_prepares_statements_on_the_server_unless_told_not_to():
+def test_postgres_prepares_statements_on_the_server_only_when_asked():
     url = {"DATABASE_URL": "postgres://app@db.example.org:5432/interstices"}
-    assert _database_options(url)["server_side_binding"]
-    assert not _database_options({**url, "DATABASE_PREPARED_STATEMENTS": "false"}).get(
-        "server_side_binding"
-    )
+    assert not _database_options(url).get("server_side_binding")
+    assert _database_options({**url, "DATABASE_PREPARED_STATEMENTS": "true"})["server_side_binding"]
     sqlite = {"DATABASE_URL": "sqlite:///tmp/x.sqlite3", "DATABASE_PREPARED_STATEMENTS": "true"}
     assert "server_side_binding" not in _database_options(sqlite)
 

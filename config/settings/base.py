@@ -95,12 +95,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters travel apart from the SQL (server-side binding), and a statement that a
-    # connection runs a fifth time is prepared, so PostgreSQL neither parses nor plans it again:
-    # planning was 1-4 ms of a page's queries, and `make bench` serves the public and booking
-    # pages 5-35 % faster with it. DATABASE_PREPARED_STATEMENTS=false behind a pooler in
-    # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Opt-in (issue 11): parameters travel apart from the SQL (server-side binding), and a
+    # statement that a connection runs a fifth time is prepared, so PostgreSQL neither parses
+    # nor plans it again (about 2 ms of a page's queries on the bench). Off by default: behind
+    # a pooler in transaction mode (PgBouncer before 1.21) prepared statements break, and the
+    # pages meet their targets without them.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", False):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 5}
         )

@@ -1,4 +1,4 @@
-"""Server-side prepared statements (DATABASE_PREPARED_STATEMENTS, on by default) and migrations."""
+"""Server-side prepared statements (DATABASE_PREPARED_STATEMENTS, opt-in) and migrations."""
 
 import threading
 
@@ -26,7 +26,7 @@ def _on_another_connection(sql: str) -> None:
 
 @pytest.fixture
 def prepared_statements():
-    """The connection as DATABASE_PREPARED_STATEMENTS=true opens it (on by default)."""
+    """The connection as DATABASE_PREPARED_STATEMENTS=true opens it (opt-in, off by default)."""
     options = connection.settings_dict.setdefault("OPTIONS", {})
     saved = dict(options)
     options.update(server_side_binding=True, prepare_threshold=5)
