@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,13 +171,6 @@ def _surface_held(site: Site, occupying: QuerySet[Occupancy]) -> Decimal:
         total=Sum("surface")
     )["total"]
     return total or Decimal(0)
-
-
-def picture_from_cache(user) -> bool:
-    """Whether a site page's occupant picture comes from Django's cache for this user (anonymous
-    visitors, for SITE_OCCUPANTS_CACHE_SECONDS): logged-in users always get it fresh. The page
-    then reads the occupied surface with the site (with_occupied_surface) only when it is fresh."""
-    return bool(settings.SITE_OCCUPANTS_CACHE_SECONDS) and not user.is_authenticated
 
 
 def with_occupied_surface(queryset: QuerySet[Site]) -> QuerySet[Site]:

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from occupants.selectors import picture_from_cache, with_occupied_surface
+from core import sections
+from occupants.selectors import with_occupied_surface
 from sites import selectors
 from sites.departements import departement_name
 from sites.models import Funding, Site, Space
@@ -16,9 +17,10 @@ from sites.page_cache import public_page
 
 def site_detail_queryset(user) -> QuerySet[Site]:
     """The published site with what its page shows; the occupied surface (read by the occupant
-    picture) only for a user who gets that picture fresh rather than from the cache."""
+    picture) only for a user who gets that picture fresh rather than from the cache
+    (core.sections)."""
     sites = Site.objects.published()
-    if not picture_from_cache(user):
+    if not sections.from_cache(user):
         sites = with_occupied_surface(sites)
     return sites.select_related("owner", "operator").prefetch_related(
         Prefetch("spaces", queryset=Space.objects.order_by("level", "name")),

@@ -205,9 +205,9 @@ CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
 # The map's clusters (sites.selectors.site_map), computed over every site in view (0: off).
 MAP_CLUSTER_CACHE_SECONDS = env_int("MAP_CLUSTER_CACHE_SECONDS", 60, minimum=0)
-# A site page's occupants section (figures, sector chart, public structures) for anonymous
-# visitors, computed over every current occupant of the site (0: off).
-SITE_OCCUPANTS_CACHE_SECONDS = env_int("SITE_OCCUPANTS_CACHE_SECONDS", 300, minimum=0)
+# A site page's sections computed by other apps (occupants: figures over every current occupant;
+# next events, open calls, impact reports) for anonymous visitors (core.sections; 0: off).
+SITE_SECTIONS_CACHE_SECONDS = env_int("SITE_SECTIONS_CACHE_SECONDS", 300, minimum=0)
 # The home page's totals (number of sites, open sites, surface), computed over every published
 # site (0: off).
 HOME_TOTALS_CACHE_SECONDS = env_int("HOME_TOTALS_CACHE_SECONDS", 300, minimum=0)

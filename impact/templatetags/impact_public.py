@@ -8,22 +8,32 @@
 from __future__ import annotations
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
+from core import sections
 from impact.models import ImpactReport
 from sites.models import Site
 
 register = template.Library()
+TEMPLATE = "impact/_site_link.html"
 
 
-@register.inclusion_tag("impact/_site_link.html")
-def site_impact_link(site: Site) -> dict:
-    latest = (
-        ImpactReport.objects.published()
-        .filter(site=site)
-        .only("pk", "slug", "title", "period_start", "period_end", "site_id")
-        .order_by("-period_end", "pk")
-        .first()
-    )
-    if latest is not None:
-        latest.site = site  # get_absolute_url reads the site's slug: no second query
-    return {"site": site, "latest": latest}
+@register.simple_tag(takes_context=True)
+def site_impact_link(context: template.Context, site: Site) -> SafeString:
+    """The link to the site's latest published report, if any (for an anonymous visitor from
+    the cache, core.sections)."""
+
+    def render() -> str:
+        latest = (
+            ImpactReport.objects.published()
+            .filter(site=site)
+            .only("pk", "slug", "title", "period_start", "period_end", "site_id")
+            .order_by("-period_end", "pk")
+            .first()
+        )
+        if latest is not None:
+            latest.site = site  # get_absolute_url reads the site's slug: no second query
+        return render_to_string(TEMPLATE, {"site": site, "latest": latest})
+
+    return sections.section(context.get("request"), f"impact:{site.pk}:{site.slug}", render)

@@ -109,7 +109,7 @@ def test_site_page_shows_the_occupied_surface_whether_the_picture_is_cached_or_n
 ):
     """With the occupants section cached, an anonymous visitor's page reads the site without
     the occupied surface; the picture, when it is made, reads it in a query of its own."""
-    settings.SITE_OCCUPANTS_CACHE_SECONDS = 60 if cached else 0
+    settings.SITE_SECTIONS_CACHE_SECONDS = 60 if cached else 0
     cache.clear()
     assert f"300{NBSP}m²" in page(client, gabriel)
     assert f"300{NBSP}m²" in page(client, gabriel)
@@ -248,7 +248,7 @@ def test_no_note_about_unlisted_structures_when_all_are_public(client):
 def test_anonymous_visitors_get_the_occupants_section_from_the_cache_until_it_expires(
     client, settings
 ):
-    settings.SITE_OCCUPANTS_CACHE_SECONDS = 60
+    settings.SITE_SECTIONS_CACHE_SECONDS = 60
     cache.clear()
     site = SiteFactory(name="Lieu en cache", slug="lieu-en-cache")
     occupy(make_structure("Première occupante"), site)
