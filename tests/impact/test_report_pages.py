@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from impact import reports
-from impact.models import DeclaredFigure, ImpactReport, Status, Valence
+from impact.models import DeclaredFigure, ImpactReport, Observation, Status, Valence
 from tests.factories import OrganisationFactory, UserFactory
 from tests.impact.reports_support import (
     draft,
@@ -125,6 +125,31 @@ def test_observations_are_grouped_by_level_with_negative_effects_shown(client):
     assert "« On se connaît tous maintenant. »" in html and "— occupante" in html
     assert "<details" in html and "Le bruit des soirées gêne des voisins." in html
     assert "Habitant·e·s du quartier" in html
+
+
+def test_a_changed_observation_or_draft_figure_shows_at_once_though_cards_are_cached(client):
+    """The observation cards and the charts are cached under every value they show (and the
+    figures' digest): a change made behind their back (QuerySet.update, no signal) shows on
+    the next page, in each language."""
+    site, manager = managed_site()
+    host_structure(site)
+    first = observation(site)
+    report = draft(site, manager)
+    client.force_login(manager)
+    url = reverse("impact_reports:preview", args=[report.pk])
+    html = client.get(url).content.decode()
+    assert "Nouveau récit" not in html and "intensité 4 sur 5" in html
+    Observation.objects.filter(pk=first.pk).update(narrative="Nouveau récit", intensity=2)
+    html = client.get(url).content.decode()
+    assert "Nouveau récit" in html and "intensité 2 sur 5" in html
+    charts_before = re.findall(r"<svg.*?</svg>", html, re.S)
+    host_structure(site)  # the draft's live figures, hence its charts' digest, change
+    charts_after = re.findall(r"<svg.*?</svg>", client.get(url).content.decode(), re.S)
+    assert charts_before and charts_after != charts_before
+    with translation.override("en"):
+        client.cookies["django_language"] = "en"
+        html = client.get(url).content.decode()
+    assert "intensity 2 out of 5" in html
 
 
 def test_declared_figures_are_shown_apart_with_their_source(client):
