@@ -53,7 +53,9 @@ CEILING = "plafond (/healthz)"
 PAGE_P95_MS = 150.0
 # Issue 11: the public pages rendered for every request (--no-page-cache), at 10 clients.
 RENDERED_P95_MS = 100.0
-BOOKING_P95_MS = 200.0
+# Issue 11 (after issue 4's 200 ms at 50 clients, set for the speed layer it removed): booking
+# creation at 10 clients.
+BOOKING_P95_MS = 250.0
 CEILING_SHARE = 0.40
 BENCH_USER = "banc-essai@example.org"
 # Issue 14: impact.figures.site_figures for the busiest site (40 structures, 20,000 bookings),
@@ -456,10 +458,8 @@ def pick_urls(args: argparse.Namespace) -> tuple[list[dict], object]:
                     "client": member,
                     "bodies": bodies,
                     "headers": headers,
-                    # Issue 4: booking creation is measured at 50 clients, p95 ≤ 200 ms.
-                    "clients": [max(args.clients)],
+                    # Measured at every concurrency, held to BOOKING_P95_MS at the lowest.
                     "target_p95": BOOKING_P95_MS,
-                    "targets_at": max(args.clients),
                 }
             )
     # Issue 11: rendered for every request (--no-page-cache), a public page answers within
