@@ -297,6 +297,9 @@ INVITATION_VALID_DAYS = 7
 # The names and e-mails of an event's registrations are erased this long after the event
 # (manage.py purge_registrations); the counts of places stay.
 REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 90, minimum=1)
+# An account whose address was never verified is deleted this long after sign-up, unless other
+# rows point to it (manage.py purge_unverified_accounts).
+UNVERIFIED_ACCOUNT_DAYS = env_int("UNVERIFIED_ACCOUNT_DAYS", 30, minimum=1)
 
 LOGGING = {
     "version": 1,
