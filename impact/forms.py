@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.honeypot import HoneypotForm
 from events.forms import date_input
 from events.models import Public
 from impact import services
@@ -236,10 +237,11 @@ INTENSITY_CHOICES = [
 ]
 
 
-class QuestionnaireAnswerForm(forms.Form):
+class QuestionnaireAnswerForm(HoneypotForm):
     """Who answers, then for each of the twelve indicators (all optional): the effect
     observed, its intensity, a short text and a quote. An indicator with any field filled in
-    must have its effect, intensity and text."""
+    must have its effect, intensity and text. Anyone may send it: it carries the robots' trap
+    (core.honeypot)."""
 
     public = forms.ChoiceField(
         label=_("Vous êtes"),

@@ -3,7 +3,8 @@ indicators they choose, anonymously unless they attach their account. Each answe
 becomes a draft observation that the site's managers validate (impact.services).
 
 Open only on a published site whose questionnaire is open; otherwise a 404. Answers are
-limited per client IP (accounts.throttle), since anyone may send them.
+limited per client IP (accounts.throttle), since anyone may send them, and the form carries
+the robots' trap (core.honeypot).
 """
 
 from __future__ import annotations

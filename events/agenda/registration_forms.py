@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.honeypot import HoneypotForm
 from events.models import Public
 from events.models.registrations import MAX_PLACES
 
@@ -12,7 +13,9 @@ from events.models.registrations import MAX_PLACES
 MAX_ATTENDANCE = 100_000
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HoneypotForm):
+    """Anyone may register: the form carries the robots' trap (core.honeypot)."""
+
     name = forms.CharField(
         label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )

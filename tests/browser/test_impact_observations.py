@@ -63,6 +63,20 @@ def test_a_questionnaire_with_a_missing_intensity_shows_its_errors(
     assert not QuestionnaireResponse.objects.exists()
 
 
+def test_the_keyboard_and_screen_readers_skip_the_robot_trap(make_page, transactional_db):
+    site = SiteFactory(name="La Fabrique", slug="la-fabrique")
+    Questionnaire.objects.create(site=site, is_open=True)
+    page = make_page()
+    page.goto("/lieux/la-fabrique/questionnaire/")
+    page.locator("summary").last.focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Envoyer mes réponses")).to_be_focused()
+    expect(page.get_by_role("textbox", name="Laissez ce champ vide")).to_have_count(0)
+    # Visually hidden the project's way: a 1 px clipped box, nothing to see.
+    trap = page.locator("#id_website").locator("xpath=..")
+    assert trap.bounding_box()["width"] <= 1 and trap.bounding_box()["height"] <= 1
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_manager_records_an_observation_and_validates_it(
     make_page, live_server, transactional_db, width

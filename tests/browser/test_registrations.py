@@ -62,3 +62,15 @@ def test_cancelling_works_without_javascript(make_page, event):
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscription annulée")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
+
+
+def test_the_keyboard_and_screen_readers_skip_the_robot_trap(make_page, event):
+    page = make_page()
+    page.goto(f"/agenda/{event.slug}/inscription/")
+    page.get_by_label("Vous venez plutôt en tant que… (facultatif)").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="M'inscrire")).to_be_focused()
+    expect(page.get_by_role("textbox", name="Laissez ce champ vide")).to_have_count(0)
+    # Visually hidden the project's way: a 1 px clipped box, nothing to see.
+    trap = page.locator("#id_website").locator("xpath=..")
+    assert trap.bounding_box()["width"] <= 1 and trap.bounding_box()["height"] <= 1

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from events.agenda import registrations as service
 from events.agenda.registration_emails import cancel_url
 from events.models import Attendance, Event, Public, Registration
+from tests.core.honeypot_support import assert_hidden_from_people
 from tests.events.registration_support import open_event
 from tests.factories import UserFactory
 
@@ -301,6 +302,38 @@ def test_one_client_ip_is_capped_whatever_the_addresses(client, w, settings):
         REMOTE_ADDR="192.0.2.8",
     )
     assert other.status_code == 200 and Registration.objects.count() == 4
+
+
+def test_a_filled_in_robot_trap_registers_nobody_and_sends_nothing(
+    client, w, django_capture_on_commit_callbacks
+):
+    event = open_event(w)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("register", slug=event.slug),
+            {"name": "Zoé", "email": "zoe@example.org", "places": 1, "website": "spam"},
+        )
+    body = text(response)
+    assert response.status_code == 200
+    assert "error-summary" in body and "Votre envoi n'a pas pu être enregistré" in body
+    assert not Registration.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_registration_with_the_trap_left_empty_is_made_as_usual(client, w):
+    event = open_event(w)
+    response = client.post(
+        url("register", slug=event.slug),
+        {"name": "Zoé", "email": "zoe@example.org", "places": 1, "website": ""},
+    )
+    assert "Inscription confirmée" in text(response)
+    assert Registration.objects.get().email == "zoe@example.org"
+
+
+def test_the_registration_trap_is_out_of_the_tab_order_and_hidden_from_screen_readers(client, w):
+    event = open_event(w)
+    assert_hidden_from_people(text(client.get(url("register", slug=event.slug))))
 
 
 def test_the_page_of_an_event_not_open_says_why_and_has_no_form(client, w):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from impact.models import Evidence, Observation, Questionnaire, QuestionnaireResponse, Status
+from tests.core.honeypot_support import assert_hidden_from_people
 from tests.factories import SiteFactory, UserFactory
 from tests.impact.observation_support import open_questionnaire
 
@@ -178,6 +179,29 @@ def test_answers_are_throttled_per_client_ip(client, cast, settings):
     # Another address is not held back.
     other = client.post(answer_url(cast.site_a), answers(), REMOTE_ADDR="192.0.2.77")
     assert other.status_code == 302
+
+
+def test_a_filled_in_robot_trap_saves_nothing_and_shows_the_form_with_a_neutral_error(client, cast):
+    open_questionnaire(cast.site_a)
+    response = client.post(answer_url(cast.site_a), answers(website="https://spam.example"))
+    assert response.status_code == 400
+    body = text(response)
+    assert "Votre envoi n'a pas pu être enregistré" in body
+    assert 'name="public"' in body and "spam.example" not in body
+    assert not QuestionnaireResponse.objects.exists()
+    assert not Observation.objects.exists()
+
+
+def test_an_answer_with_the_trap_left_empty_is_saved_as_usual(client, cast):
+    open_questionnaire(cast.site_a)
+    response = client.post(answer_url(cast.site_a), answers(website=""))
+    assert response.status_code == 302
+    assert Observation.objects.count() == 2
+
+
+def test_the_robot_trap_is_out_of_the_tab_order_and_hidden_from_screen_readers(client, cast):
+    open_questionnaire(cast.site_a)
+    assert_hidden_from_people(text(client.get(answer_url(cast.site_a))))
 
 
 def test_manager_validates_a_questionnaire_answer(client, cast):
