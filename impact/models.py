@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ChoiceListField
 from events.models.agenda import Event, Public, PublicsField
 from occupants.models import (
     ATTACHMENT_EXTENSIONS,
@@ -177,32 +178,6 @@ class Evidence(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", _("Questionnaire")
     COUNT = "comptage", _("Comptage")
     DOCUMENT = "document", _("Document")
-
-
-class ChoiceListField(models.JSONField):
-    """A list of values of a fixed list, stored as JSON (no ArrayField on SQLite), like
-    events.models.PublicsField."""
-
-    def __init__(self, *args, choices_of=None, **kwargs) -> None:
-        self.choices_of = choices_of
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("choices_of", None)
-        return name, path, args, kwargs
-
-    def validate(self, value, model_instance) -> None:
-        super().validate(value, model_instance)
-        valid = {value for value, _label in self.choices_of} if self.choices_of else None
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ValidationError(_("Choisissez dans la liste."), code="invalid")
-        if valid is not None and not set(value) <= valid:
-            raise ValidationError(_("Choisissez dans la liste."), code="invalid")
-        if len(set(value)) != len(value):
-            raise ValidationError(_("Chaque choix ne compte qu'une fois."), code="invalid")
 
 
 def evidence_path(instance, filename: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxValueValidator, URLValidator
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.db import DateTimeRange, PostgresExclusionConstraint
+from core.fields import ChoiceListField
 from core.images import SafeImageField, sync_thumbnail
 from occupants.models import Occupancy, Structure, member_structures
 from occupants.validators import PHONE_VALIDATOR
@@ -54,33 +54,17 @@ class Public(models.TextChoices):
     VOLUNTEERS = "benevoles", _("Bénévoles")
 
 
-class PublicsField(models.JSONField):
-    """A list of Public values, stored as JSON (no ArrayField on SQLite) and edited as
-    checkboxes."""
+class PublicsField(ChoiceListField):
+    """A list of Public values (core.fields.ChoiceListField), worded for publics."""
+
+    default_error_messages = {
+        "not_in_list": _("Choisissez les publics dans la liste."),
+        "repeated": _("Chaque public ne compte qu'une fois."),
+    }
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
+        kwargs.setdefault("choices_of", Public.choices)
         super().__init__(*args, **kwargs)
-
-    def validate(self, value, model_instance) -> None:
-        super().validate(value, model_instance)
-        valid = set(Public.values)
-        if not isinstance(value, list) or not all(
-            isinstance(item, str) and item in valid for item in value
-        ):
-            raise ValidationError(_("Choisissez les publics dans la liste."), code="invalid")
-        if len(set(value)) != len(value):
-            raise ValidationError(_("Chaque public ne compte qu'une fois."), code="invalid")
-
-    def formfield(self, **kwargs):
-        return forms.MultipleChoiceField(
-            choices=Public.choices,
-            required=not self.blank,
-            label=self.verbose_name,
-            help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple,
-        )
 
 
 def events_visible_to(user) -> Q:
