@@ -11,6 +11,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.honeypot import HoneypotForm
 from core.images import reencode_image
 from occupants.calls import services as calls_services
 from occupants.models import (
@@ -28,7 +29,10 @@ from sites.models import Space
 TOO_BIG = _("Le fichier dépasse %(max)s Mo.")
 
 
-class SignupForm(forms.Form):
+class SignupForm(HoneypotForm):
+    # The trap (core.honeypot) comes last, next to the button.
+    field_order = ("full_name", "email", "password1", "password2")
+
     full_name = forms.CharField(
         label=_("Nom complet"),
         max_length=150,

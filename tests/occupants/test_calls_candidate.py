@@ -110,6 +110,18 @@ def test_signup_refuses_a_weak_password(client, cast):
     assert not User.objects.filter(email="new@example.org").exists()
 
 
+def test_a_signup_with_the_trap_filled_in_creates_no_account_and_sends_nothing(client, db):
+    response = client.post(reverse("calls:signup"), signup_data(website="http://spam.example"))
+    assert response.status_code == 200
+    assert "Votre envoi n'a pas pu être enregistré" in text(response)
+    assert not User.objects.filter(email="nina@example.org").exists()
+    assert mail.outbox == []
+    html = response.content.decode()
+    # The trap is the form's last field, out of the tab order and hidden from screen readers.
+    assert html.index('name="password2"') < html.index('name="website"')
+    assert 'name="website"' in html and 'tabindex="-1"' in html and 'aria-hidden="true"' in html
+
+
 def test_signup_ignores_an_offsite_next(client, db):
     response = client.post(reverse("calls:signup"), signup_data(next="https://evil.example.com/"))
     assert response["Location"] == (
