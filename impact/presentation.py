@@ -19,10 +19,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.cachekeys import digest
 from core.charts import Chart, format_value, make_chart
 from events.models.agenda import Public
 from impact.models import ImpactReport, Observation, Valence, indicators_of
-from sites.filters import digest
 
 INTENSITY_MAX = 5
 

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.cachekeys import digest, fields_key
 from occupants import selectors
 from occupants.filters import StructureFilter
-from sites.filters import digest, fields_key
 from sites.page_cache import public_page
 from sites.pagination import BoundedPaginator
 

@@ -6,11 +6,9 @@ in French and left out, the valid filters still apply, and nothing is echoed bac
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -19,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.cachekeys import digest, fields_key
 from core.widgets import ListSelect
 from sites.departements import DEPARTEMENTS
 from sites.models import LARGEST_FIRST, NEWEST_FIRST, Site, Space
@@ -45,19 +44,6 @@ DEFAULT_ORDERING = SORTS["name"]
 # read from Django's cache: a newly published site shows in the list at most this much later.
 DEPARTEMENT_COUNTS_SECONDS = 300
 DEPARTEMENT_COUNTS_KEY = "directory:departement-counts"
-
-
-def digest(value) -> str:
-    """A short digest of a value's repr, for a cache key."""
-    return hashlib.md5(repr(value).encode(), usedforsecurity=False).hexdigest()[:12]
-
-
-def fields_key(form, **read) -> str:
-    """A cache key for the HTML of a filter form's fields: each field's value (its errors
-    follow from it) and whatever else the fields read (`read`: e.g. a digest of choices that
-    change). Rendering a filter form's widgets is a third of a directory page's cost."""
-    values = ((name, str(form.data.get(name, ""))) for name in form.fields)
-    return urlencode([*values, *sorted(read.items())])
 
 
 def published_departement_counts() -> dict[str, int]:

@@ -16,11 +16,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cachekeys import digest, fields_key
 from core.widgets import ListSelect
 from events.models import Event, EventTiming, Public
 from events.rules import local_tz
 from sites.departements import DEPARTEMENTS
-from sites.filters import INVALID_CHOICE, FlagFilter, digest, fields_key
+from sites.filters import INVALID_CHOICE, FlagFilter
 from sites.models import Site
 
 CHILDREN_MAX_AGE = 12

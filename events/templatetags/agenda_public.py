@@ -15,10 +15,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from core import sections
+from core.cachekeys import digest
 from core.text import ordinal_day
 from events.formatting import local
 from events.models import Event
-from sites.filters import digest
 from sites.models import Site
 
 register = template.Library()
