@@ -22,6 +22,7 @@ from core.files import (  # noqa: F401
     validate_attachment,
 )
 from core.images import SafeImageField, sync_thumbnail
+from core.lists import ListItem
 from core.text import localized
 from occupants.validators import PHONE_VALIDATOR, validate_pdf, validate_siret
 from sites.models import POSTAL_CODE_VALIDATOR, Site, Space
@@ -38,31 +39,13 @@ def departement_from_postal_code(postal_code: str) -> str:
     return postal_code[:2]
 
 
-class Sector(models.Model):
+class Sector(ListItem):
     """A line of the shared list of activity sectors: data rows that managers extend, so their
     names are translated by a field rather than by the catalogue."""
 
-    name = models.CharField(_("nom"), max_length=100, unique=True)
-    name_en = models.CharField(
-        _("nom en anglais"),
-        max_length=100,
-        blank=True,
-        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
-    )
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
-
-    class Meta:
+    class Meta(ListItem.Meta):
         verbose_name = _("secteur d'activité")
         verbose_name_plural = _("secteurs d'activité")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """The name in the active language (core.text.localized)."""
-        return localized(self.name, self.name_en)
 
 
 def member_structures(user, structure: str = "") -> Q:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organisation
-from core.db import InSubquery
+from core.db import InSubquery, coordinates_valid
 from core.images import Photo, SafeImageField, sync_thumbnail
-from core.text import localized
+from core.lists import ListItem
 
 DEPARTEMENT_VALIDATOR = RegexValidator(
     r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$",
@@ -48,30 +48,12 @@ def format_months(months: int) -> str:
     return ngettext("%(n)d an", "%(n)d ans", years) % {"n": years}
 
 
-class Equipment(models.Model):
+class Equipment(ListItem):
     """A line of the shared equipment list: data rows, translated by a field."""
 
-    name = models.CharField(_("nom"), max_length=100, unique=True)
-    name_en = models.CharField(
-        _("nom en anglais"),
-        max_length=100,
-        blank=True,
-        help_text=_("Affiché sur les pages en anglais ; à défaut, le nom français."),
-    )
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
-
-    class Meta:
+    class Meta(ListItem.Meta):
         verbose_name = _("équipement")
         verbose_name_plural = _("équipements")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """The name in the active language (core.text.localized)."""
-        return localized(self.name, self.name_en)
 
 
 def _nobody(site: str) -> Q:
@@ -316,12 +298,7 @@ class Site(ReceptionFields, models.Model):
                 name="site_surface_positive",
                 violation_error_message=_("La surface totale doit être positive."),
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90)
-                & Q(longitude__gte=-180, longitude__lte=180),
-                name="site_coordinates_valid",
-                violation_error_message=_("Les coordonnées sont hors limites."),
-            ),
+            coordinates_valid("site_coordinates_valid"),
             models.CheckConstraint(
                 condition=Q(total_project_cost__isnull=True) | Q(total_project_cost__gte=0),
                 name="site_project_cost_positive",
