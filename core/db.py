@@ -19,8 +19,9 @@ from time import sleep
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, DateTimeRangeField
 from django.db import OperationalError, connections, migrations, transaction
-from django.db.models import Func, Lookup, QuerySet
+from django.db.models import CheckConstraint, Func, Lookup, Q, QuerySet
 from django.db.models.lookups import In
+from django.utils.translation import gettext_lazy as _
 
 
 class DateRange(Func):
@@ -152,3 +153,13 @@ class IntegerFieldIn(In):
                 or ((low is None or value >= low) and (high is None or value <= high))
             ]
         return super().process_rhs(compiler, connection)
+
+
+def coordinates_valid(name: str) -> CheckConstraint:
+    """A place's `latitude` and `longitude` within the globe's bounds (sites, vacant buildings)."""
+    return CheckConstraint(
+        condition=Q(latitude__gte=-90, latitude__lte=90)
+        & Q(longitude__gte=-180, longitude__lte=180),
+        name=name,
+        violation_error_message=_("Les coordonnées sont hors limites."),
+    )

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from core.db import coordinates_valid
 from core.files import ATTACHMENT_EXTENSIONS, private_storage, validate_attachment
 from core.images import Photo, SafeImageField
 from core.validators import PHONE_VALIDATOR
@@ -219,12 +220,7 @@ class VacantBuilding(models.Model):
                 name="vacantbuilding_surface_positive",
                 violation_error_message=_("La surface doit être positive."),
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90)
-                & Q(longitude__gte=-180, longitude__lte=180),
-                name="vacantbuilding_coordinates_valid",
-                violation_error_message=_("Les coordonnées sont hors limites."),
-            ),
+            coordinates_valid("vacantbuilding_coordinates_valid"),
         ]
 
     def __str__(self) -> str:
