@@ -7,6 +7,7 @@ Security Policy violation, a JavaScript error, a failed request to the app or a 
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -155,6 +156,8 @@ def make_page(browser, live_server, transactional_db, request):
     problems = PageProblems(origin=live_server.url)
     request.node.stash[PROBLEMS] = problems
     contexts = []
+    pages: list[Page] = []
+    in_flight: set[Request] = set()
 
     def make(**options) -> Page:
         # French browser: headless Chromium asks for en-US, which LocaleMiddleware would honour.
@@ -173,9 +176,21 @@ def make_page(browser, live_server, transactional_db, request):
         page.on("console", problems.on_console)
         page.on("pageerror", problems.on_page_error)
         page.on("response", problems.on_response)
+        page.on("request", lambda sent: in_flight.add(sent))
+        page.on("requestfinished", lambda done: in_flight.discard(done))
+        page.on("requestfailed", lambda failed: in_flight.discard(failed))
+        pages.append(page)
         return page
 
     yield make
+    # A request still being served (a map's data, an htmx update) would hold the database while
+    # the test's data is flushed: PostgreSQL then ends the flush in a deadlock. Let them end.
+    deadline = time.monotonic() + 5
+    while in_flight and pages and time.monotonic() < deadline:
+        try:
+            pages[0].wait_for_timeout(50)
+        except Error:
+            break
     for context in contexts:
         context.close()
 
