@@ -57,6 +57,7 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
 
     # Sign up, confirm the address through the e-mailed link, log in, back to the form.
     page.get_by_role("link", name="Candidater", exact=True).click()
+    page.wait_for_url("**/inscription/**")
     assert_no_axe_violations(page)
     page.get_by_label("Nom complet").fill("Camille Candidate")
     page.get_by_label("Adresse e-mail").fill("camille@example.org")
@@ -96,6 +97,7 @@ def test_candidate_applies_manager_accepts_responsable_sees_mon_espace(
     # Submitting asks first; without the required document it is refused, then the document
     # is attached.
     page.get_by_role("link", name="Soumettre ma candidature…").click()
+    page.wait_for_url("**/soumettre/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Oui, soumettre ma candidature").click()
     expect(page.get_by_role("status")).to_contain_text("Pièces manquantes : Statuts.")

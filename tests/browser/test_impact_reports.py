@@ -70,6 +70,7 @@ def test_a_manager_writes_previews_and_publishes_a_report(page, live_server):
     assert_no_axe_violations(page)
     page.goto("/impact/gestion/rapports/")
     page.get_by_role("link", name="Publier « Bilan 2026 »").click()
+    page.wait_for_url("**/publier/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Confirmer la publication").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bilan 2026")

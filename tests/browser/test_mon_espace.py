@@ -57,6 +57,7 @@ def test_responsable_manages_the_structure_from_mon_espace(page, responsable):
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Modifier le profil d’Atelier Sérigraphie").click()
+    page.wait_for_url("**/modifier/")
     assert_no_axe_violations(page)
     page.get_by_label("SIRET").fill("123")
     page.get_by_role("button", name="Enregistrer").click()
@@ -76,6 +77,7 @@ def test_responsable_manages_the_structure_from_mon_espace(page, responsable):
     assert [s.name for s in structure.sectors.all()] == ["Arts plastiques"]
 
     page.get_by_role("link", name="Gérer les membres").click()
+    page.wait_for_url("**/membres/")
     assert_no_axe_violations(page)
     page.get_by_label("Adresse e-mail de la personne à inviter").fill("nina@example.org")
     page.get_by_label("Rôle").select_option("membre")
