@@ -673,6 +673,9 @@ class FeedToken(models.Model):
     """The secret address of a private iCalendar feed: a person's or a structure's bookings.
     Resetting it gives a new token, which kills the old address at once."""
 
+    # A person's feed is theirs alone: deleting the account (purge_unverified_accounts) deletes it.
+    deleted_with_account = True
+
     token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

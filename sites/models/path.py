@@ -305,6 +305,9 @@ class PathChange(models.Model):
 class PathDigest(models.Model):
     """The daily digest sent to a person on a day: the command sends it once a day at most."""
 
+    # A record of what was sent to this person only: it goes with the account.
+    deleted_with_account = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)

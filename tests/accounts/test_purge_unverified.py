@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
+from events.models import FeedToken
+from sites.models import PathDigest
 from tests.events.factories import BookingFactory, MemberFactory
 from tests.factories import SiteFactory, UserFactory
 
@@ -83,3 +85,18 @@ def test_the_days_can_be_overridden_and_must_be_positive(accounts):
 def test_a_second_run_finds_nothing_to_delete(accounts):
     run()
     assert "0 compte non vérifié supprimé, 3 gardés" in run()
+
+
+def test_an_account_holding_only_its_own_rows_is_deleted_with_them():
+    """A calendar feed's address and the path digests sent to a person are theirs alone: they
+    do not keep an unverified account, they go with it."""
+    lonely = unverified(400)
+    FeedToken.objects.for_user(lonely)
+    PathDigest.objects.create(user=lonely, day=timezone.localdate())
+
+    output = run()
+
+    assert not User.objects.filter(pk=lonely.pk).exists()
+    assert not FeedToken.objects.filter(user_id=lonely.pk).exists()
+    assert not PathDigest.objects.filter(user_id=lonely.pk).exists()
+    assert "1 compte non vérifié supprimé, 0 gardé" in output

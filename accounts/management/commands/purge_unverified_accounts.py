@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,8 +28,9 @@ def unverified_accounts(now, days: int):
 def holdings(user_ids: list[int]) -> dict[int, list[str]]:
     """What rows of any app point to each of these accounts, by account: a structure membership,
     an application, a booking, an event, a site it manages… Every relation to User is read from
-    the models, so one added later keeps its accounts as well. The account's own permissions and
-    groups are not counted: they go with it."""
+    the models, so one added later keeps its accounts as well. Not counted, as they go with the
+    account: its permissions and groups, and the rows of a model that declares itself the
+    account's own (`deleted_with_account = True`: a calendar feed's address, a digest's record)."""
     held: dict[int, list[str]] = {}
     if not user_ids:
         return held
@@ -37,6 +38,10 @@ def holdings(user_ids: list[int]) -> dict[int, list[str]]:
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue
         field = relation.field
+        if relation.on_delete is models.CASCADE and getattr(
+            relation.related_model, "deleted_with_account", False
+        ):
+            continue
         if relation.many_to_many:
             rows = relation.through._base_manager
             column = field.m2m_reverse_field_name()
