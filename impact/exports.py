@@ -44,6 +44,13 @@ FIGURE_ROWS: list[tuple[str, str, tuple[str, str], str]] = [
         ("site", "fee_per_m2_month"),
         "€",
     ),
+    # Absent from the figures of a report published before it was computed: left empty.
+    (
+        gettext_noop("Lieu"),
+        gettext_noop("Redevances de la période (hors charges)"),
+        ("site", "fees_total"),
+        "€",
+    ),
     (gettext_noop("Salles partagées"), gettext_noop("Salles partagées"), ("rooms", "count"), ""),
     (
         gettext_noop("Salles partagées"),

@@ -1,10 +1,12 @@
 """A site's figures for a period, derived from what the platform already holds: never typed twice.
 
 site_figures(site, start, end) follows the contract the report pages and the exports are built
-against (version 1, the shape of EMPTY below): a JSON-serialisable dict (ints, floats rounded to one
+against (version 2, the shape of EMPTY below): a JSON-serialisable dict (ints, floats rounded to one
 decimal, strings, lists, dicts), stored frozen in ImpactReport.figures when a report is
 published. Labels are the French msgids, which templates translate; shares and rates are
-percentages, or None when their denominator is zero or unknown.
+percentages, or None when their denominator is zero or unknown. Version 2 added
+site.fees_total; a report frozen at version 1 has no such key, and its readers show that figure
+as unknown (dict.get), never as 0.
 
 It reads a constant number of queries whatever the number of structures, bookings, events or
 fundings (the database counts and sums). The rooms' occupancy is events.stats's, the rule of the
@@ -14,8 +16,10 @@ on open days only (closed periods deducted), within the site's occupancy.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Lower
@@ -28,7 +32,7 @@ from events.stats import MIDNIGHT, rooms_together
 from occupants.models import Application, Call, Occupancy, OccupancySpace, Structure
 from sites.models import Funding, Site, Space, months_between
 
-VERSION = 1
+VERSION = 2
 
 
 def _number(value) -> float:
@@ -130,14 +134,15 @@ def _site(site: Site, start: date, end: date) -> dict:
         "occupied_share": _share(occupied, total),
         "surface_by_kind": by_kind,
         "fee_per_m2_month": _fee_per_m2_month(site, start, end),
+        "fees_total": _fees_total(site, start, end),
     }
 
 
-def _fee_per_m2_month(site: Site, start: date, end: date) -> float | None:
-    """The occupancies' monthly fees over the surface they hold (the average € per m² and
-    month, weighted by surface); None when no occupancy holds a space. A free occupancy
-    counts, at 0 €."""
-    per_occupancy = (
+def _with_monthly_fee(site: Site, start: date, end: date):
+    """The occupancies of the period with the surface their spaces add up to (`held`, None
+    without a space) and their monthly fee (`monthly`): the fee per m² times that surface, or
+    the fee per month as it is; charges apart."""
+    return (
         _occupancies(site, start, end)
         .annotate(held=Sum("held_spaces__space__surface"))
         .annotate(
@@ -146,12 +151,56 @@ def _fee_per_m2_month(site: Site, start: date, end: date) -> float | None:
                 default=F("fee_amount"),
             )
         )
-        .filter(held__gt=0)
     )
-    totals = per_occupancy.aggregate(fees=Sum("monthly"), surface=Sum("held"))
+
+
+def _fee_per_m2_month(site: Site, start: date, end: date) -> float | None:
+    """The occupancies' monthly fees over the surface they hold (the average € per m² and
+    month, weighted by surface); None when no occupancy holds a space. A free occupancy
+    counts, at 0 €."""
+    totals = (
+        _with_monthly_fee(site, start, end)
+        .filter(held__gt=0)
+        .aggregate(fees=Sum("monthly"), surface=Sum("held"))
+    )
     if not totals["surface"]:
         return None
     return _number(Decimal(totals["fees"] or 0) / Decimal(totals["surface"]))
+
+
+def fee_months(start: date, end: date, first_day: date, last_day: date) -> Fraction:
+    """The months of fee an occupancy from `start` to `end` owes within the period
+    [first_day, last_day] (every date included): each calendar month counts for the share of
+    its days that both cover, so 1st-15th April is 1/2, 15th-29th February 2024 15/29, a whole
+    month 1, and nothing outside the occupancy or the period. Exact (a Fraction): sixty partial
+    months add up without drift."""
+    begin, stop = max(start, first_day), min(end, last_day)
+    months = Fraction(0)
+    if begin > stop:
+        return months
+    month = begin.replace(day=1)
+    while month <= stop:
+        length = calendar.monthrange(month.year, month.month)[1]
+        month_end = month.replace(day=length)
+        covered = (min(stop, month_end) - max(begin, month)).days + 1
+        months += Fraction(covered, length)
+        month = month_end + timedelta(days=1)
+    return months
+
+
+def _fees_total(site: Site, start: date, end: date) -> float:
+    """What the occupancies' fees come to over the period, charges apart: each one's monthly
+    fee (rounded to the cent, as Occupancy.monthly_fee) times its months in the period
+    (fee_months). A free occupancy adds 0, as does one per m² that holds no space."""
+    total = Fraction(0)
+    rows = _with_monthly_fee(site, start, end).values_list("monthly", "start", "end")
+    for monthly, occupancy_start, occupancy_end in rows:
+        if not monthly:
+            continue
+        # SQLite computes the product as a float: back to the cent the agreement states.
+        fee = Decimal(monthly).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        total += Fraction(fee) * fee_months(occupancy_start, occupancy_end, start, end)
+    return _number(Decimal(total.numerator) / Decimal(total.denominator))
 
 
 def _rooms(site: Site, start: date, end: date) -> dict:
@@ -401,6 +450,7 @@ EMPTY: dict = {
         "occupied_share": None,
         "surface_by_kind": [],
         "fee_per_m2_month": None,
+        "fees_total": 0.0,
     },
     "rooms": {
         "count": 0,

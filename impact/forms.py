@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from impact.models import (
     Valence,
     indicators_of,
 )
+from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
 
 ALL_EFFECTS = [(value, label) for choices in EFFECT_TYPES.values() for value, label in choices]
 
@@ -179,28 +181,78 @@ def indicator_choices(*, blank: bool = False) -> list:
 
 
 class ObservationFilterForm(forms.Form):
-    """The list's filters (?niveau=, ?indicateur=, ?statut=); junk is ignored with a message."""
+    """The list's filters (?niveau=, ?indicateur=, ?statut=, ?effet=, ?q=); a value the form
+    refuses is reported in French and left out, the valid filters still apply."""
 
     niveau = forms.ChoiceField(
-        label=_("Niveau"), choices=[("", _("Tous")), *Level.choices], required=False
+        label=_("Niveau"),
+        choices=[("", _("Tous")), *Level.choices],
+        required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     indicateur = forms.ChoiceField(
         label=_("Indicateur"),
         choices=[("", _("Tous")), *indicator_choices()],
         required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     statut = forms.ChoiceField(
-        label=_("Statut"), choices=[("", _("Tous")), *Status.choices], required=False
+        label=_("Statut"),
+        choices=[("", _("Tous")), *Status.choices],
+        required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    effet = forms.ChoiceField(
+        label=_("Effet"),
+        choices=[("", _("Tous")), *Valence.choices],
+        required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    # One site's observations only: searching their texts reads no other site's rows.
+    q = forms.CharField(
+        label=_("Récit, mots-clés ou citation"),
+        max_length=QUERY_MAX_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."
+            ),
+            "null_characters_not_allowed": _(
+                "La recherche contient des caractères invalides : elle a été ignorée."
+            ),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
+    def values(self) -> dict:
+        """The filters that read well and are set; a refused one is left out (and reported
+        by the form's errors)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: value.strip() if isinstance(value, str) else value
+            for name, value in self.cleaned_data.items()
+            if value and (not isinstance(value, str) or value.strip())
+        }
+
     def filter(self, observations):
-        data = self.cleaned_data if self.is_valid() else {}
-        if data.get("niveau"):
+        data = self.values()
+        if "niveau" in data:
             observations = observations.filter(indicator__in=indicators_of(data["niveau"]))
-        if data.get("indicateur"):
+        if "indicateur" in data:
             observations = observations.filter(indicator=data["indicateur"])
-        if data.get("statut"):
+        if "statut" in data:
             observations = observations.filter(status=data["statut"])
+        if "effet" in data:
+            observations = observations.filter(valence=data["effet"])
+        if "q" in data:
+            text = data["q"]
+            observations = observations.filter(
+                Q(narrative__icontains=text)
+                | Q(keywords__icontains=text)
+                | Q(quote__icontains=text)
+            )
         return observations
 
 

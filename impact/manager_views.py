@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,11 +22,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events.manager_views import get_managed_site, managed_sites
+from events.manager_views import _safe_next, get_managed_site, managed_sites
 from impact import services
 from impact.forms import ObservationFilterForm, ObservationForm, QuestionnaireForm
-from impact.models import Level, Observation, Questionnaire, Status, indicators_of
+from impact.models import Level, Observation, Questionnaire, Status
 from occupants.downloads import private_file_response
+from sites.pagination import BoundedPaginator
+
+PAGE_SIZE = 25
 
 
 def _posted(request: HttpRequest):
@@ -70,26 +74,37 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def observations(request: HttpRequest, slug: str) -> HttpResponse:
-    """A site's observations, grouped by level; ?niveau=, ?indicateur=, ?statut= filter them."""
+    """A site's observations, PAGE_SIZE a page, grouped by level in the framework's order;
+    ?niveau=, ?indicateur=, ?statut=, ?effet= and ?q= filter them. A page number out of range
+    shows the last page, one that is not a number the first (as the directories)."""
     site = get_managed_site(request.user, slug)
     form = ObservationFilterForm(request.GET or None)
     rows = form.filter(
         Observation.objects.manageable_by(request.user)
         .filter(site=site)
         .select_related("author", "response")
-    ).order_by("indicator", "-period_end", "pk")
-    by_indicator: dict[str, list[Observation]] = {}
-    for observation in rows:
-        by_indicator.setdefault(observation.indicator, []).append(observation)
-    groups = []
-    for level in Level:
-        items = [o for indicator in indicators_of(level) for o in by_indicator.get(indicator, [])]
-        if items:
-            groups.append({"level": level, "label": level.label, "observations": items})
+    ).in_framework_order()
+    page = BoundedPaginator(rows, PAGE_SIZE, limit=settings.DIRECTORY_COUNT_LIMIT).get_page(
+        request.GET.get("page")
+    )
+    groups: list[dict] = []
+    for observation in page.object_list:
+        if not groups or groups[-1]["level"] != observation.level:
+            level = Level(observation.level)
+            groups.append({"level": level, "label": level.label, "observations": []})
+        groups[-1]["observations"].append(observation)
     return render(
         request,
         "impact/manager/observations.html",
-        {"site": site, "form": form, "groups": groups, "next": request.get_full_path()},
+        {
+            "site": site,
+            "form": form,
+            "filtered": bool(form.values()),
+            "page": page,
+            "groups": groups,
+            # The actions send back to this very page (filters and page number kept).
+            "next": request.get_full_path(),
+        },
     )
 
 
@@ -160,9 +175,14 @@ def observation_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return private_file_response(observation.evidence_file, f"preuve-{observation.pk}.{extension}")
 
 
+def _back(request: HttpRequest, observation: Observation) -> str:
+    """Where an action sends back: the list's page it came from (?next=), else the list."""
+    return _safe_next(request, reverse("impact_manager:observations", args=[observation.site.slug]))
+
+
 def _action(request: HttpRequest, pk: int, service: Callable, done: str) -> HttpResponseRedirect:
     observation = _managed_observation(request, pk)
-    back = reverse("impact_manager:observations", args=[observation.site.slug])
+    back = _back(request, observation)
     try:
         service(observation=observation, by=request.user)
     except ValidationError as exc:
@@ -213,10 +233,15 @@ def observation_delete(request: HttpRequest, pk: int) -> HttpResponse:
             services.observation_delete,
             _("L'observation « %(name)s » est supprimée."),
         )
+    back = _back(request, observation)
     if observation.status != Status.DRAFT:
         messages.info(request, _("Seule une observation en brouillon peut être supprimée."))
-        return redirect("impact_manager:observations", slug=observation.site.slug)
-    return render(request, "impact/manager/observation_delete.html", {"observation": observation})
+        return HttpResponseRedirect(back)
+    return render(
+        request,
+        "impact/manager/observation_delete.html",
+        {"observation": observation, "back": back},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -78,6 +78,10 @@ def indicators_of(level: str) -> list[str]:
     return [indicator for indicator, of in INDICATOR_LEVEL.items() if of == level]
 
 
+# The twelve indicators level by level, as the framework lists them.
+FRAMEWORK_ORDER: list[str] = [indicator for level in Level for indicator in indicators_of(level)]
+
+
 # The kinds of effect each indicator records (the framework's checkboxes): value → label.
 EFFECT_TYPES: dict[str, list[tuple[str, str]]] = {
     Indicator.SOCIAL_TIES: [
@@ -206,6 +210,20 @@ class ObservationQuerySet(models.QuerySet["Observation"]):
             Q(status=Status.PUBLISHED, site__in=Site.objects.published())
             | managed_sites(user, "site__")
         )
+
+    def in_framework_order(self) -> ObservationQuerySet:
+        """By level and indicator in the framework's order (not the values' alphabetical one),
+        then the latest period first: a page of the list shows its rows grouped as the
+        framework groups them, and the next page carries on where it stopped."""
+        rank = models.Case(
+            *(
+                models.When(indicator=indicator, then=models.Value(position))
+                for position, indicator in enumerate(FRAMEWORK_ORDER)
+            ),
+            default=models.Value(len(FRAMEWORK_ORDER)),
+            output_field=models.PositiveSmallIntegerField(),
+        )
+        return self.alias(framework_rank=rank).order_by("framework_rank", "-period_end", "pk")
 
 
 class Observation(models.Model):

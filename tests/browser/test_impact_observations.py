@@ -9,6 +9,7 @@ from impact.models import Observation, Questionnaire, QuestionnaireResponse, Sta
 from tests.browser.a11y import assert_no_axe_violations
 from tests.browser.test_booking_manager import log_in
 from tests.factories import SiteFactory, UserFactory
+from tests.impact.observation_support import make_observation
 
 WIDTHS = [375, 1280]
 
@@ -102,3 +103,30 @@ def test_a_manager_records_an_observation_and_validates_it(
     page.get_by_role("button", name="Valider").click()
     expect(page.locator(".message-success")).to_contain_text("est validée")
     assert Observation.objects.get().status == Status.VALIDATED
+
+
+def test_a_manager_pages_through_filtered_observations_and_stays_on_the_page(
+    make_page, live_server, transactional_db
+):
+    site = SiteFactory(name="La Fabrique", slug="la-fabrique")
+    manager = UserFactory(email="mara@example.org", is_staff=True)
+    site.managers.add(manager)
+    for n in range(27):
+        make_observation(site, narrative=f"Des prêts d'outils, semaine {n}.")
+    make_observation(site, valence="negatif", narrative="Du bruit le soir.")
+    page = make_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server, manager)
+    page.goto("/impact/gestion/lieux/la-fabrique/observations/")
+    page.get_by_label("Effet", exact=True).select_option("positif")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**/observations/?*effet=positif*")
+    expect(page.locator(".results-count")).to_have_text("27 observations")
+    page.get_by_role("link", name="Page suivante").click()
+    page.wait_for_url("**/observations/?*effet=positif*page=2")
+    expect(page.get_by_text("Page 2 sur 2")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Valider").first.click()
+    expect(page.locator(".message-success")).to_contain_text("est validée")
+    assert "effet=positif" in page.url and page.url.endswith("page=2")
+    expect(page.get_by_text("Page 2 sur 2")).to_be_visible()
+    assert Observation.objects.filter(status=Status.VALIDATED).count() == 1

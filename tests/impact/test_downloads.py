@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from impact.download_views import pdf_context
 from impact.figures import EMPTY
 from impact.models import DeclaredFigure, ImpactReport, Indicator, Observation, Status
 from tests.factories import OrganisationFactory, SiteFactory, UserFactory
@@ -509,3 +510,60 @@ def test_a_download_takes_as_many_queries_for_one_observation_as_for_many(
         )
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(url(report, fmt))
+
+
+# --- The fees of the period, and reports frozen before they were computed --------------------
+
+
+def frozen_before_the_fees(report) -> ImpactReport:
+    """The report as one published with version 1 of the figures, which had no fees_total."""
+    figures = frozen_figures()
+    figures["version"] = 1
+    del figures["site"]["fees_total"]
+    ImpactReport.objects.filter(pk=report.pk).update(figures=figures)
+    report.refresh_from_db()
+    return report
+
+
+FEES_LABEL = "Redevances de la période (hors charges)"
+
+
+def test_the_tables_give_the_frozen_fees_of_the_period(client, site):
+    report = make_report(site)
+    figures = frozen_figures()
+    figures["site"]["fees_total"] = 12345.6
+    ImpactReport.objects.filter(pk=report.pk).update(figures=figures)
+
+    rows = {row[2]: row for row in read_csv(client.get(url(report, "csv")))}
+    workbook = load_workbook(io.BytesIO(client.get(url(report, "xlsx")).content))
+    cells = {row[2]: row for row in workbook["Chiffres"].iter_rows(values_only=True)}
+
+    assert rows[FEES_LABEL][1:5] == ["Lieu", FEES_LABEL, "12345,6", "€"]
+    assert cells[FEES_LABEL][3] == 12345.6
+
+
+def test_a_report_frozen_without_the_fees_leaves_them_empty_not_0(client, site):
+    report = frozen_before_the_fees(make_report(site))
+    observe(site)
+
+    rows = {row[2]: row for row in read_csv(client.get(url(report, "csv")))}
+    workbook = load_workbook(io.BytesIO(client.get(url(report, "xlsx")).content))
+    cells = {row[2]: row for row in workbook["Chiffres"].iter_rows(values_only=True)}
+
+    assert rows[FEES_LABEL][3] == ""
+    assert cells[FEES_LABEL][3] in (None, "")
+    assert client.get(url(report, "json")).status_code == 200
+    assert client.get(report.get_absolute_url()).status_code == 200
+    # The PDF leaves out the figures it does not know, this one as the others.
+    computed = pdf_context(report, report.figures)["computed"]
+    assert next(row for row in computed if row["label"] == FEES_LABEL)["value"] is None
+
+
+def test_the_fees_in_english(client, site):
+    report = make_report(site)
+    client.cookies["django_language"] = "en"
+    with translation.override("fr"):
+        rows = read_csv(client.get(url(report, "csv"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert ["Computed", "Site", "Fees for the period (excluding charges)", "0,0", "€"] in [
+        row[:5] for row in rows
+    ]

@@ -3,6 +3,7 @@
 import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from events.models import Attendance, AttendanceCount, Booking, ClosedPeriod, Event, Registration
 from events.rules import set_opening_hours
 from impact import figures
-from impact.figures import EMPTY, report_figures, site_figures
+from impact.figures import EMPTY, fee_months, report_figures, site_figures
 from impact.models import ImpactReport
 from occupants.models import Application, Call, Occupancy, OccupancySpace, Structure
 from sites.models import Funding, Space
@@ -225,6 +226,127 @@ def test_surfaces_by_kind_occupied_surface_and_fee_per_square_metre(site):
     # (200 + 600 + 0 + 0) € a month over (20 + 100 + 50 + 50) m² held.
     assert data["fee_per_m2_month"] == 3.6
     assert data["duration_months"] == 36  # July 2023 → June 2026
+
+
+# --- The fees over the period -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("occupancy", "period", "months"),
+    [
+        # A whole year, a whole month, February of a leap year and of another.
+        ((date(2024, 1, 1), date(2024, 12, 31)), YEAR_2024, Fraction(12)),
+        ((date(2024, 4, 1), date(2024, 4, 30)), YEAR_2024, Fraction(1)),
+        ((date(2024, 2, 1), date(2024, 2, 29)), YEAR_2024, Fraction(1)),
+        ((date(2023, 2, 1), date(2023, 2, 28)), (date(2023, 1, 1), date(2023, 12, 31)), 1),
+        # Partial months count their share of days: half of April, 15 of February's 29.
+        ((date(2024, 4, 1), date(2024, 4, 15)), YEAR_2024, Fraction(1, 2)),
+        ((date(2024, 2, 15), date(2024, 2, 29)), YEAR_2024, Fraction(15, 29)),
+        ((date(2024, 1, 31), date(2024, 1, 31)), YEAR_2024, Fraction(1, 31)),
+        # 17 days of January, February, 14 days of March: two months, exactly.
+        ((date(2024, 1, 15), date(2024, 3, 14)), YEAR_2024, Fraction(2)),
+        # Across the new year: 17 days of December 2023, 15 of January 2024.
+        (
+            (date(2023, 12, 15), date(2024, 1, 15)),
+            (date(2023, 1, 1), date(2024, 12, 31)),
+            Fraction(32, 31),
+        ),
+        # An occupancy longer than the period counts the period only, at either end.
+        ((date(2023, 7, 1), date(2026, 6, 30)), YEAR_2024, Fraction(12)),
+        ((date(2023, 7, 1), date(2024, 3, 10)), YEAR_2024, 2 + Fraction(10, 31)),
+        ((date(2024, 11, 16), date(2027, 3, 31)), YEAR_2024, 1 + Fraction(15, 30)),
+        # The period may be shorter than a month: an owner's page on 7 January.
+        (
+            (date(2023, 7, 1), date(2026, 6, 30)),
+            (date(2024, 1, 1), date(2024, 1, 7)),
+            Fraction(7, 31),
+        ),
+        # Nothing outside the period: over before it, starting after it, touching it by a day.
+        ((date(2023, 1, 1), date(2023, 12, 31)), YEAR_2024, Fraction(0)),
+        ((date(2025, 1, 1), date(2025, 6, 30)), YEAR_2024, Fraction(0)),
+        ((date(2023, 1, 1), date(2024, 1, 1)), YEAR_2024, Fraction(1, 31)),
+        ((date(2024, 12, 31), date(2025, 6, 30)), YEAR_2024, Fraction(1, 31)),
+    ],
+)
+def test_fee_months_count_each_calendar_month_for_the_share_of_its_days_in_both(
+    occupancy, period, months
+):
+    assert fee_months(*occupancy, *period) == months
+
+
+def test_sixty_partial_months_add_up_without_drift():
+    """Five years from the 15th: the first and last months' parts make one month."""
+    assert (
+        fee_months(date(2020, 1, 15), date(2025, 1, 14), date(2019, 1, 1), date(2026, 1, 1)) == 60
+    )
+
+
+def test_fees_of_the_period_add_each_occupancys_monthly_fee_times_its_months_in_it(site):
+    office = SpaceFactory(site=site, surface=Decimal("20"))
+    workshop = SpaceFactory(site=site, surface=Decimal("100"))
+    desk = SpaceFactory(site=site, surface=Decimal("12.5"))
+    year = {"start": date(2024, 1, 1), "end": date(2024, 12, 31)}
+    # 10 €/m² on 20 m², the whole year, charges apart: 200 € × 12.
+    hold(
+        OccupancyFactory(site=site, fee_amount=Decimal("10"), charges=Decimal("90"), **year), office
+    )
+    # 600 € a month from 15 April: 16/30 of April, then 8 months.
+    late = OccupancyFactory(
+        site=site,
+        fee_basis=Occupancy.FeeBasis.MONTHLY,
+        fee_amount=Decimal("600"),
+        start=date(2024, 4, 15),
+        end=date(2024, 12, 31),
+    )
+    hold(late, workshop)
+    # 300 € a month, with no space recorded, from July and running on to 2027: 6 months here.
+    OccupancyFactory(
+        site=site,
+        fee_basis=Occupancy.FeeBasis.MONTHLY,
+        fee_amount=Decimal("300"),
+        start=date(2024, 7, 1),
+        end=date(2027, 6, 30),
+    )
+    # 8.50 €/m² on 12.5 m² (106.25 € a month) from 10 January: 22/31, then 11 months.
+    hold(
+        OccupancyFactory(
+            site=site, fee_amount=Decimal("8.5"), start=date(2024, 1, 10), end=year["end"]
+        ),
+        desk,
+    )
+    # Free of charge; per m² without any space; cancelled; over before the period: nothing.
+    hold(OccupancyFactory(site=site, fee_amount=Decimal("0"), **year), SpaceFactory(site=site))
+    OccupancyFactory(site=site, fee_amount=Decimal("10"), **year)
+    OccupancyFactory(
+        site=site,
+        status=Occupancy.Status.CANCELLED,
+        fee_basis=Occupancy.FeeBasis.MONTHLY,
+        fee_amount=Decimal("5000"),
+        **year,
+    )
+    OccupancyFactory(
+        site=site,
+        fee_basis=Occupancy.FeeBasis.MONTHLY,
+        fee_amount=Decimal("5000"),
+        start=date(2023, 1, 1),
+        end=date(2023, 12, 31),
+    )
+
+    fees = site_figures(site, *YEAR_2024)["site"]["fees_total"]
+
+    expected = (
+        Decimal(200 * 12)
+        + Decimal(600) * (Decimal(16) / 30 + 8)
+        + Decimal(300 * 6)
+        + Decimal("106.25") * (Decimal(22) / 31 + 11)
+    )
+    assert expected.quantize(Decimal("0.1")) == Decimal("10564.2")
+    assert fees == 10564.2
+
+
+def test_a_site_without_occupancies_has_0_of_fees_and_no_average(site):
+    data = site_figures(site, *YEAR_2024)["site"]
+    assert data["fees_total"] == 0.0 and data["fee_per_m2_month"] is None
 
 
 def test_structures_by_legal_form_and_sector_with_local_anchoring_and_jobs(site):
@@ -460,10 +582,11 @@ def populate(site, n: int) -> None:
         apply(call, "retenue" if i % 2 else "soumise")
 
 
-# opening hours, closed periods and bookings (events.stats); the spaces by kind, the fees,
+# opening hours, closed periods and bookings (events.stats); the spaces by kind, the fees
+# per m², the fees of the period,
 # the rooms, the outside bookings; structures by legal form, sectors; calls; event dates,
 # attendance, registrations, attendance by public; fundings.
-QUERIES = 15
+QUERIES = 16
 
 
 def test_query_count_is_the_same_for_one_row_and_many(db, django_assert_num_queries):
@@ -477,6 +600,8 @@ def test_query_count_is_the_same_for_one_row_and_many(db, django_assert_num_quer
     assert small["structures"]["count"] == 1 and large["structures"]["count"] == 12
     assert large["rooms"]["outside_bookings"] == 12 and large["events"]["count"] == 12
     assert len(large["funding"]["items"]) == 12 and large["calls"]["applications"] == 12
+    # Twelve occupancies of 8 €/m² on 25 m² over 2024: 200 € × 12 months each.
+    assert small["site"]["fees_total"] == 2400.0 and large["site"]["fees_total"] == 28800.0
 
 
 def test_figures_are_json_in_the_shape_of_the_contract(db):
@@ -516,4 +641,4 @@ def test_a_published_report_reads_its_frozen_figures_and_a_draft_computes_them(s
 
 
 def test_the_module_has_the_contract_version():
-    assert figures.VERSION == EMPTY["version"] == 1
+    assert figures.VERSION == EMPTY["version"] == 2

@@ -3,16 +3,19 @@ pages show (and never: people, structures by name), constant queries on the inde
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Organisation
 from impact import reports
+from impact.models import ImpactReport
 from impact.owner_views import _period
 from sites.models import Site, SitePath, Stage, Step
 from tests.events.factories import EventFactory, EventTimingFactory
@@ -21,6 +24,12 @@ from tests.impact.reports_support import draft, host_structure, managed_site
 from tests.occupants.factories import SectorFactory, StructureMemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def euros(amount: float) -> str:
+    """An amount as the pages write it, to the euro, in French."""
+    with translation.override("fr"):
+        return floatformat(amount, "0g")
 
 
 def staff_of(organisation):
@@ -270,3 +279,59 @@ def test_the_site_page_reads_its_reports_and_events_in_constant_queries(client):
     for n in range(2, 6):
         add(n)
     assert count() == one
+
+
+def test_the_site_page_shows_the_fees_of_the_period_beside_the_average_per_square_metre(client):
+    metropolis = owner()
+    # An occupancy over: its page covers the whole of it, whatever today is.
+    site, _manager = managed_site(
+        owner=metropolis, occupancy_start=date(2024, 1, 1), occupancy_end=date(2025, 6, 30)
+    )
+    # 8 €/m² on 25 m², 200 € a month, from 16 January 2024 to 15 March 2025: 14 months.
+    host_structure(site, start=date(2024, 1, 16), end=date(2025, 3, 15))
+    client.force_login(staff_of(metropolis))
+
+    response = client.get(reverse("owner:site", args=[site.slug]))
+
+    assert response.context["figures"]["site"]["fees_total"] == 2800.0
+    occupancy = response.content.decode().split('id="owner-occupancy-title"')[1]
+    occupancy = occupancy.split("</section>")[0]
+    average = occupancy.index("Redevance moyenne (€ par m² et par mois)")
+    fees = occupancy.index("Redevances de la période (€)")
+    assert average < fees
+    assert f">{euros(2800)}<" in occupancy
+    # The note is the fees' own, not the figures' after them.
+    page = html.unescape(response.content.decode())
+    assert page.count("d'après les conventions, hors charges") == 1
+    assert "d'après les conventions, hors charges" in html.unescape(occupancy)
+
+
+def test_a_report_published_before_the_fees_shows_them_unknown_not_0(client):
+    metropolis = owner()
+    site, manager = managed_site(owner=metropolis)
+    host_structure(site)
+    old = reports.report_publish(report=draft(site, manager), by=manager)
+    figures = dict(old.figures, version=1)
+    figures["site"] = {k: v for k, v in old.figures["site"].items() if k != "fees_total"}
+    ImpactReport.objects.filter(pk=old.pk).update(figures=figures)
+    new = reports.report_publish(
+        report=draft(
+            site,
+            manager,
+            title="Second semestre",
+            period_start=date(2026, 7, 1),
+            period_end=date(2026, 12, 31),
+        ),
+        by=manager,
+    )
+    client.force_login(staff_of(metropolis))
+
+    page = html.unescape(client.get(reverse("owner:site", args=[site.slug])).content.decode())
+
+    cards = page.split('id="owner-reports-title"')[1]
+    old_card = cards.split(f'id="owner-report-{old.pk}"')[1].split("</article>")[0]
+    new_card = cards.split(f'id="owner-report-{new.pk}"')[1].split("</article>")[0]
+    assert "Redevances de la période (€)" in old_card and "Redevances de la période (€)" in new_card
+    assert old_card.count("non calculées à la publication du rapport") == 1
+    assert page.count("non calculées à la publication du rapport") == 1
+    assert "non calculées" not in new_card and f">{euros(1200)}<" in new_card

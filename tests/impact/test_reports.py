@@ -74,6 +74,17 @@ def test_the_frozen_figures_do_not_follow_later_changes():
     assert site_figures(site, *PERIOD)["structures"]["count"] == 2
 
 
+def test_publishing_freezes_the_fees_of_the_period_which_later_occupancies_leave_alone():
+    site, manager = managed_site()
+    host_structure(site)  # 8 €/m² on 25 m² over 2026: 200 € a month
+    report = reports.report_publish(report=draft(site, manager), by=manager)
+    host_structure(site)
+    report.refresh_from_db()
+    assert report.figures["version"] == 2
+    assert report.figures["site"]["fees_total"] == 1200.0  # January to June
+    assert site_figures(site, *PERIOD)["site"]["fees_total"] == 2400.0
+
+
 def test_a_published_report_is_never_edited():
     site, manager = managed_site()
     report = reports.report_publish(report=draft(site, manager), by=manager)
