@@ -22,13 +22,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation
 from core.charts import make_chart
+from core.http import safe_next
 from events import exports, services, stats
 from events.formatting import format_slot
 from events.forms import date_input, time_input
@@ -63,15 +64,6 @@ def _require_manager(user) -> None:
     # Someone who manages no site has no page here: 404 tells nothing about other sites.
     if not managed_sites(user).exists():
         raise Http404(_("Page introuvable."))
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- Home and approval queue ----------------------------------------------------------------
@@ -203,7 +195,7 @@ def _decision_page(
     """The confirmation step of a decision on a request (GET): the request, what the decision
     does, a button that POSTs it and a way back. Works without JavaScript. A request already
     decided sends back to where the manager came from."""
-    back = _safe_next(request, reverse("events:manager_queue"))
+    back = safe_next(request, reverse("events:manager_queue"))
     if booking.status != Booking.Status.PENDING:
         messages.info(
             request,
@@ -244,7 +236,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             _("Réservation %(ref)s validée : la personne qui a réservé est prévenue.")
             % {"ref": booking.reference},
         )
-    return HttpResponseRedirect(_safe_next(request, reverse("events:manager_queue")))
+    return HttpResponseRedirect(safe_next(request, reverse("events:manager_queue")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,7 +262,7 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
             _("Réservation %(ref)s refusée : la personne qui a réservé est prévenue.")
             % {"ref": booking.reference},
         )
-    return HttpResponseRedirect(_safe_next(request, reverse("events:manager_queue")))
+    return HttpResponseRedirect(safe_next(request, reverse("events:manager_queue")))
 
 
 # --- Week calendar ------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events.manager_views import _safe_next, get_managed_site, managed_sites
+from core.http import safe_next
+from events.manager_views import get_managed_site, managed_sites
 from impact import services
 from impact.forms import ObservationFilterForm, ObservationForm, QuestionnaireForm
 from impact.models import Level, Observation, Questionnaire, Status
@@ -177,7 +178,7 @@ def observation_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest, observation: Observation) -> str:
     """Where an action sends back: the list's page it came from (?next=), else the list."""
-    return _safe_next(request, reverse("impact_manager:observations", args=[observation.site.slug]))
+    return safe_next(request, reverse("impact_manager:observations", args=[observation.site.slug]))
 
 
 def _action(request: HttpRequest, pk: int, service: Callable, done: str) -> HttpResponseRedirect:

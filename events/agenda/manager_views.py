@@ -28,8 +28,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.http import safe_next
 from events.agenda import services as agenda
-from events.manager_views import _require_manager, _safe_next, get_managed_site, managed_sites
+from events.manager_views import _require_manager, get_managed_site, managed_sites
 from events.models import Event, EventTiming
 from events.rules import at
 
@@ -212,7 +213,7 @@ def _moderation_page(
     form: RefuseEventForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    back = _safe_next(request, reverse("events:manager_event_queue"))
+    back = safe_next(request, reverse("events:manager_event_queue"))
     if event.moderation != Event.Moderation.PENDING:
         messages.info(
             request,
@@ -237,7 +238,7 @@ def _moderation_page(
 
 
 def _after(request: HttpRequest) -> HttpResponseRedirect:
-    return HttpResponseRedirect(_safe_next(request, reverse("events:manager_event_queue")))
+    return HttpResponseRedirect(safe_next(request, reverse("events:manager_event_queue")))
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,12 +10,13 @@ from django.db.models import Count, Max, Min, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import throttle
 from accounts.services import account_signup
+from core.http import safe_next
 from occupants.calls import services as calls_services
 from occupants.calls.forms import ApplicationForm, DocumentForm, SignupForm
 from occupants.downloads import private_file_response
@@ -70,13 +71,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A path of this site only: redirect() would take "foo" for the name of a URL pattern.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("calls:mine")
+    return safe_next(request, reverse("calls:mine"))
 
 
 @require_http_methods(["GET", "POST"])
