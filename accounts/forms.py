@@ -83,6 +83,31 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         transaction.on_commit(send)
 
 
+class AccountSettingsForm(forms.ModelForm):
+    """Mon compte: the person's name and language. Their address is their login and would need
+    verifying again: it is not changed here."""
+
+    # Required here: whoever saves this form has chosen (blank is only "never chose").
+    language = forms.ChoiceField(
+        label=_("Langue des e-mails et de l'interface"), choices=settings.LANGUAGES
+    )
+
+    class Meta:
+        model = User
+        fields = ("full_name", "language")
+        labels = {"full_name": _("Nom complet")}
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.language:
+            # Never chosen: offer the language the person is reading the page in.
+            current = get_language()
+            self.initial["language"] = (
+                current if language.is_known(current) else settings.LANGUAGE_CODE
+            )
+
+
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
     """The admin's "add user" form for an e-mail login (the stock one expects a username)."""
 
