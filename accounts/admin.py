@@ -31,7 +31,7 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("groups", "user_permissions")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Identité"), {"fields": ("full_name",)}),
+        (_("Identité"), {"fields": ("full_name", "language")}),
         (
             _("Rôles et droits"),
             {

@@ -9,21 +9,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import language
+
 
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _send(template: str, email: str, context: dict) -> None:
+def _send(template: str, email: str, context: dict, written_in: str) -> None:
     context = {"PLATFORM_NAME": settings.PLATFORM_NAME, "email": email, **context}
-    # A new account has no language preference yet: French, the platform's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(written_in):
         subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
         body = render_to_string(f"accounts/emails/{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [email])
 
 
-def send_verification(email: str, token: str) -> None:
+def send_verification(email: str, token: str, written_in: str) -> None:
     _send(
         "verify_email",
         email,
@@ -31,6 +32,7 @@ def send_verification(email: str, token: str) -> None:
             "url": absolute(reverse("accounts:email_verify", kwargs={"token": token})),
             "valid_days": settings.EMAIL_VERIFICATION_MAX_AGE.days,
         },
+        written_in,
     )
 
 
@@ -43,4 +45,6 @@ def send_account_exists(email: str) -> None:
             "login_url": absolute(reverse("accounts:login")),
             "reset_url": absolute(reverse("accounts:password_reset")),
         },
+        # The account's language: whoever signed up with this address may be someone else.
+        language.of_address(email),
     )

@@ -6,8 +6,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts import language
 from accounts.models import User
 
 LOGIN_ERRORS = {
@@ -67,8 +70,42 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         }
         super().save(**kwargs)
 
-    def send_mail(self, *args, **kwargs) -> None:
-        transaction.on_commit(lambda: super(PasswordResetForm, self).send_mail(*args, **kwargs))
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # In the account's language, else in that of the page the link was asked from.
+        written_in = language.of(context["user"], fallback=get_language())
+
+        def send() -> None:
+            with translation.override(written_in):
+                super(PasswordResetForm, self).send_mail(
+                    subject_template_name, email_template_name, context, *args, **kwargs
+                )
+
+        transaction.on_commit(send)
+
+
+class AccountSettingsForm(forms.ModelForm):
+    """Mon compte: the person's name and language. Their address is their login and would need
+    verifying again: it is not changed here."""
+
+    # Required here: whoever saves this form has chosen (blank is only "never chose").
+    language = forms.ChoiceField(
+        label=_("Langue des e-mails et de l'interface"), choices=settings.LANGUAGES
+    )
+
+    class Meta:
+        model = User
+        fields = ("full_name", "language")
+        labels = {"full_name": _("Nom complet")}
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.language:
+            # Never chosen: offer the language the person is reading the page in.
+            current = get_language()
+            self.initial["language"] = (
+                current if language.is_known(current) else settings.LANGUAGE_CODE
+            )
 
 
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -46,6 +47,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Empty until the person proves they read this mailbox (sign-up link, password reset,
     # invitation): until then nothing they do reaches other people (accounts.verification).
     email_verified_at = models.DateTimeField(_("adresse vérifiée le"), null=True, blank=True)
+    # Empty: the person never chose (accounts.language.of says what they are written in).
+    language = models.CharField(
+        _("langue"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Langue des e-mails et de l'interface ; vide : celle de la plateforme."),
+    )
 
     objects = UserManager()
 

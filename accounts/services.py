@@ -14,10 +14,10 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import emails
+from accounts import emails, language
 from accounts.models import User
 
 VERIFICATION_SALT = "accounts.email-verification"
@@ -74,10 +74,13 @@ def email_verify(*, token: str) -> User:
 
 
 def email_verification_send(*, user: User) -> None:
-    """E-mail the account's owner a link that verifies its address, after commit."""
+    """E-mail the account's owner a link that verifies its address, after commit. The owner
+    asks for it themselves (signing up, asking again): the page's language serves if the
+    account has none."""
     token = email_verification_token(user)
     address = user.email
-    transaction.on_commit(lambda: emails.send_verification(address, token))
+    written_in = language.of(user, fallback=translation.get_language())
+    transaction.on_commit(lambda: emails.send_verification(address, token, written_in))
 
 
 def require_verified_email(user: User) -> None:
@@ -92,10 +95,11 @@ def require_verified_email(user: User) -> None:
         )
 
 
-def account_signup(*, email: str, password: str, full_name: str) -> None:
+def account_signup(*, email: str, password: str, full_name: str, language_code: str = "") -> None:
     """Create an unverified account and send its confirmation link, or, when the address already
     has an account, send it "you already have an account" instead. Returns nothing: the caller
-    answers the same either way, so the page never tells whether an address is registered."""
+    answers the same either way, so the page never tells whether an address is registered.
+    `language_code`: the interface's language at sign-up, recorded as the account's."""
     UserModel = get_user_model()
     email = UserModel.objects.normalize_email(email).lower()
     with transaction.atomic():
@@ -103,7 +107,10 @@ def account_signup(*, email: str, password: str, full_name: str) -> None:
             try:
                 with transaction.atomic():
                     user = UserModel.objects.create_user(
-                        email=email, password=password, full_name=full_name
+                        email=email,
+                        password=password,
+                        full_name=full_name,
+                        language=language_code if language.is_known(language_code) else "",
                     )
             except IntegrityError:
                 pass  # Another sign-up for this address won the race: it has an account now.

@@ -11,6 +11,8 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("parametres/", views.account_settings, name="settings"),
+    path("parametres/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/oubli/envoye/",

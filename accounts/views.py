@@ -6,17 +6,25 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services, throttle
-from accounts.forms import LoginForm, PasswordResetForm
+from accounts import language, services, throttle
+from accounts.forms import AccountSettingsForm, LoginForm, PasswordResetForm
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The interface switches to the language the account records, from the next page on.
+        if recorded := form.get_user().language:
+            language.set_cookie(response, recorded)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -99,3 +107,33 @@ def email_verification_resend(request: HttpRequest) -> HttpResponse:
             ),
         )
     return redirect(_safe_next(request, reverse("accounts:dashboard")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """Mon compte: one's name and language; the language also sets the interface's cookie."""
+    user = request.user
+    form = AccountSettingsForm(request.POST if request.method == "POST" else None, instance=user)
+    if form.is_valid():
+        form.save(commit=False)
+        user.save(update_fields=["full_name", "language"])
+        with translation.override(user.language):  # the next page is in this language
+            messages.success(request, _("Vos paramètres sont enregistrés."))
+        response = redirect("accounts:settings")
+        language.set_cookie(response, user.language)
+        return response
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view, which keeps the session valid (update_session_auth_hash), back to Mon
+    compte with a message."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:settings")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Votre mot de passe est modifié."))
+        return response

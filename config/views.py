@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import language
 from core.charts import make_chart
 
 
@@ -49,14 +50,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def choose_language(request: HttpRequest, code: str) -> HttpResponse:
-    """The header's language links: remember the language in its cookie and go back.
+    """The header's language links: remember the language in its cookie, and on the account of
+    a logged-in person (their e-mails follow it), and go back.
 
     A link rather than Django's POST form, so that public pages hold no CSRF token and can be
-    served from the page cache. Changing one's own display language is harmless, so a GET
-    that sets a cookie is acceptable here; an unknown language answers 404 and a `next`
+    served from the page cache. Changing one's own language is harmless (a forged link could
+    at worst switch someone's e-mails to the other language, which they switch back), so a GET
+    that writes it is acceptable here; an unknown language answers 404 and a `next`
     pointing to another host is replaced by the home page.
     """
-    if code not in dict(settings.LANGUAGES):
+    if not language.is_known(code):
         raise Http404
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -64,16 +67,9 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     ):
         target = reverse("home")
     response = HttpResponseRedirect(target)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    language.set_cookie(response, code)
+    if request.user.is_authenticated:
+        language.remember(request.user, code)
     return response
 
 

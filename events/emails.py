@@ -1,6 +1,7 @@
 """E-mails about bookings. events.services sends them through transaction.on_commit, once,
 with row ids: each function re-reads what it needs after the commit (a booking just created
-is passed as is, with its room, site, holder and booker already in memory)."""
+is passed as is, with its room, site, holder and booker already in memory). Each is written in
+the language of the account it goes to (the managers': one message per language)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import language
 from events.formatting import format_slot
 from events.ics import bookings_ics
 from events.models import Booking
@@ -74,79 +76,82 @@ def _send(
     _Message(subject=subject, body=body, to=list(to), ics=attachment).send()
 
 
-def _manager_emails(booking: Booking) -> list[str]:
-    """The site's managers, else the operator's team."""
-    users = get_user_model().objects.filter(is_active=True)
-    emails = list(users.filter(managed_sites=booking.site_id).values_list("email", flat=True))
-    if not emails:
-        emails = list(
-            users.filter(staff_organisations=booking.site.operator_id).values_list(
-                "email", flat=True
-            )
-        )
-    return sorted(set(emails))
+def _manager_emails(booking: Booking) -> dict[str, list[str]]:
+    """The site's managers, else the operator's team: their addresses, by language."""
+    users = get_user_model().objects.filter(is_active=True).only("email", "language")
+    managers = list(users.filter(managed_sites=booking.site_id))
+    if not managers:
+        managers = list(users.filter(staff_organisations=booking.site.operator_id))
+    by_language: dict[str, set[str]] = defaultdict(set)
+    for user in managers:
+        by_language[language.of(user)].add(user.email)
+    return {code: sorted(emails) for code, emails in sorted(by_language.items())}
 
 
 def _booker(booking: Booking) -> list[str]:
     return [booking.booked_by.email] if booking.booked_by_id else []
 
 
+def _in_language_of_booker(booking: Booking):
+    return translation.override(language.of(booking.booked_by if booking.booked_by_id else None))
+
+
 def _created(bookings: list[Booking]) -> None:
     if not bookings:
         return
     first = bookings[0]
-    lines = "\n".join(_line(b) for b in bookings)
-    values = {"space": first.space.name, "site": first.site.name, "who": first.holder_name}
-    if first.status == Booking.Status.CONFIRMED:
-        subject = _("Réservation confirmée : %(space)s") % values
-        intro = _("Votre réservation pour %(who)s est confirmée :") % values
-    else:
-        subject = _("Demande de réservation reçue : %(space)s") % values
-        intro = _("Votre demande pour %(who)s est en attente de validation par le lieu :") % values
-    body = "\n\n".join(
-        [
-            intro,
-            lines,
-            _("Le fichier joint ajoute la réservation à votre agenda."),
-            _("Vos réservations : %(url)s") % {"url": _url("events:mine")},
-        ]
-    )
-    _send(subject, body, _booker(first), lambda: bookings_ics(bookings))
-    if first.status == Booking.Status.PENDING:
-        who = first.booked_by.get_full_name() if first.booked_by_id else ""
+    with _in_language_of_booker(first):
+        values = {"space": first.space.name, "site": first.site.name, "who": first.holder_name}
+        if first.status == Booking.Status.CONFIRMED:
+            subject = _("Réservation confirmée : %(space)s") % values
+            intro = _("Votre réservation pour %(who)s est confirmée :") % values
+        else:
+            subject = _("Demande de réservation reçue : %(space)s") % values
+            intro = (
+                _("Votre demande pour %(who)s est en attente de validation par le lieu :") % values
+            )
         body = "\n\n".join(
             [
-                _("%(person)s demande, pour %(who)s :") % {"person": who, **values},
-                lines,
-                _("Objet : %(purpose)s") % {"purpose": first.purpose or "—"},
-                _("Validez ou refusez la demande dans l'administration : %(url)s")
-                % {"url": _url("admin:index")},
+                intro,
+                "\n".join(_line(b) for b in bookings),
+                _("Le fichier joint ajoute la réservation à votre agenda."),
+                _("Vos réservations : %(url)s") % {"url": _url("events:mine")},
             ]
         )
-        _send(
-            _("Réservation à valider : %(space)s (%(site)s)") % values,
-            body,
-            _manager_emails(first),
-        )
+        _send(subject, body, _booker(first), lambda: bookings_ics(bookings))
+    if first.status != Booking.Status.PENDING:
+        return
+    who = first.booked_by.get_full_name() if first.booked_by_id else ""
+    for written_in, managers in _manager_emails(first).items():
+        with translation.override(written_in):
+            values = {"space": first.space.name, "site": first.site.name, "who": first.holder_name}
+            body = "\n\n".join(
+                [
+                    _("%(person)s demande, pour %(who)s :") % {"person": who, **values},
+                    "\n".join(_line(b) for b in bookings),
+                    _("Objet : %(purpose)s") % {"purpose": first.purpose or "—"},
+                    _("Validez ou refusez la demande dans l'administration : %(url)s")
+                    % {"url": _url("admin:index")},
+                ]
+            )
+            _send(_("Réservation à valider : %(space)s (%(site)s)") % values, body, managers)
 
 
 def booking_created(booking_id: int, booking: Booking | None = None) -> None:
     """`booking`: the row just saved by the same request, when the caller holds it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        _created([booking] if booking is not None else _bookings([booking_id]))
+    _created([booking] if booking is not None else _bookings([booking_id]))
 
 
 def series_created(series_id: int, booking_ids: Sequence[int]) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        _created(_bookings(booking_ids))
+    _created(_bookings(booking_ids))
 
 
 def booking_decided(booking_id: int) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        bookings = _bookings([booking_id])
-        if not bookings:
-            return
-        booking = bookings[0]
+    bookings = _bookings([booking_id])
+    if not bookings:
+        return
+    booking = bookings[0]
+    with _in_language_of_booker(booking):
         values = {"space": booking.space.name, "line": _line(booking)}
         if booking.status == Booking.Status.CONFIRMED:
             _send(
@@ -163,14 +168,14 @@ def booking_decided(booking_id: int) -> None:
 
 
 def booking_cancelled(booking_ids: Sequence[int]) -> None:
-    """One message per person who booked, listing their cancelled bookings."""
-    with translation.override(settings.LANGUAGE_CODE):
-        by_booker: dict[int, list[Booking]] = defaultdict(list)
-        for booking in _bookings(booking_ids):
-            if booking.booked_by_id:
-                by_booker[booking.booked_by_id].append(booking)
-        for bookings in by_booker.values():
-            first = bookings[0]
+    """One message per person who booked, listing their cancelled bookings, in their language."""
+    by_booker: dict[int, list[Booking]] = defaultdict(list)
+    for booking in _bookings(booking_ids):
+        if booking.booked_by_id:
+            by_booker[booking.booked_by_id].append(booking)
+    for bookings in by_booker.values():
+        first = bookings[0]
+        with _in_language_of_booker(first):
             body = "\n\n".join(
                 [
                     _("Ces réservations sont annulées :")

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import language
 from occupants.models import Invitation
 
 
@@ -23,8 +24,9 @@ def send_invitation(invitation: Invitation, token: str) -> None:
         "url": invitation_url(token),
         "PLATFORM_NAME": settings.PLATFORM_NAME,
     }
-    # The invitee has no language preference yet: French, the platform's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # An invitee who already has an account reads it in their language; anyone else in the
+    # platform's.
+    with translation.override(language.of_address(invitation.email)):
         subject = render_to_string("occupants/emails/invitation_subject.txt", context)
         body = render_to_string("occupants/emails/invitation.txt", context)
     send_mail(" ".join(subject.split()), body, None, [invitation.email])

@@ -108,6 +108,9 @@ EXPECTED = {
     ("accounts:email_verification_resend", None):
         (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("accounts:dashboard", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # Mon compte: one's own name, language and password; nothing of anyone else's.
+    ("accounts:settings", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:password_change", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("structures:directory", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("structures:detail", "structure_a"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("calls:list", None): (200, 200, 200, 200, 200, 200, 200, 200),

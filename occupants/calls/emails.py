@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import language
 from occupants.models import Application
 
 
@@ -21,7 +22,7 @@ def _send(template: str, application: Application) -> None:
         "url": settings.SITE_URL + reverse("calls:application", kwargs={"pk": application.pk}),
         "PLATFORM_NAME": settings.PLATFORM_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language.of(application.applicant)):
         subject = render_to_string(f"occupants/calls/emails/{template}_subject.txt", context)
         body = render_to_string(f"occupants/calls/emails/{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [application.applicant.email])

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,7 +89,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         # Past the limit nothing is created or sent.
         if throttle.allow_email(request, "signup", data["email"]):
             account_signup(
-                email=data["email"], password=data["password1"], full_name=data["full_name"]
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                language_code=get_language(),
             )
         done = reverse("calls:signup_done") + "?" + urlencode({"next": _safe_next(request)})
         return redirect(done)

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import language
 from accounts.emails import absolute
 from sites.models import PathDigest, Step
 
@@ -84,8 +85,7 @@ def _send(user, steps: list[Step], today: date) -> None:
         "days": DIGEST_DAYS,
         "portfolio_url": absolute(reverse("path:portfolio")),
     }
-    # The platform stores no language per person: the digest is in the platform's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language.of(user)):
         subject = render_to_string("sites/path/emails/digest_subject.txt", context)
         body = render_to_string("sites/path/emails/digest.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])

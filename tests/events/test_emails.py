@@ -1,5 +1,6 @@
-"""Booking e-mails: they leave once the transaction commits, never before, and the approval
-request goes to the site's active managers, else to its operator's team."""
+"""Booking e-mails: they leave once the transaction commits, never before, the approval
+request goes to the site's active managers, else to its operator's team, and each is written in
+the language of the account it goes to."""
 
 import pytest
 from django.core import mail
@@ -9,6 +10,7 @@ from events.recurrence import WEEKLY, Recurrence
 from events.services import approve, book, cancel, cancel_series_from, refuse
 from tests.events.factories import local_slot
 from tests.events.test_recurrence import _series as weekly_series
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,70 @@ def test_approval_request_without_an_active_manager_goes_to_the_operator_team(
     assert booking.status == Booking.Status.PENDING
     requests = [m for m in mail.outbox if "à valider" in m.subject]
     assert [m.to for m in requests] == [["olga@example.org"]]  # staff of the site's operator
+
+
+# --- In each person's language ---------------------------------------------------------------
+
+
+def _subjects(to: str) -> list[str]:
+    return [m.subject for m in mail.outbox if m.to == [to]]
+
+
+@pytest.mark.parametrize(
+    ("language", "booked", "cancelled"),
+    [
+        ("en", "Booking confirmed: Salle Jaune", "Booking cancelled: Salle Jaune"),
+        ("", "Réservation confirmée : Salle Jaune", "Réservation annulée : Salle Jaune"),
+    ],
+)
+def test_the_person_who_booked_reads_the_emails_in_their_language(
+    booking_world, django_capture_on_commit_callbacks, language, booked, cancelled
+):
+    w = booking_world
+    w.bob.language = language
+    w.bob.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = _book(w)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel(booking, w.bob)
+    assert _subjects("bob@example.org") == [booked, cancelled]
+    if language == "en":
+        assert "Your booking for Atelier Bleu is confirmed:" in mail.outbox[0].body
+        assert "- on " in mail.outbox[0].body and ", reference " in mail.outbox[0].body
+        ics = mail.outbox[0].attachments[0][1]  # built as the message is sent: English too
+        assert "Reference: " in (ics.decode() if isinstance(ics, bytes) else ics)
+        assert "These bookings" not in mail.outbox[1].body
+        assert "This booking is cancelled:" in mail.outbox[1].body
+
+
+def test_a_decision_reaches_the_person_who_booked_in_their_language(
+    booking_world, django_capture_on_commit_callbacks
+):
+    w = booking_world
+    w.bob.language = "en"
+    w.bob.save(update_fields=["language"])
+    booking = _pending(w)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(booking, w.mara)
+    assert _subjects("bob@example.org") == ["Booking approved: Salle Jaune"]
+
+
+def test_a_request_to_approve_goes_to_the_managers_once_per_language(
+    booking_world, django_capture_on_commit_callbacks
+):
+    w = booking_world
+    nora = UserFactory(email="nora@example.org", is_staff=True, language="en")
+    w.site_a.managers.add(nora)
+    with django_capture_on_commit_callbacks(execute=True):
+        _pending(w)
+    requests = sorted(
+        ((m.to, m.subject) for m in mail.outbox if m.to != ["bob@example.org"]),
+        key=lambda pair: pair[0],
+    )
+    assert requests == [
+        (["mara@example.org"], "Réservation à valider : Salle Jaune (Site A)"),
+        (["nora@example.org"], "Booking to approve: Salle Jaune (Site A)"),
+    ]
+    # The person who booked, who never chose, reads French.
+    assert _subjects("bob@example.org") == ["Demande de réservation reçue : Salle Jaune"]

@@ -66,3 +66,14 @@ def test_someone_who_left_the_sites_team_hears_no_more_of_it(steps):
     steps.site_a.managers.remove(steps.mara)
     call_command("path_digest")
     assert [message.to for message in mail.outbox] == [["olga@example.org"]]
+
+
+def test_each_digest_is_written_in_the_language_of_its_reader(steps):
+    steps.mara.language = "en"
+    steps.mara.save(update_fields=["language"])
+    call_command("path_digest")
+    to_mara = next(m for m in mail.outbox if m.to == ["mara@example.org"])
+    assert to_mara.subject == "Site paths: 1 late step, 1 due this week"
+    assert "Late steps:" in to_mara.body and "Étapes en retard" not in to_mara.body
+    to_olga = next(m for m in mail.outbox if m.to == ["olga@example.org"])
+    assert to_olga.subject.startswith("Parcours des lieux : 0 étape en retard")
