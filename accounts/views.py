@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import language, services, throttle
 from accounts.forms import AccountSettingsForm, LoginForm, PasswordResetForm
+from core.http import safe_next
 
 
 class LoginView(auth_views.LoginView):
@@ -76,15 +76,6 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @login_required
 @require_POST
 def email_verification_resend(request: HttpRequest) -> HttpResponse:
@@ -106,7 +97,7 @@ def email_verification_resend(request: HttpRequest) -> HttpResponse:
                 "regardez dans vos courriers indésirables."
             ),
         )
-    return redirect(_safe_next(request, reverse("accounts:dashboard")))
+    return redirect(safe_next(request, reverse("accounts:dashboard")))
 
 
 @login_required

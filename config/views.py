@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import language
 from core.charts import make_chart
+from core.http import safe_next
 
 
 @require_GET
@@ -61,12 +61,7 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     """
     if not language.is_known(code):
         raise Http404
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("home")
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next(request, reverse("home")))
     language.set_cookie(response, code)
     if request.user.is_authenticated:
         language.remember(request.user, code)
