@@ -5,8 +5,9 @@ from accounts import views
 
 app_name = "accounts"
 
-# Mon espace (accounts:dashboard) shows structures and sites: occupants.dashboard, added to
-# this namespace by config/urls.py.
+# Mon espace (accounts:dashboard) shows structures and sites, and Supprimer mon compte
+# (accounts:erase) erases what occupants and the apps above hold: occupants.dashboard and
+# occupants.account_erase, added to this namespace by config/urls.py.
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),

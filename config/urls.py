@@ -13,7 +13,7 @@ from config.sitemaps import (
     StaticSitemap,
     StructureSitemap,
 )
-from occupants import dashboard, site_page
+from occupants import account_erase, dashboard, site_page
 from sites import urls as sites_urls
 from sites.views import home
 
@@ -25,8 +25,9 @@ sitemaps = {
     "impact": ImpactReportSitemap,
 }
 
-# Two pages show what a lower app may not know, so they live in occupants and join the
-# namespace of the app they belong to here: the site page and Mon espace.
+# Pages that show or change what a lower app may not know live in occupants and join the
+# namespace of the app they belong to here: the site page, Mon espace and the erasure of one's
+# account.
 sites_patterns = [
     *sites_urls.urlpatterns,
     path("<slug:slug>/", site_page.detail, name="detail"),
@@ -34,6 +35,7 @@ sites_patterns = [
 accounts_patterns = [
     *accounts_urls.urlpatterns,
     path("mon-espace/", dashboard.dashboard, name="dashboard"),
+    path("parametres/supprimer/", account_erase.account_erase, name="erase"),
 ]
 
 urlpatterns = [

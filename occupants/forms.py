@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import throttle
 from occupants.models import Sector, Structure, StructureMember
 
 
@@ -89,3 +92,38 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
         return cleaned
+
+
+class AccountEraseForm(forms.Form):
+    """Supprimer mon compte: the person confirms with their current password. Tries are capped
+    per account as logins are (AXES_FAILURE_LIMIT within AXES_COOLOFF_TIME), so that a
+    session left open cannot be used to guess the password here."""
+
+    password = forms.CharField(
+        label=_("Votre mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        window = settings.AXES_COOLOFF_TIME
+        tries = throttle.count(
+            "account_erase", str(self.user.pk), window=int(window.total_seconds())
+        )
+        if tries > settings.AXES_FAILURE_LIMIT:
+            raise ValidationError(
+                _("Trop d'essais : réessayez dans %(minutes)d minutes. Votre compte est intact."),
+                code="throttled",
+                params={"minutes": int(window.total_seconds() // 60)},
+            )
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("Mot de passe incorrect : votre compte n'est pas supprimé."),
+                code="password_incorrect",
+            )
+        return password

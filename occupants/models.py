@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -172,6 +172,18 @@ class Structure(models.Model):
         return reverse("structures:detail", kwargs={"slug": self.slug})
 
 
+class StructureMemberQuerySet(models.QuerySet["StructureMember"]):
+    def sole_leads(self) -> StructureMemberQuerySet:
+        """The responsables who are the only one of their structure: a structure always keeps
+        one, so these memberships may not be removed, demoted or erased (occupants.services,
+        occupants.erasure)."""
+        lead = StructureMember.Role.LEAD
+        others = StructureMember.objects.filter(
+            structure_id=OuterRef("structure_id"), role=lead
+        ).exclude(pk=OuterRef("pk"))
+        return self.filter(role=lead).exclude(Exists(others))
+
+
 class StructureMember(models.Model):
     class Role(models.TextChoices):
         LEAD = "responsable", _("Responsable")
@@ -188,6 +200,8 @@ class StructureMember(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("membre depuis"), auto_now_add=True)
+
+    objects = StructureMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membre")

@@ -301,10 +301,11 @@ def add_member(
     return member
 
 
-def _other_leads(member: StructureMember):
-    return StructureMember.objects.filter(
-        structure_id=member.structure_id, role=StructureMember.Role.LEAD
-    ).exclude(pk=member.pk)
+def _is_sole_lead(member: StructureMember) -> bool:
+    return (
+        member.role == StructureMember.Role.LEAD
+        and StructureMember.objects.sole_leads().filter(pk=member.pk).exists()
+    )
 
 
 def remove_member(member: StructureMember, *, by=None) -> None:
@@ -312,7 +313,7 @@ def remove_member(member: StructureMember, *, by=None) -> None:
     structure's calendar feed (see members_left)."""
     _require_administer(member.structure, by)
     with transaction.atomic():
-        if member.role == StructureMember.Role.LEAD and not _other_leads(member).exists():
+        if _is_sole_lead(member):
             raise ValidationError(
                 _("Impossible de retirer le dernier ou la dernière responsable de la structure.")
             )
@@ -332,11 +333,7 @@ def change_member_role(member: StructureMember, role: str, *, by=None) -> Struct
     if role not in StructureMember.Role.values:
         raise ValidationError({"role": _("Rôle inconnu.")})
     with transaction.atomic():
-        if (
-            member.role == StructureMember.Role.LEAD
-            and role != StructureMember.Role.LEAD
-            and not _other_leads(member).exists()
-        ):
+        if role != StructureMember.Role.LEAD and _is_sole_lead(member):
             raise ValidationError(_("La structure doit garder au moins un ou une responsable."))
         member.role = role
         member.save(update_fields=["role"])

@@ -6,7 +6,7 @@ from django.dispatch import Signal
 #: structures (events.receivers gives their private calendar feeds a new address).
 members_left = Signal()
 
-#: Sent by ``manage.py erase_person`` with ``email`` (the address given), ``user`` (their
+#: Sent by ``occupants.erasure.person_erase`` with ``email`` (the address given), ``user`` (their
 #: account, or None when the address has none) and ``erase`` (text -> the text with the
 #: person's names replaced) in its transaction; each receiver anonymises what its app holds and
 #: returns the lines it reports (events: booking purposes, event registrations).

@@ -111,6 +111,9 @@ EXPECTED = {
     # Mon compte: one's own name, language and password; nothing of anyone else's.
     ("accounts:settings", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("accounts:password_change", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # Supprimer mon compte: one's own only; the page says why an administrator or a last
+    # responsable may not (tests/occupants/test_account_erase.py).
+    ("accounts:erase", None): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("structures:directory", None): (200, 200, 200, 200, 200, 200, 200, 200),
     ("structures:detail", "structure_a"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("calls:list", None): (200, 200, 200, 200, 200, 200, 200, 200),
