@@ -68,7 +68,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
+
+    @staticmethod
+    def erased_address(pk: int) -> str:
+        """The address an erased account keeps: unique, and never a mailbox (.invalid,
+        RFC 2606)."""
+        return f"erased-{pk}@invalid"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email == self.erased_address(self.pk)
 
     def clean(self) -> None:
         super().clean()
@@ -79,6 +89,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email_verified_at is not None
 
     def get_full_name(self) -> str:
+        # A booking or an event still points to an erased account: it reads as such, not as
+        # its placeholder address.
+        if self.is_erased:
+            return str(_("Compte supprimé"))
         return self.full_name or self.email
 
     def get_short_name(self) -> str:

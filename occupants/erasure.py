@@ -156,7 +156,7 @@ def _erase(email: str) -> list[str]:
         services.members_left(structure_ids)
         if structures:
             changes.append(f"memberships removed: {', '.join(structures)}")
-        user.email = f"erased-{user.pk}@invalid"
+        user.email = User.erased_address(user.pk)
         user.full_name = ""
         user.is_active = False
         user.is_staff = False

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from occupants import services
@@ -149,3 +149,15 @@ def test_purge_contacts_dry_run_and_months_override(structures):
 def test_purge_contacts_twice_finds_nothing_the_second_time(structures):
     run("purge_contacts")
     assert "0 structure contact(s) anonymised" in run("purge_contacts")
+
+
+def test_an_erased_account_reads_as_a_deleted_account_not_as_its_placeholder_address(crew):
+    run("erase_person", "lea@atelier-x.example.org")
+
+    lea = User.objects.get(pk=crew.lea.pk)
+    assert lea.is_erased and not crew.max.is_erased
+    with translation.override("fr"):
+        assert (str(lea), lea.get_full_name()) == ("Compte supprimé", "Compte supprimé")
+    with translation.override("en"):
+        assert str(lea) == "Deleted account"
+    assert str(crew.max) == crew.max.full_name
