@@ -22,7 +22,7 @@ from impact.models import (
     Valence,
     indicators_of,
 )
-from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
+from sites.filters import INVALID_CHOICE, search_options
 
 ALL_EFFECTS = [(value, label) for choices in EFFECT_TYPES.values() for value, label in choices]
 
@@ -209,20 +209,7 @@ class ObservationFilterForm(forms.Form):
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     # One site's observations only: searching their texts reads no other site's rows.
-    q = forms.CharField(
-        label=_("Récit, mots-clés ou citation"),
-        max_length=QUERY_MAX_LENGTH,
-        required=False,
-        error_messages={
-            "max_length": _(
-                "La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."
-            ),
-            "null_characters_not_allowed": _(
-                "La recherche contient des caractères invalides : elle a été ignorée."
-            ),
-        },
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    q = forms.CharField(required=False, **search_options(_("Récit, mots-clés ou citation")))
 
     def values(self) -> dict:
         """The filters that read well and are set; a refused one is left out (and reported

@@ -18,24 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from core.text import localized
 from core.widgets import ListSelect
 from occupants.models import Occupancy, Sector, Structure
-from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
+from sites.filters import INVALID_CHOICE, search_options
 from sites.models import Site
 
 
 class StructureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Nom, présentation, commune ou lieu"),
-        method="filter_text",
-        max_length=QUERY_MAX_LENGTH,
-        error_messages={
-            "max_length": _(
-                "La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."
-            ),
-            "null_characters_not_allowed": _(
-                "La recherche contient des caractères invalides : elle a été ignorée."
-            ),
-        },
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        method="filter_text", **search_options(_("Nom, présentation, commune ou lieu"))
     )
     sector = django_filters.ChoiceFilter(
         widget=ListSelect,

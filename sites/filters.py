@@ -26,6 +26,26 @@ ACCESSIBILITY_EQUIPMENT = "accessibilite-pmr"
 QUERY_MAX_LENGTH = 100
 INVALID_CHOICE = _("Valeur non reconnue : ce filtre a été ignoré.")
 
+
+def search_options(label) -> dict:
+    """The options of a list's free-text search field (a django-filter CharFilter or a form's
+    CharField): its label, a bounded length, a search box, and French errors that say the
+    search was left out, not the page."""
+    return {
+        "label": label,
+        "max_length": QUERY_MAX_LENGTH,
+        "error_messages": {
+            "max_length": _(
+                "La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."
+            ),
+            "null_characters_not_allowed": _(
+                "La recherche contient des caractères invalides : elle a été ignorée."
+            ),
+        },
+        "widget": forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    }
+
+
 SORTS = {
     "name": ("name", "pk"),
     "commune": ("commune", "name", "pk"),
@@ -118,20 +138,7 @@ class FlagFilter(django_filters.Filter):
 
 
 class SiteFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Nom ou commune"),
-        method="filter_text",
-        max_length=QUERY_MAX_LENGTH,
-        error_messages={
-            "max_length": _(
-                "La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."
-            ),
-            "null_characters_not_allowed": _(
-                "La recherche contient des caractères invalides : elle a été ignorée."
-            ),
-        },
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    q = django_filters.CharFilter(method="filter_text", **search_options(_("Nom ou commune")))
     departement = django_filters.ChoiceFilter(
         widget=ListSelect,
         label=_("Département"),

@@ -10,15 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import ListSelect
 from sites.departements import DEPARTEMENTS
-from sites.filters import INVALID_CHOICE, QUERY_MAX_LENGTH
+from sites.filters import INVALID_CHOICE, search_options
 from sites.inventory.models import Scenario, VacantBuilding, VacantBuildingScenario
 
-TEXT_ERRORS = {
-    "max_length": _("La recherche est limitée à %(limit_value)d caractères : elle a été ignorée."),
-    "null_characters_not_allowed": _(
-        "La recherche contient des caractères invalides : elle a été ignorée."
-    ),
-}
 SURFACE_ERRORS = {
     "invalid": _("Indiquez une surface en m², par exemple 250 : ce filtre a été ignoré."),
     "min_value": _("La surface ne peut être négative : ce filtre a été ignoré."),
@@ -53,13 +47,7 @@ def _date_filter(label) -> django_filters.DateFilter:
 
 
 class VacantBuildingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Nom ou commune"),
-        method="filter_text",
-        max_length=QUERY_MAX_LENGTH,
-        error_messages=TEXT_ERRORS,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    q = django_filters.CharFilter(method="filter_text", **search_options(_("Nom ou commune")))
     scenario = django_filters.ChoiceFilter(
         widget=ListSelect,
         label=_("Scénario"),
