@@ -92,6 +92,9 @@ def person_erase(*, email: str, by=None) -> list[str]:
         if by is not None:
             if not by.is_authenticated or by.email.lower() != email.strip().lower():
                 raise PermissionDenied
+            services.lock_structures(
+                StructureMember.objects.filter(user_id=by.pk).values_list("structure_id", flat=True)
+            )
             if refused := self_erasure_refused(by):
                 raise refused
             confirmation = emails.account_erased(by, fallback=get_language())

@@ -301,6 +301,18 @@ def add_member(
     return member
 
 
+def lock_structures(structure_ids) -> None:
+    """Lock these structures' rows until the commit, in id order: two changes to the same
+    structure's responsables (removing, demoting, erasing an account) take turns, so the second
+    sees the first's result and a structure cannot lose its last responsable to a race."""
+    list(
+        Structure.objects.select_for_update()
+        .filter(pk__in=structure_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _is_sole_lead(member: StructureMember) -> bool:
     return (
         member.role == StructureMember.Role.LEAD
@@ -313,6 +325,7 @@ def remove_member(member: StructureMember, *, by=None) -> None:
     structure's calendar feed (see members_left)."""
     _require_administer(member.structure, by)
     with transaction.atomic():
+        lock_structures([member.structure_id])
         if _is_sole_lead(member):
             raise ValidationError(
                 _("Impossible de retirer le dernier ou la dernière responsable de la structure.")
@@ -333,6 +346,7 @@ def change_member_role(member: StructureMember, role: str, *, by=None) -> Struct
     if role not in StructureMember.Role.values:
         raise ValidationError({"role": _("Rôle inconnu.")})
     with transaction.atomic():
+        lock_structures([member.structure_id])
         if role != StructureMember.Role.LEAD and _is_sole_lead(member):
             raise ValidationError(_("La structure doit garder au moins un ou une responsable."))
         member.role = role

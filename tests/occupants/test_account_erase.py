@@ -182,10 +182,11 @@ def test_erasing_anonymises_the_account_logs_out_and_mails_the_address_it_had(
     client.force_login(crew.max)
 
     # Fixed steps, whatever the person's structures, applications or documents; only a
-    # rewritten text (admin history, a booking's purpose) costs one more.
+    # rewritten text (admin history, a booking's purpose) costs one more. One of them locks the
+    # person's structures (occupants.services.lock_structures).
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        django_assert_max_num_queries(41),
+        django_assert_max_num_queries(42),
     ):
         response = client.post(ERASE, {"password": PASSWORD})
 
