@@ -180,34 +180,24 @@ def indicator_choices(*, blank: bool = False) -> list:
     return [("", "---------"), *grouped] if blank else grouped
 
 
+def _filter_choice(label, choices) -> forms.ChoiceField:
+    """One of the list's choice filters: "Tous" first, a refused value reported in French."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("Tous")), *choices],
+        required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+
+
 class ObservationFilterForm(forms.Form):
     """The list's filters (?niveau=, ?indicateur=, ?statut=, ?effet=, ?q=); a value the form
     refuses is reported in French and left out, the valid filters still apply."""
 
-    niveau = forms.ChoiceField(
-        label=_("Niveau"),
-        choices=[("", _("Tous")), *Level.choices],
-        required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
-    indicateur = forms.ChoiceField(
-        label=_("Indicateur"),
-        choices=[("", _("Tous")), *indicator_choices()],
-        required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
-    statut = forms.ChoiceField(
-        label=_("Statut"),
-        choices=[("", _("Tous")), *Status.choices],
-        required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
-    effet = forms.ChoiceField(
-        label=_("Effet"),
-        choices=[("", _("Tous")), *Valence.choices],
-        required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
+    niveau = _filter_choice(_("Niveau"), Level.choices)
+    indicateur = _filter_choice(_("Indicateur"), indicator_choices())
+    statut = _filter_choice(_("Statut"), Status.choices)
+    effet = _filter_choice(_("Effet"), Valence.choices)
     # One site's observations only: searching their texts reads no other site's rows.
     q = forms.CharField(required=False, **search_options(_("Récit, mots-clés ou citation")))
 
